@@ -1,0 +1,7 @@
+//! Millwright: a compiler for AI-factory blueprints.
+//!
+//! The pipeline, in the order data flows: `syntax` (KDL text to a checked tree) → `lower` (tree to
+//! typed blueprint) → `resolve` (names and catalog parts) → `graph` → `checks` → `project` → `render`.
+//! The library does no I/O: the `millwright` binary reads files and hands their text in.
+
+pub mod project;

@@ -1,0 +1,3 @@
+//! Projections: what a factory produces, computed from resolved parts.
+
+pub mod throughput;

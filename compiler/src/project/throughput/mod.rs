@@ -1,0 +1,1 @@
+//! Token throughput and memory model (being written).

@@ -5,3 +5,18 @@
 //! The library does no I/O: the `millwright` binary reads files and hands their text in.
 
 pub mod project;
+pub mod ast;
+pub mod diag;
+pub mod lower;
+pub mod source;
+pub mod syntax;
+pub mod units;
+pub mod catalog;
+pub mod model;
+pub mod resolve;
+pub mod checks;
+pub mod compile;
+pub mod docs;
+pub mod fmt;
+
+pub use compile::{Analysis, Session};

@@ -1,0 +1,319 @@
+//! The blueprint as written: typed, with spans, defaults not yet applied where a rule needs to
+//! know whether the user said something. Names are not resolved yet; parts are still ids.
+
+use crate::lower::read::Spanned;
+use crate::source::Span;
+use crate::units::{Celsius, Money, Seconds, Watts};
+
+pub type Name = Spanned<String>;
+
+#[derive(Clone, Debug, Default)]
+pub struct Blueprint {
+    pub factory: Option<Factory>,
+    pub sites: Vec<Site>,
+    pub fabrics: Vec<Fabric>,
+    pub software: Option<Software>,
+    pub workloads: Vec<Workload>,
+    pub quote: Option<Quote>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Factory {
+    pub name: Name,
+    pub description: Option<Spanned<String>>,
+    pub region: Option<Name>,
+    /// ISO code; `USD` (spanned at the factory's name) when not written.
+    pub currency: Spanned<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub name: Name,
+    pub region: Option<Name>,
+    pub tier: Option<Spanned<u8>>,
+    pub power: Option<Power>,
+    pub cooling: Option<Cooling>,
+    pub halls: Vec<Hall>,
+    pub software: Option<Software>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redundancy {
+    N,
+    NPlus1,
+    TwoN,
+}
+
+impl Redundancy {
+    pub const CHOICES: &'static [&'static str] = &["N", "N+1", "2N"];
+
+    pub fn parse(s: &str) -> Option<Redundancy> {
+        match s {
+            "N" => Some(Redundancy::N),
+            "N+1" => Some(Redundancy::NPlus1),
+            "2N" => Some(Redundancy::TwoN),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Redundancy::N => "N",
+            Redundancy::NPlus1 => "N+1",
+            Redundancy::TwoN => "2N",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Power {
+    pub feeds: Vec<Feed>,
+    /// `N` (spanned at `power`) when not written.
+    pub redundancy: Spanned<Redundancy>,
+    pub pue: Option<Spanned<f64>>,
+    pub peak_pue: Option<Spanned<f64>>,
+    pub energy_price: Option<EnergyPrice>,
+    pub span: Span,
+}
+
+impl Power {
+    /// Annual PUE, for energy (default 1.3).
+    pub fn pue(&self) -> f64 {
+        self.pue.as_ref().map(|p| p.value).unwrap_or(DEFAULT_PUE)
+    }
+
+    /// Design-day PUE, for sizing (default: the annual PUE).
+    pub fn peak_pue(&self) -> f64 {
+        self.peak_pue.as_ref().map(|p| p.value).unwrap_or_else(|| self.pue())
+    }
+}
+
+/// The language's default annual PUE.
+pub const DEFAULT_PUE: f64 = 1.3;
+
+#[derive(Clone, Debug)]
+pub struct Feed {
+    pub name: Name,
+    pub capacity: Spanned<Watts>,
+    pub side: Option<Spanned<&'static str>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnergyPrice {
+    /// Price per kWh, whatever unit was written.
+    pub per_kwh: Money,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cooling {
+    pub loops: Vec<Loop>,
+    pub air: Option<Spanned<Watts>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Loop {
+    pub name: Name,
+    pub supply: Spanned<Celsius>,
+    pub return_temp: Option<Spanned<Celsius>>,
+    pub cdus: Vec<CduGroup>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct CduGroup {
+    pub part: Name,
+    pub count: Spanned<u64>,
+    pub redundancy: Spanned<Redundancy>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Hall {
+    pub name: Name,
+    pub rows: Vec<Row>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub name: Name,
+    pub count: Option<Spanned<u64>>,
+    pub racks: Vec<RackGroup>,
+    pub span: Span,
+}
+
+impl Row {
+    pub fn count(&self) -> u64 {
+        self.count.as_ref().map(|c| c.value).unwrap_or(1)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RackGroup {
+    pub part: Name,
+    pub count: Option<Spanned<u64>>,
+    pub loop_ref: Option<Name>,
+    pub systems: Vec<SystemGroup>,
+    pub span: Span,
+}
+
+impl RackGroup {
+    pub fn count(&self) -> u64 {
+        self.count.as_ref().map(|c| c.value).unwrap_or(1)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SystemGroup {
+    pub part: Name,
+    pub count: Option<Spanned<u64>>,
+    pub span: Span,
+}
+
+impl SystemGroup {
+    pub fn count(&self) -> u64 {
+        self.count.as_ref().map(|c| c.value).unwrap_or(1)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FabricKind {
+    Infiniband,
+    Ethernet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FabricRole {
+    Compute,
+    Frontend,
+    Storage,
+}
+
+impl FabricRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FabricRole::Compute => "compute",
+            FabricRole::Frontend => "frontend",
+            FabricRole::Storage => "storage",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopologyKind {
+    FatTree,
+    LeafSpine,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fabric {
+    pub name: Name,
+    pub kind: Spanned<FabricKind>,
+    pub role: Option<Spanned<FabricRole>>,
+    pub site: Option<Name>,
+    pub switch: Option<Name>,
+    pub topology: Option<Topology>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Topology {
+    pub kind: Spanned<TopologyKind>,
+    pub tiers: Option<Spanned<u64>>,
+    pub oversubscription: Option<Spanned<f64>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Software {
+    pub os: Option<Spanned<String>>,
+    pub driver: Option<Spanned<String>>,
+    pub cuda: Option<Spanned<String>>,
+    pub rocm: Option<Spanned<String>>,
+    pub kubernetes: Option<Spanned<String>>,
+    pub gpu_operator: Option<Spanned<String>>,
+    pub serving: Vec<Serving>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Serving {
+    pub engine: Spanned<String>,
+    pub version: Spanned<String>,
+    pub backend: Option<Spanned<&'static str>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    Bf16,
+    Fp8,
+    Fp4,
+}
+
+impl Precision {
+    pub const CHOICES: &'static [&'static str] = &["bf16", "fp8", "fp4"];
+
+    pub fn parse(s: &str) -> Option<Precision> {
+        match s {
+            "bf16" => Some(Precision::Bf16),
+            "fp8" => Some(Precision::Fp8),
+            "fp4" => Some(Precision::Fp4),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Bf16 => "bf16",
+            Precision::Fp8 => "fp8",
+            Precision::Fp4 => "fp4",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub name: Name,
+    pub model: Option<Name>,
+    pub precision: Option<Spanned<Precision>>,
+    pub tokens: Option<Tokens>,
+    pub slo: Option<Slo>,
+    pub gpus: Option<Spanned<u64>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Tokens {
+    pub input: Spanned<u64>,
+    pub output: Spanned<u64>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Slo {
+    pub ttft: Option<Spanned<Seconds>>,
+    pub tpot: Option<Spanned<Seconds>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Quote {
+    pub margin: Option<Spanned<f64>>,
+    pub amortize_years: Option<Spanned<u64>>,
+    pub utilization: Option<Spanned<f64>>,
+    pub prices: Vec<PriceOverride>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct PriceOverride {
+    pub part: Name,
+    pub price: Spanned<Money>,
+    pub span: Span,
+}

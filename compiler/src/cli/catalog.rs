@@ -1,0 +1,75 @@
+//! `millwright catalog list [--kind KIND]` and `millwright catalog show ID`.
+
+use millwright::catalog::{Part, KINDS};
+use millwright::Session;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// List parts, optionally of one kind
+    List {
+        /// gpu, system, rack, switch, cdu, transceiver, cable, model or software
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Show one part's catalog file, with its sources
+    Show {
+        /// The part id, like gb200-nvl72
+        id: String,
+    },
+}
+
+pub fn run(cmd: Command) -> i32 {
+    let session = Session::new();
+    match cmd {
+        Command::List { kind } => {
+            if let Some(k) = &kind {
+                if !KINDS.contains(&k.as_str()) {
+                    let hint = millwright::diag::did_you_mean(k, KINDS.iter().copied()).map(|h| format!("; {h}")).unwrap_or_default();
+                    super::output::usage_error(&format!("no part kind `{k}` (kinds: {}){hint}", KINDS.join(", ")));
+                    return super::USAGE;
+                }
+            }
+            let mut rows: Vec<(&str, &str, &str)> = session
+                .catalog
+                .parts()
+                .filter(|p| kind.as_deref().is_none_or(|k| p.kind() == k))
+                .map(|p| (p.kind(), id_of(p), p.name()))
+                .collect();
+            rows.sort();
+            let w = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+            for (kind, id, name) in rows {
+                println!("{kind:<12} {id:<w$}  {name}");
+            }
+            super::OK
+        }
+        Command::Show { id } => match session.catalog.get(&id) {
+            Some(part) => {
+                let file = session.sources.get(part.span().file);
+                if let Some(f) = file {
+                    println!("# {} ({} `{}`)", f.name, part.kind(), id);
+                    print!("{}", f.text);
+                }
+                super::OK
+            }
+            None => {
+                let ids: Vec<&str> = session.catalog.parts().map(id_of).collect();
+                let hint = millwright::diag::did_you_mean(&id, ids).map(|h| format!("; {h}")).unwrap_or_default();
+                super::output::usage_error(&format!("no part `{id}` in the catalog{hint}"));
+                super::USAGE
+            }
+        },
+    }
+}
+
+fn id_of(p: &Part) -> &str {
+    match p {
+        Part::Gpu(x) => &x.id,
+        Part::System(x) => &x.id,
+        Part::Rack(x) => &x.id,
+        Part::Switch(x) => &x.id,
+        Part::Cdu(x) => &x.id,
+        Part::Transceiver(x) => &x.id,
+        Part::Model(x) => &x.id,
+        Part::Software(x) => &x.id,
+    }
+}

@@ -1,0 +1,55 @@
+//! `millwright check FILE… [--format human|json]`.
+
+use super::output::{self, Format};
+use millwright::diag::render;
+use millwright::Session;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Blueprint files to check
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+pub fn run(args: Args) -> i32 {
+    let mut session = Session::new();
+    let mut all = Vec::new();
+    for path in &args.files {
+        let bytes = match output::read_file(path) {
+            Ok(b) => b,
+            Err(msg) => {
+                output::usage_error(&msg);
+                return super::USAGE;
+            }
+        };
+        let (_, diags) = session.check(&path.display().to_string(), &bytes);
+        all.extend(diags.sorted());
+    }
+    let errors = all.iter().filter(|d| d.severity() == millwright::diag::Severity::Error).count();
+    let warnings = all.len() - errors;
+    match args.format {
+        Format::Json => {
+            let value = render::json(&all, &session.sources);
+            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        }
+        Format::Human => {
+            eprint!("{}", render::human(&all, &session.sources, output::style()));
+            let files = args.files.len();
+            let what = if files == 1 { "1 file".to_string() } else { format!("{files} files") };
+            if errors > 0 {
+                eprintln!("checked {what}: {}", render::summary(errors, warnings));
+            } else {
+                eprintln!("checked {what}: ok ({})", render::summary(errors, warnings));
+            }
+        }
+    }
+    if errors > 0 {
+        super::FAILED
+    } else {
+        super::OK
+    }
+}

@@ -1,0 +1,53 @@
+//! Command definitions and dispatch. Each subcommand lives in its own file.
+
+mod catalog;
+mod check;
+mod explain;
+mod format;
+mod output;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "millwright", version, about = "A compiler for AI-factory blueprints: check, plan and build GPU data centres")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check blueprints against the language and the design rules
+    Check(check::Args),
+    /// Print the documentation page of a diagnostic code
+    Explain(explain::Args),
+    /// Format blueprints in place (or check that they are formatted)
+    Fmt(format::Args),
+    /// Browse the parts catalog
+    #[command(subcommand)]
+    Catalog(catalog::Command),
+}
+
+/// Exit code for success.
+pub const OK: i32 = 0;
+/// Exit code when the input has errors.
+pub const FAILED: i32 = 1;
+/// Exit code for usage or I/O problems.
+pub const USAGE: i32 = 2;
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE } else { OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => format::run(args),
+        Command::Catalog(cmd) => catalog::run(cmd),
+    }
+}

@@ -1,0 +1,92 @@
+//! The pipeline driver: text in, diagnostics and analysis out. A `Session` owns the source map and
+//! the catalog; `Session::analyze` runs parse → lower → resolve → checks for one blueprint.
+
+use crate::ast;
+use crate::catalog::Catalog;
+use crate::diag::Diagnostics;
+use crate::lower::read::Cx;
+use crate::model::Factory;
+use crate::source::{FileId, SourceMap};
+use crate::syntax::{self, Limits};
+
+/// Everything one run of the compiler shares: sources (user files and catalog files) and the catalog.
+pub struct Session {
+    pub sources: SourceMap,
+    pub catalog: Catalog,
+    /// Problems in the catalog itself (a shipped catalog has none; a test keeps it so).
+    pub catalog_diagnostics: Diagnostics,
+    pub limits: Limits,
+}
+
+/// A blueprint after lowering: its file and its AST (absent when the file could not be parsed).
+pub struct Lowered {
+    pub file: FileId,
+    pub blueprint: Option<ast::Blueprint>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Session {
+    /// A session with the embedded catalog.
+    pub fn new() -> Session {
+        Session::with_catalog_files(crate::catalog::embedded_files())
+    }
+
+    /// A session with a catalog given as `(path inside stdlib, text)` files.
+    pub fn with_catalog_files<S: AsRef<str>>(files: impl IntoIterator<Item = (String, S)>) -> Session {
+        let mut sources = SourceMap::new();
+        let mut catalog_diagnostics = Diagnostics::new();
+        let catalog = Catalog::load(files, &mut sources, &mut catalog_diagnostics);
+        Session { sources, catalog, catalog_diagnostics, limits: Limits::default() }
+    }
+
+    /// Adds a blueprint file (raw bytes, as read) and lowers it.
+    pub fn lower(&mut self, name: &str, bytes: &[u8]) -> Lowered {
+        let mut diagnostics = Diagnostics::new();
+        let text = match syntax::decode(bytes) {
+            Ok(text) => text,
+            Err((lossy, offset)) => {
+                let file = self.sources.add(name, lossy.as_str());
+                diagnostics.push(syntax::not_text(file, &lossy, offset));
+                return Lowered { file, blueprint: None, diagnostics };
+            }
+        };
+        let file = self.sources.add(name, text.as_str());
+        let Some(doc) = syntax::parse(file, &text, &self.limits, &mut diagnostics) else {
+            return Lowered { file, blueprint: None, diagnostics };
+        };
+        let mut cx = Cx { file, text: &text, diags: &mut diagnostics, currency: None };
+        let blueprint = crate::lower::blueprint::lower(&mut cx, &doc);
+        Lowered { file, blueprint: Some(blueprint), diagnostics }
+    }
+
+    /// Resolves and checks a lowered blueprint. Diagnostics are appended to `diags`.
+    pub fn analyze<'a>(&'a self, blueprint: &ast::Blueprint, diags: &mut Diagnostics) -> Option<Analysis<'a>> {
+        let factory = crate::resolve::resolve(blueprint, &self.catalog, diags)?;
+        let plan = crate::project::plan(&factory, &self.catalog);
+        crate::checks::run(&crate::checks::CheckCtx { factory: &factory, plan: &plan, catalog: &self.catalog }, diags);
+        Some(Analysis { factory, plan })
+    }
+
+    /// Lowers, resolves and checks one file: all its diagnostics (catalog problems included).
+    pub fn check(&mut self, name: &str, bytes: &[u8]) -> (FileId, Diagnostics) {
+        let lowered = self.lower(name, bytes);
+        let mut diags = self.catalog_diagnostics.clone();
+        diags.extend(lowered.diagnostics);
+        if let Some(bp) = &lowered.blueprint {
+            let _ = self.analyze(bp, &mut diags);
+        }
+        (lowered.file, diags)
+    }
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session::new()
+    }
+}
+
+/// A resolved, checked factory with what the projections computed.
+pub struct Analysis<'a> {
+    pub factory: Factory<'a>,
+    pub plan: crate::project::Plan,
+}

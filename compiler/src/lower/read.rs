@@ -1,0 +1,574 @@
+//! The KDL reading toolkit shared by blueprint and catalog lowering: typed access to a node's
+//! arguments, properties and children that reports every misuse as a coded diagnostic on the exact
+//! span (unknown names with "did you mean", wrong types, missing or wrong units).
+
+use crate::diag::{codes, did_you_mean, CodeInfo, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+use crate::units::{self, Dimension, Money};
+use kdl::{KdlEntry, KdlNode, KdlValue};
+
+/// A value with the span it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Spanned<T> {
+        Spanned { value, span }
+    }
+}
+
+impl Spanned<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// What every lowering function needs: the file being read and where diagnostics go.
+pub struct Cx<'a> {
+    pub file: FileId,
+    pub text: &'a str,
+    pub diags: &'a mut Diagnostics,
+    /// The factory's currency, once known; money in any other currency is an E0115 error.
+    pub currency: Option<Spanned<String>>,
+}
+
+impl Cx<'_> {
+    pub fn span(&self, s: miette::SourceSpan) -> Span {
+        Span::from_miette(self.file, s)
+    }
+
+    pub fn emit(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// The span of an entry's value: after `key=` for properties, the whole entry for arguments.
+    pub fn value_span(&self, entry: &KdlEntry) -> Span {
+        let whole = self.span(entry.span());
+        let Some(name) = entry.name() else { return whole };
+        let name_end = name.span().offset() + name.span().len();
+        let rest = self.text.get(name_end..whole.end as usize).unwrap_or("");
+        let Some(eq) = rest.find('=') else { return whole };
+        let after = rest.get(eq + 1..).unwrap_or("");
+        let ws = after.len() - after.trim_start().len();
+        let start = name_end + eq + 1 + ws;
+        Span::new(self.file, start, (whole.end as usize).saturating_sub(start))
+    }
+
+    pub fn node_name_span(&self, node: &KdlNode) -> Span {
+        self.span(node.name().span())
+    }
+
+    /// The node's name and entries, without its children block: the place to point at for the node.
+    pub fn node_head_span(&self, node: &KdlNode) -> Span {
+        let start = node.name().span().offset();
+        let end = node
+            .entries()
+            .iter()
+            .map(|e| e.span().offset() + e.span().len())
+            .max()
+            .unwrap_or(start + node.name().span().len());
+        Span::new(self.file, start, end.saturating_sub(start))
+    }
+}
+
+/// Reads one node, remembering which entries were used so that `finish` can report the rest.
+pub struct NodeReader<'n> {
+    pub node: &'n KdlNode,
+    used: Vec<bool>,
+    known_props: Vec<&'static str>,
+    arg_count_expected: usize,
+}
+
+impl<'n> NodeReader<'n> {
+    pub fn new(node: &'n KdlNode) -> NodeReader<'n> {
+        NodeReader { node, used: vec![false; node.entries().len()], known_props: Vec::new(), arg_count_expected: 0 }
+    }
+
+    pub fn name(&self) -> &'n str {
+        self.node.name().value()
+    }
+
+    /// The `idx`-th positional argument.
+    pub fn arg(&mut self, idx: usize) -> Option<&'n KdlEntry> {
+        self.arg_count_expected = self.arg_count_expected.max(idx + 1);
+        let node = self.node;
+        let (pos, entry) = node.entries().iter().enumerate().filter(|(_, e)| e.name().is_none()).nth(idx)?;
+        if let Some(u) = self.used.get_mut(pos) {
+            *u = true;
+        }
+        Some(entry)
+    }
+
+    /// The property `key`; a repeated key is an E0112 error (KDL would silently keep the last).
+    pub fn prop(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'n KdlEntry> {
+        if !self.known_props.contains(&key) {
+            self.known_props.push(key);
+        }
+        let node = self.node;
+        let mut found: Option<&'n KdlEntry> = None;
+        for (pos, entry) in node.entries().iter().enumerate() {
+            if entry.name().map(|n| n.value()) != Some(key) {
+                continue;
+            }
+            if let Some(u) = self.used.get_mut(pos) {
+                *u = true;
+            }
+            if let Some(first) = found {
+                cx.emit(
+                    Diagnostic::new(codes::E0112, format!("property `{key}` is given twice on `{}`", self.name()))
+                        .label(cx.span(entry.span()), "given again here")
+                        .label(cx.span(first.span()), "first given here")
+                        .help(format!("keep one `{key}=`")),
+                );
+            } else {
+                found = Some(entry);
+            }
+        }
+        found
+    }
+
+    /// A required positional argument, or an E0105 naming it.
+    pub fn required_arg(&mut self, cx: &mut Cx, idx: usize, what: &str, example: &str) -> Option<&'n KdlEntry> {
+        let entry = self.arg(idx);
+        if entry.is_none() {
+            cx.emit(
+                Diagnostic::new(codes::E0105, format!("`{}` needs {what}", self.name()))
+                    .label(cx.node_head_span(self.node), format!("{what} missing"))
+                    .help(format!("write it like `{example}`")),
+            );
+        }
+        entry
+    }
+
+    /// A required property, or an E0105 naming it.
+    pub fn required_prop(&mut self, cx: &mut Cx, key: &'static str, example: &str) -> Option<&'n KdlEntry> {
+        let entry = self.prop(cx, key);
+        if entry.is_none() {
+            cx.emit(
+                Diagnostic::new(codes::E0105, format!("`{}` needs the property `{key}`", self.name()))
+                    .label(cx.node_head_span(self.node), format!("`{key}=` missing"))
+                    .help(format!("write it like `{example}`")),
+            );
+        }
+        entry
+    }
+
+    /// Reports entries nobody asked for: extra arguments (E0104) and unknown properties (E0103).
+    pub fn finish(self, cx: &mut Cx) {
+        for (pos, entry) in self.node.entries().iter().enumerate() {
+            if self.used.get(pos).copied().unwrap_or(true) {
+                continue;
+            }
+            match entry.name() {
+                Some(key) => {
+                    let key = key.value();
+                    let mut d = Diagnostic::new(codes::E0103, format!("`{}` has no property `{key}`", self.name()))
+                        .label(cx.span(entry.span()), "unknown property");
+                    d = match did_you_mean(key, self.known_props.iter().copied()) {
+                        Some(h) => d.help(h),
+                        None if self.known_props.is_empty() => d.help(format!("`{}` takes no properties", self.name())),
+                        None => d.help(format!(
+                            "`{}` takes {}",
+                            self.name(),
+                            self.known_props.iter().map(|p| format!("`{p}=`")).collect::<Vec<_>>().join(", ")
+                        )),
+                    };
+                    cx.emit(d);
+                }
+                None => {
+                    let takes = match self.arg_count_expected {
+                        0 => "no arguments".to_string(),
+                        1 => "one argument".to_string(),
+                        n => format!("{n} arguments"),
+                    };
+                    cx.emit(
+                        Diagnostic::new(codes::E0104, format!("`{}` takes {takes}", self.name()))
+                            .label(cx.span(entry.span()), "unexpected argument")
+                            .help("remove it, or if it is a setting write it as a property like `key=value`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn describe(v: &KdlValue) -> &'static str {
+    match v {
+        KdlValue::String(_) => "a string",
+        KdlValue::Integer(_) => "an integer",
+        KdlValue::Float(_) => "a number",
+        KdlValue::Bool(_) => "a boolean",
+        KdlValue::Null => "#null",
+    }
+}
+
+fn no_unit_expected(cx: &mut Cx, entry: &KdlEntry, what: &str) -> bool {
+    if let Some(ty) = entry.ty() {
+        cx.emit(
+            Diagnostic::new(codes::E0108, format!("{what} takes no unit, but `({})` is written", ty.value()))
+                .label(cx.span(ty.span()), "unexpected unit")
+                .help("remove the type annotation"),
+        );
+        return true;
+    }
+    false
+}
+
+/// A string value.
+pub fn string(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<String>> {
+    let span = cx.value_span(entry);
+    match entry.value() {
+        KdlValue::String(s) => {
+            if no_unit_expected(cx, entry, what) {
+                return None;
+            }
+            Some(Spanned::new(s.clone(), span))
+        }
+        other => {
+            cx.emit(
+                Diagnostic::new(codes::E0106, format!("{what} must be a string, found {}", describe(other)))
+                    .label(span, "expected a string")
+                    .help("quote it, like `\"value\"`"),
+            );
+            None
+        }
+    }
+}
+
+/// A name: a non-empty string without control characters.
+pub fn name(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<String>> {
+    let s = string(cx, entry, what)?;
+    if s.value.trim().is_empty() || s.value.chars().any(char::is_control) || s.value.len() > 256 {
+        let why = if s.value.trim().is_empty() {
+            "is empty".to_string()
+        } else if s.value.len() > 256 {
+            format!("is {} bytes long; the limit is 256", s.value.len())
+        } else {
+            "contains a control character or line break".to_string()
+        };
+        cx.emit(
+            Diagnostic::new(codes::E0111, format!("{what} {why}"))
+                .label(s.span, "invalid name")
+                .help("names are short, printable, single-line strings such as \"frankfurt-1\""),
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// One of a fixed set of strings.
+pub fn choice(cx: &mut Cx, entry: &KdlEntry, what: &str, choices: &[&'static str]) -> Option<Spanned<&'static str>> {
+    let s = string(cx, entry, what)?;
+    if let Some(c) = choices.iter().find(|c| **c == s.value) {
+        return Some(Spanned::new(*c, s.span));
+    }
+    let list = choices.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+    let help = match did_you_mean(&s.value, choices.iter().copied()) {
+        Some(h) => format!("{h} {what} is one of {list}"),
+        None => format!("{what} is one of {list}"),
+    };
+    cx.emit(
+        Diagnostic::new(codes::E0111, format!("{what} \"{}\" is not one of {list}", s.value))
+            .label(s.span, "not an allowed value")
+            .help(help),
+    );
+    None
+}
+
+fn number_value(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<f64> {
+    let span = cx.value_span(entry);
+    let x = match entry.value() {
+        KdlValue::Integer(i) => *i as f64,
+        KdlValue::Float(f) => *f,
+        other => {
+            let help = match other {
+                KdlValue::String(s) if s.trim().parse::<f64>().is_ok() => {
+                    format!("remove the quotes: `{}`", s.trim())
+                }
+                _ => format!("write a number, like `{}`", if what.contains("count") { "4" } else { "1.25" }),
+            };
+            cx.emit(
+                Diagnostic::new(codes::E0106, format!("{what} must be a number, found {}", describe(other)))
+                    .label(span, "expected a number")
+                    .help(help),
+            );
+            return None;
+        }
+    };
+    if !x.is_finite() {
+        cx.emit(
+            Diagnostic::new(codes::E0109, format!("{what} must be a finite number, found {x}"))
+                .label(span, "not finite")
+                .help("write a finite number"),
+        );
+        return None;
+    }
+    Some(x)
+}
+
+/// A non-negative finite number without a unit (a ratio, a PUE, a margin).
+pub fn number(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<f64>> {
+    let span = cx.value_span(entry);
+    if no_unit_expected(cx, entry, what) {
+        return None;
+    }
+    let x = number_value(cx, entry, what)?;
+    if x < 0.0 {
+        cx.emit(
+            Diagnostic::new(codes::E0109, format!("{what} must not be negative, found {x}"))
+                .label(span, "negative")
+                .help("write a value of zero or more"),
+        );
+        return None;
+    }
+    Some(Spanned::new(x, span))
+}
+
+/// A number within `[min, max]`.
+pub fn number_in(cx: &mut Cx, entry: &KdlEntry, what: &str, min: f64, max: f64) -> Option<Spanned<f64>> {
+    let n = number(cx, entry, what)?;
+    if n.value < min || n.value > max {
+        cx.emit(
+            Diagnostic::new(codes::E0109, format!("{what} must be between {min} and {max}, found {}", n.value))
+                .label(n.span, "out of range")
+                .help(format!("write a value from {min} to {max}")),
+        );
+        return None;
+    }
+    Some(n)
+}
+
+/// The largest count accepted for any one `count=`; larger values are an E0110, not an allocation.
+pub const MAX_COUNT: u64 = 10_000_000;
+
+/// A positive integer (a count of things), at most [`MAX_COUNT`].
+pub fn count(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<u64>> {
+    integer_at_least(cx, entry, what, 1)
+}
+
+/// A non-negative integer (a count that may be zero), at most [`MAX_COUNT`].
+pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> Option<Spanned<u64>> {
+    let span = cx.value_span(entry);
+    if no_unit_expected(cx, entry, what) {
+        return None;
+    }
+    let bad = |cx: &mut Cx, found: String| {
+        let kind = if min >= 1 { "a positive integer" } else { "a whole number of zero or more" };
+        cx.emit(
+            Diagnostic::new(codes::E0110, format!("{what} must be {kind}, found {found}"))
+                .label(span, "not a valid count")
+                .help(format!("write a whole number from {min} to {}", units::group_thousands(MAX_COUNT as f64))),
+        );
+    };
+    match entry.value() {
+        KdlValue::Integer(i) => {
+            if *i < i128::from(min) {
+                bad(cx, i.to_string());
+                None
+            } else if *i > i128::from(MAX_COUNT) {
+                cx.emit(
+                    Diagnostic::new(
+                        codes::E0110,
+                        format!("{what} is {i}; the limit for one count is {}", units::group_thousands(MAX_COUNT as f64)),
+                    )
+                    .label(span, "too large")
+                    .help("a real factory has far fewer; check for a typo"),
+                );
+                None
+            } else {
+                u64::try_from(*i).ok().map(|v| Spanned::new(v, span))
+            }
+        }
+        KdlValue::Float(f) => {
+            bad(cx, format!("{f}"));
+            None
+        }
+        other => {
+            let d = Diagnostic::new(codes::E0106, format!("{what} must be an integer, found {}", describe(other)))
+                .label(span, "expected an integer");
+            let d = match other {
+                KdlValue::String(s) if s.trim().parse::<u64>().is_ok() => d.help(format!("remove the quotes: `{}`", s.trim())),
+                _ => d.help("write a whole number, like `4`"),
+            };
+            cx.emit(d);
+            None
+        }
+    }
+}
+
+/// A quantity with a unit of `dim`, converted to its SI base unit. Negative values are errors.
+pub fn quantity(cx: &mut Cx, entry: &KdlEntry, what: &str, dim: Dimension) -> Option<Spanned<f64>> {
+    let span = cx.value_span(entry);
+    let Some(ty) = entry.ty() else {
+        // Validate the number first so a quoted or non-numeric value gets the more useful error.
+        let x = number_value(cx, entry, what)?;
+        let example = dim.example();
+        let unit_hint = example.split(')').next().unwrap_or("").trim_start_matches('(');
+        cx.emit(
+            Diagnostic::new(codes::E0107, format!("{what} needs a unit of {}", dim.name()))
+                .label(span, "no unit")
+                .help(format!(
+                    "write the unit as a type annotation, like `({unit_hint}){}`; {} units: {}",
+                    units::trim(x),
+                    dim.name(),
+                    dim.units().join(", ")
+                )),
+        );
+        return None;
+    };
+    let unit = ty.value();
+    let ty_span = cx.span(ty.span());
+    let factor = match units::lookup(unit) {
+        Some((d, f)) if d == dim => f,
+        Some((d, _)) => {
+            cx.emit(
+                Diagnostic::new(
+                    codes::E0108,
+                    format!("{what} is {}, but `{unit}` is a unit of {}", dim.name(), d.name()),
+                )
+                .label(ty_span, format!("a unit of {}", d.name()))
+                .help(format!("use a unit of {}: {} (for example `{}`)", dim.name(), dim.units().join(", "), dim.example())),
+            );
+            return None;
+        }
+        None => {
+            let mut d = Diagnostic::new(codes::E0108, format!("unknown unit `{unit}`")).label(ty_span, "unknown unit");
+            let close = did_you_mean(unit, dim.units().into_iter().chain(units::all_names()));
+            d = d.help(match close {
+                Some(h) => format!("{h} {} units: {}", dim.name(), dim.units().join(", ")),
+                None => format!("{} units: {}", dim.name(), dim.units().join(", ")),
+            });
+            cx.emit(d);
+            return None;
+        }
+    };
+    let x = number_value(cx, entry, what)?;
+    if x < 0.0 && dim != Dimension::Temperature {
+        cx.emit(
+            Diagnostic::new(codes::E0109, format!("{what} must not be negative, found {x} {unit}"))
+                .label(span, "negative")
+                .help("write a value of zero or more"),
+        );
+        return None;
+    }
+    Some(Spanned::new(x * factor, span))
+}
+
+/// An amount of money: the currency code is the annotation, `(EUR)0.11`. It must match the
+/// factory's currency when one is set.
+pub fn money(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Money>> {
+    let span = cx.value_span(entry);
+    let Some(ty) = entry.ty() else {
+        let x = number_value(cx, entry, what)?;
+        let code = cx.currency.as_ref().map(|c| c.value.clone()).unwrap_or_else(|| "USD".to_string());
+        cx.emit(
+            Diagnostic::new(codes::E0107, format!("{what} needs a currency"))
+                .label(span, "no currency")
+                .help(format!("write the currency as a type annotation, like `({code}){}`", units::trim(x))),
+        );
+        return None;
+    };
+    let code = ty.value();
+    let ty_span = cx.span(ty.span());
+    if !units::is_currency(code) {
+        let d = Diagnostic::new(codes::E0108, format!("{what} is money, but `{code}` is not a currency code"))
+            .label(ty_span, "not a currency");
+        let d = if units::lookup(code).is_some() {
+            d.help("write an ISO 4217 currency code such as `USD` or `EUR`")
+        } else {
+            d.help(format!("write an ISO 4217 currency code in capitals, like `({})`", code.to_ascii_uppercase()))
+        };
+        cx.emit(d);
+        return None;
+    }
+    let x = number_value(cx, entry, what)?;
+    if x < 0.0 {
+        cx.emit(
+            Diagnostic::new(codes::E0109, format!("{what} must not be negative, found {x} {code}"))
+                .label(span, "negative")
+                .help("write an amount of zero or more"),
+        );
+        return None;
+    }
+    if let Some(currency) = cx.currency.clone() {
+        if currency.value != code {
+            cx.emit(
+                Diagnostic::new(
+                    codes::E0115,
+                    format!("{what} is in {code}, but the factory's currency is {}", currency.value),
+                )
+                .label(ty_span, format!("{code} here"))
+                .label(currency.span, format!("currency set to {} here", currency.value))
+                .help(format!("convert the amount to {} and write `({}){}`", currency.value, currency.value, units::trim(x))),
+            );
+            return None;
+        }
+    }
+    Some(Spanned::new(Money { amount: x, currency: code.to_string() }, span))
+}
+
+/// A boolean (`#true` / `#false`).
+pub fn boolean(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<bool>> {
+    let span = cx.value_span(entry);
+    match entry.value() {
+        KdlValue::Bool(b) => Some(Spanned::new(*b, span)),
+        other => {
+            cx.emit(
+                Diagnostic::new(codes::E0106, format!("{what} must be #true or #false, found {}", describe(other)))
+                    .label(span, "expected a boolean")
+                    .help("write `#true` or `#false`"),
+            );
+            None
+        }
+    }
+}
+
+/// Reports a child node the parent does not take, with a suggestion among `known`.
+pub fn unknown_child(cx: &mut Cx, parent: &str, child: &KdlNode, known: &[&str]) {
+    let name = child.name().value();
+    let mut d = Diagnostic::new(codes::E0102, format!("`{parent}` has no node `{name}`"))
+        .label(cx.node_name_span(child), "unknown node");
+    let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    d = match did_you_mean(name, known.iter().copied()) {
+        Some(h) => d.help(h),
+        None if known.is_empty() => d.help(format!("`{parent}` has no children")),
+        None => d.help(format!("`{parent}` takes {list}")),
+    };
+    cx.emit(d);
+}
+
+/// Reports a node that may appear once but appears again, labelling both.
+pub fn duplicate_child(cx: &mut Cx, code: &'static CodeInfo, parent: &str, first: Span, again: &KdlNode) {
+    let name = again.name().value();
+    cx.emit(
+        Diagnostic::new(code, format!("`{name}` is given twice in `{parent}`"))
+            .label(cx.node_name_span(again), "given again here")
+            .label(first, "first given here")
+            .help(format!("keep one `{name}`")),
+    );
+}
+
+/// Reports a children block on a node that takes none.
+pub fn no_children(cx: &mut Cx, node: &KdlNode) {
+    if let Some(children) = node.children() {
+        if let Some(first) = children.nodes().first() {
+            cx.emit(
+                Diagnostic::new(codes::E0102, format!("`{}` takes no child nodes", node.name().value()))
+                    .label(cx.node_name_span(first), "unexpected child")
+                    .help(format!("remove the `{{ … }}` block after `{}`", node.name().value())),
+            );
+        }
+    }
+}
+
+/// A node of the form `name VALUE` (one argument, nothing else): reads and returns its entry.
+pub fn single_arg<'n>(cx: &mut Cx, node: &'n KdlNode, example: &str) -> Option<&'n KdlEntry> {
+    let mut r = NodeReader::new(node);
+    let entry = r.required_arg(cx, 0, "a value", example);
+    r.finish(cx);
+    no_children(cx, node);
+    entry
+}

@@ -1,0 +1,265 @@
+//! The resolved factory: every name bound, every part looked up in the catalog, defaults applied.
+//! Repeated racks stay aggregated as groups with a count, so a million GPUs written with counts are
+//! a handful of values here. Checks and projections read this; nothing looks parts up by string
+//! after `resolve`.
+
+use crate::ast::{FabricKind, FabricRole, Precision, Redundancy, TopologyKind};
+use crate::catalog::{Cdu, Enclosure, Gpu, Model, Software as SoftwareProduct, SoftwareRelease, Switch, System};
+use crate::lower::read::Spanned;
+use crate::source::Span;
+use crate::units::{Celsius, Kilograms, Money, Seconds, Watts};
+
+#[derive(Debug)]
+pub struct Factory<'a> {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    pub region: Option<Spanned<String>>,
+    pub currency: String,
+    pub sites: Vec<Site<'a>>,
+    pub fabrics: Vec<Fabric<'a>>,
+    pub workloads: Vec<Workload<'a>>,
+    pub quote: QuoteSettings,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Site<'a> {
+    pub name: Spanned<String>,
+    pub region: Option<Spanned<String>>,
+    pub tier: Option<Spanned<u8>>,
+    pub power: Power,
+    pub loops: Vec<Loop<'a>>,
+    pub air_capacity: Option<Spanned<Watts>>,
+    pub cooling_span: Option<Span>,
+    pub halls: Vec<Hall<'a>>,
+    pub software: EffectiveSoftware<'a>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Power {
+    pub feeds: Vec<Feed>,
+    pub redundancy: Spanned<Redundancy>,
+    pub pue: f64,
+    pub peak_pue: f64,
+    pub energy_price_per_kwh: Option<Money>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Feed {
+    pub name: Spanned<String>,
+    pub capacity: Spanned<Watts>,
+    /// "A" or "B" under 2N (assigned by position when exactly two feeds give no side).
+    pub side: Option<&'static str>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Loop<'a> {
+    pub name: Spanned<String>,
+    pub supply: Spanned<Celsius>,
+    pub return_temp: Option<Spanned<Celsius>>,
+    pub cdus: Vec<CduGroup<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct CduGroup<'a> {
+    pub cdu: &'a Cdu,
+    pub count: u64,
+    pub redundancy: Spanned<Redundancy>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Hall<'a> {
+    pub name: Spanned<String>,
+    pub rows: Vec<RowGroup<'a>>,
+    pub span: Span,
+}
+
+/// `row NAME count=N`: N identical rows, named NAME01…NAMEnn when N > 1.
+#[derive(Debug)]
+pub struct RowGroup<'a> {
+    pub name: Spanned<String>,
+    pub count: u64,
+    pub racks: Vec<RackGroup<'a>>,
+    pub span: Span,
+}
+
+impl RowGroup<'_> {
+    /// The name of the `i`-th row (0-based) of this group.
+    pub fn row_name(&self, i: u64) -> String {
+        if self.count <= 1 && i == 0 {
+            return self.name.value.clone();
+        }
+        let width = self.count.to_string().len().max(2);
+        format!("{}{:0width$}", self.name.value, i + 1)
+    }
+}
+
+#[derive(Debug)]
+pub enum RackContents<'a> {
+    /// A rack-scale system that is its own rack.
+    RackScale(&'a System),
+    /// An enclosure holding servers.
+    Enclosure { enclosure: &'a Enclosure, systems: Vec<SystemGroup<'a>> },
+}
+
+#[derive(Debug)]
+pub struct SystemGroup<'a> {
+    pub system: &'a System,
+    pub count: u64,
+    pub span: Span,
+}
+
+/// `rack PART count=N` in a row group: `per_row` racks in each of the row group's rows.
+#[derive(Debug)]
+pub struct RackGroup<'a> {
+    pub contents: RackContents<'a>,
+    pub per_row: u64,
+    pub loop_index: Option<usize>,
+    pub loop_span: Option<Span>,
+    pub part_span: Span,
+    pub span: Span,
+}
+
+impl<'a> RackGroup<'a> {
+    /// Systems in one rack, with their counts.
+    pub fn systems(&self) -> Vec<(&'a System, u64)> {
+        match &self.contents {
+            RackContents::RackScale(s) => vec![(*s, 1)],
+            RackContents::Enclosure { systems, .. } => systems.iter().map(|g| (g.system, g.count)).collect(),
+        }
+    }
+
+    pub fn part_id(&self) -> &'a str {
+        match &self.contents {
+            RackContents::RackScale(s) => &s.id,
+            RackContents::Enclosure { enclosure, .. } => &enclosure.id,
+        }
+    }
+
+    /// Per rack: GPUs.
+    pub fn gpus(&self) -> u64 {
+        self.systems().iter().map(|(s, n)| s.gpu_count.saturating_mul(*n)).sum()
+    }
+
+    /// Per rack: nominal IT power.
+    pub fn power_nominal(&self) -> Watts {
+        self.systems().iter().map(|(s, n)| s.power_nominal * (*n as f64)).sum()
+    }
+
+    /// Per rack: peak (transient) IT power.
+    pub fn power_peak(&self) -> Watts {
+        self.systems().iter().map(|(s, n)| s.power_peak * (*n as f64)).sum()
+    }
+
+    /// Per rack: idle IT power.
+    pub fn power_idle(&self) -> Watts {
+        self.systems().iter().map(|(s, n)| s.power_idle * (*n as f64)).sum()
+    }
+
+    /// Per rack: heat to liquid (direct liquid cooling) at nominal power.
+    pub fn liquid_heat(&self) -> Watts {
+        self.systems().iter().map(|(s, n)| s.power_nominal * (*n as f64 * s.liquid_fraction)).sum()
+    }
+
+    /// Per rack: heat the systems reject to air at nominal power.
+    pub fn air_heat(&self) -> Watts {
+        self.power_nominal() - self.liquid_heat()
+    }
+
+    /// Per rack: weight of enclosure and systems.
+    pub fn weight(&self) -> Kilograms {
+        let systems: Kilograms = self.systems().iter().map(|(s, n)| s.weight * (*n as f64)).sum();
+        match &self.contents {
+            RackContents::RackScale(_) => systems,
+            RackContents::Enclosure { enclosure, .. } => systems + enclosure.weight,
+        }
+    }
+
+    /// Per rack: rack units used by systems.
+    pub fn rack_units_used(&self) -> u64 {
+        match &self.contents {
+            RackContents::RackScale(s) => s.rack_units,
+            RackContents::Enclosure { systems, .. } => systems.iter().map(|g| g.system.rack_units.saturating_mul(g.count)).sum(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Fabric<'a> {
+    pub name: Spanned<String>,
+    pub kind: Spanned<FabricKind>,
+    pub role: FabricRole,
+    pub role_span: Option<Span>,
+    /// The site it serves; `None` means every site.
+    pub site: Option<usize>,
+    pub site_span: Option<Span>,
+    pub switch: Option<(&'a Switch, Span)>,
+    pub topology: TopologyKind,
+    pub tiers: Option<Spanned<u64>>,
+    pub oversubscription: f64,
+    pub oversubscription_span: Option<Span>,
+    pub span: Span,
+}
+
+/// The software of one site: the top-level block with the site's own block laid over it, key by key.
+#[derive(Debug, Default)]
+pub struct EffectiveSoftware<'a> {
+    pub os: Option<Spanned<String>>,
+    pub driver: Option<VersionRef<'a>>,
+    pub cuda: Option<VersionRef<'a>>,
+    pub rocm: Option<VersionRef<'a>>,
+    pub kubernetes: Option<VersionRef<'a>>,
+    pub gpu_operator: Option<VersionRef<'a>>,
+    pub serving: Vec<ServingRef<'a>>,
+    pub span: Option<Span>,
+}
+
+/// A version the blueprint names, with the catalog release it falls under (if known).
+#[derive(Debug)]
+pub struct VersionRef<'a> {
+    pub version: Spanned<String>,
+    pub product: Option<&'a SoftwareProduct>,
+    pub release: Option<&'a SoftwareRelease>,
+}
+
+#[derive(Debug)]
+pub struct ServingRef<'a> {
+    pub engine: Spanned<String>,
+    pub version: VersionRef<'a>,
+    pub backend: Option<Spanned<&'static str>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Workload<'a> {
+    pub name: Spanned<String>,
+    pub model: &'a Model,
+    pub model_span: Span,
+    pub precision: Spanned<Precision>,
+    pub input_tokens: Spanned<u64>,
+    pub output_tokens: Spanned<u64>,
+    pub tokens_span: Span,
+    pub ttft: Option<Spanned<Seconds>>,
+    pub tpot: Option<Spanned<Seconds>>,
+    pub slo_span: Option<Span>,
+    pub gpus: Spanned<u64>,
+    /// The system type it runs on: the factory's most numerous GPU system.
+    pub system: Option<&'a System>,
+    pub gpu: Option<&'a Gpu>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct QuoteSettings {
+    pub margin: f64,
+    pub amortize_years: u64,
+    pub utilization: f64,
+    pub price_overrides: Vec<(String, Spanned<Money>)>,
+    /// Which settings were written, for the quote's assumptions list.
+    pub written: bool,
+}

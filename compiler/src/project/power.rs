@@ -1,0 +1,187 @@
+//! Power, heat, space and weight per site and per loop: IT power (nominal, peak, idle), facility
+//! power at the design-day PUE, what the feeds deliver after the failure their redundancy allows,
+//! liquid heat per loop against its CDUs after their redundancy, and air heat.
+
+use super::network::FabricPlan;
+use crate::ast::Redundancy;
+use crate::model::{Feed, Site};
+use crate::units::{Kilograms, Watts};
+
+#[derive(Clone, Debug, Default)]
+pub struct SitePlan {
+    pub name: String,
+    pub racks: u64,
+    pub systems: u64,
+    pub gpus: u64,
+    /// Systems at their nominal (sustained) draw.
+    pub systems_power: Watts,
+    /// Switches of the fabrics serving this site.
+    pub switch_power: Watts,
+    pub it_power: Watts,
+    pub it_power_peak: Watts,
+    pub it_power_idle: Watts,
+    /// IT × design-day (peak) PUE: what the feeds must carry.
+    pub facility_power: Watts,
+    /// Peak IT × peak PUE: the transient the feeds see.
+    pub facility_power_peak: Watts,
+    /// Sum of the feeds' capacities.
+    pub feed_total: Watts,
+    /// What the feeds deliver after the failure their redundancy allows.
+    pub feed_capacity: Watts,
+    pub liquid_heat: Watts,
+    pub air_heat: Watts,
+    pub air_capacity: Watts,
+    pub loops: Vec<LoopPlan>,
+    pub weight: Kilograms,
+}
+
+impl SitePlan {
+    /// Facility power as a fraction of the post-failure feed capacity.
+    pub fn feed_utilization(&self) -> f64 {
+        if self.feed_capacity.0 > 0.0 {
+            self.facility_power.0 / self.feed_capacity.0
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LoopPlan {
+    pub name: String,
+    pub racks: u64,
+    pub liquid_heat: Watts,
+    /// Heat from rear-door heat exchangers, which also lands in the loop.
+    pub rdhx_heat: Watts,
+    pub cdu_count: u64,
+    pub cdu_capacity_total: Watts,
+    /// Capacity with the CDUs the redundancy allows to fail taken out.
+    pub cdu_capacity: Watts,
+}
+
+impl LoopPlan {
+    pub fn heat(&self) -> Watts {
+        self.liquid_heat + self.rdhx_heat
+    }
+}
+
+/// The capacity left after the failure a redundancy scheme allows. `sides` gives each item's side
+/// under 2N; unsided items count for neither.
+pub fn capacity_after_failure(redundancy: Redundancy, capacities: &[(Watts, Option<&str>)]) -> Watts {
+    let total: Watts = capacities.iter().map(|(c, _)| *c).sum();
+    match redundancy {
+        Redundancy::N => total,
+        Redundancy::NPlus1 => {
+            let largest = capacities.iter().map(|(c, _)| c.0).fold(0.0, f64::max);
+            Watts(total.0 - largest)
+        }
+        Redundancy::TwoN => {
+            let side = |s: &str| -> Watts { capacities.iter().filter(|(_, x)| *x == Some(s)).map(|(c, _)| *c).sum() };
+            let (a, b) = (side("A"), side("B"));
+            if a.0 == 0.0 && b.0 == 0.0 {
+                Watts(total.0 / 2.0)
+            } else {
+                Watts(a.0.min(b.0))
+            }
+        }
+    }
+}
+
+/// Feed capacity after failure for a site.
+pub fn feed_capacity(redundancy: Redundancy, feeds: &[Feed]) -> Watts {
+    let caps: Vec<(Watts, Option<&str>)> = feeds.iter().map(|f| (f.capacity.value, f.side)).collect();
+    capacity_after_failure(redundancy, &caps)
+}
+
+/// CDU capacity of a group after its redundancy: N+1 loses one unit, 2N keeps half.
+pub fn cdu_capacity(unit: Watts, count: u64, redundancy: Redundancy) -> Watts {
+    let usable = match redundancy {
+        Redundancy::N => count,
+        Redundancy::NPlus1 => count.saturating_sub(1),
+        Redundancy::TwoN => count / 2,
+    };
+    unit * usable as f64
+}
+
+pub fn site_plan(index: usize, site: &Site, fabrics: &[FabricPlan]) -> SitePlan {
+    let mut p = SitePlan { name: site.name.value.clone(), ..SitePlan::default() };
+    p.loops = site
+        .loops
+        .iter()
+        .map(|l| {
+            let mut lp = LoopPlan { name: l.name.value.clone(), ..LoopPlan::default() };
+            for g in &l.cdus {
+                lp.cdu_count += g.count;
+                lp.cdu_capacity_total = lp.cdu_capacity_total + g.cdu.capacity * g.count as f64;
+                lp.cdu_capacity = lp.cdu_capacity + cdu_capacity(g.cdu.capacity, g.count, g.redundancy.value);
+            }
+            lp
+        })
+        .collect();
+    for hall in &site.halls {
+        for row in &hall.rows {
+            for rack in &row.racks {
+                let n = row.count.saturating_mul(rack.per_row);
+                let nf = n as f64;
+                p.racks += n;
+                p.gpus = p.gpus.saturating_add(n.saturating_mul(rack.gpus()));
+                p.systems += rack.systems().iter().map(|(_, c)| c * n).sum::<u64>();
+                p.systems_power = p.systems_power + rack.power_nominal() * nf;
+                p.it_power_peak = p.it_power_peak + rack.power_peak() * nf;
+                p.it_power_idle = p.it_power_idle + rack.power_idle() * nf;
+                p.weight = p.weight + rack.weight() * nf;
+                let liquid = rack.liquid_heat() * nf;
+                let air = rack.air_heat() * nf;
+                let rdhx = matches!(&rack.contents, crate::model::RackContents::Enclosure { enclosure, .. } if enclosure.cooling == crate::catalog::EnclosureCooling::Rdhx);
+                match rack.loop_index.and_then(|i| p.loops.get_mut(i)) {
+                    Some(lp) => {
+                        lp.racks += n;
+                        lp.liquid_heat = lp.liquid_heat + liquid;
+                        if rdhx {
+                            // A rear door moves the rack's air heat into the loop, up to its rating.
+                            lp.rdhx_heat = lp.rdhx_heat + air;
+                        } else {
+                            p.air_heat = p.air_heat + air;
+                        }
+                    }
+                    None => {
+                        // Without a loop, liquid heat has nowhere to go; the cooling check reports it.
+                        p.air_heat = p.air_heat + air;
+                    }
+                }
+                p.liquid_heat = p.liquid_heat + liquid;
+            }
+        }
+    }
+    for f in fabrics {
+        for share in f.sites.iter().filter(|s| s.site == index) {
+            p.switch_power = p.switch_power + share.switch_power;
+            p.air_heat = p.air_heat + share.switch_power * (1.0 - f.switch_liquid_fraction);
+            p.liquid_heat = p.liquid_heat + share.switch_power * f.switch_liquid_fraction;
+        }
+    }
+    p.it_power = p.systems_power + p.switch_power;
+    p.it_power_peak = p.it_power_peak + p.switch_power;
+    p.it_power_idle = p.it_power_idle + p.switch_power;
+    p.facility_power = p.it_power * site.power.peak_pue;
+    p.facility_power_peak = p.it_power_peak * site.power.peak_pue;
+    p.feed_total = site.power.feeds.iter().map(|f| f.capacity.value).sum();
+    p.feed_capacity = feed_capacity(site.power.redundancy.value, &site.power.feeds);
+    p.air_capacity = site.air_capacity.as_ref().map(|a| a.value).unwrap_or_default();
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redundancy_takes_out_what_may_fail() {
+        let feeds = [(Watts(40e6), Some("A")), (Watts(40e6), Some("B"))];
+        assert_eq!(capacity_after_failure(Redundancy::TwoN, &feeds), Watts(40e6));
+        assert_eq!(capacity_after_failure(Redundancy::N, &feeds), Watts(80e6));
+        let three = [(Watts(10e6), None), (Watts(10e6), None), (Watts(20e6), None)];
+        assert_eq!(capacity_after_failure(Redundancy::NPlus1, &three), Watts(20e6));
+        assert_eq!(cdu_capacity(Watts(2e6), 12, Redundancy::NPlus1), Watts(22e6));
+    }
+}

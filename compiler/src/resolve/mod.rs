@@ -1,0 +1,537 @@
+//! Resolution: binds every name (sites, loops, fabrics, workloads) and every part id against the
+//! catalog, applies the language's defaults and produces `model::Factory`. It reports E02 (catalog)
+//! and E03 (structure) diagnostics and the W0701 unknown-version warning.
+
+use crate::ast::{self, FabricKind, FabricRole, Redundancy, TopologyKind};
+use crate::catalog::{Catalog, Form, Part};
+use crate::diag::{codes, did_you_mean, Diagnostic, Diagnostics};
+use crate::lower::read::Spanned;
+use crate::model::*;
+use crate::source::Span;
+use std::collections::BTreeMap;
+
+/// The most racks a blueprint may expand to; larger is an E0303 error rather than a slow build.
+pub const MAX_RACKS: u64 = 2_000_000;
+/// The most GPUs a blueprint may expand to.
+pub const MAX_GPUS: u64 = 50_000_000;
+
+struct Resolver<'a, 'd> {
+    catalog: &'a Catalog,
+    diags: &'d mut Diagnostics,
+}
+
+/// Resolves a lowered blueprint. Returns `None` only when there is no factory to speak of.
+pub fn resolve<'a>(bp: &ast::Blueprint, catalog: &'a Catalog, diags: &mut Diagnostics) -> Option<Factory<'a>> {
+    let mut r = Resolver { catalog, diags };
+    let factory = bp.factory.as_ref()?;
+    let top_software = bp.software.clone().unwrap_or_default();
+    r.check_unique("site", bp.sites.iter().map(|s| &s.name), "the factory");
+    r.check_unique("fabric", bp.fabrics.iter().map(|f| &f.name), "the factory");
+    r.check_unique("workload", bp.workloads.iter().map(|w| &w.name), "the factory");
+    let sites: Vec<Site> = bp.sites.iter().map(|s| r.site(s, &top_software)).collect();
+    r.check_expansion(&sites);
+    let fabrics = bp.fabrics.iter().map(|f| r.fabric(f, &bp.sites, bp.fabrics.len())).collect();
+    let main_system = most_numerous_system(&sites);
+    let workloads = bp.workloads.iter().filter_map(|w| r.workload(w, main_system)).collect();
+    let quote = r.quote(bp.quote.as_ref());
+    Some(Factory {
+        name: factory.name.clone(),
+        description: factory.description.as_ref().map(|d| d.value.clone()),
+        region: factory.region.clone(),
+        currency: factory.currency.value.clone(),
+        sites,
+        fabrics,
+        workloads,
+        quote,
+        span: factory.span,
+    })
+}
+
+/// The GPU system with the most GPUs in the factory: what workloads run on.
+fn most_numerous_system<'a>(sites: &[Site<'a>]) -> Option<&'a crate::catalog::System> {
+    let mut gpus: BTreeMap<&str, (u64, &'a crate::catalog::System)> = BTreeMap::new();
+    for site in sites {
+        for hall in &site.halls {
+            for row in &hall.rows {
+                for rack in &row.racks {
+                    for (system, n) in rack.systems() {
+                        let total = n.saturating_mul(rack.per_row).saturating_mul(row.count).saturating_mul(system.gpu_count);
+                        let e = gpus.entry(system.id.as_str()).or_insert((0, system));
+                        e.0 = e.0.saturating_add(total);
+                    }
+                }
+            }
+        }
+    }
+    gpus.into_values().filter(|(n, _)| *n > 0).max_by_key(|(n, s)| (*n, std::cmp::Reverse(s.id.clone()))).map(|(_, s)| s)
+}
+
+impl<'a> Resolver<'a, '_> {
+    fn check_unique<'n>(&mut self, what: &str, names: impl Iterator<Item = &'n Spanned<String>>, scope: &str) {
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for n in names {
+            if let Some(first) = seen.get(n.value.as_str()) {
+                self.diags.push(
+                    Diagnostic::new(codes::E0301, format!("{what} \"{}\" is defined twice in {scope}", n.value))
+                        .label(n.span, "defined again here")
+                        .label(*first, "first defined here")
+                        .help(format!("{what} names are unique within {scope}; rename one of them")),
+                );
+            } else {
+                seen.insert(&n.value, n.span);
+            }
+        }
+    }
+
+    fn unknown_part(&mut self, what: &str, id: &Spanned<String>, kinds: &[&str]) {
+        let candidates: Vec<&str> = kinds.iter().flat_map(|k| self.catalog.ids_of_kind(k)).collect();
+        let mut help = did_you_mean(&id.value, candidates.iter().copied());
+        if help.is_none() {
+            let mut some: Vec<&str> = candidates.clone();
+            some.truncate(8);
+            help = Some(format!(
+                "the catalog's {} parts are: {}; `millwright catalog list` shows them all",
+                kinds.join("/"),
+                some.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let mut d = Diagnostic::new(codes::E0201, format!("unknown {what} `{}`", id.value)).label(id.span, "not in the catalog");
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.diags.push(d);
+    }
+
+    fn wrong_kind(&mut self, what: &str, id: &Spanned<String>, part: &Part, help: String) {
+        self.diags.push(
+            Diagnostic::new(codes::E0202, format!("`{}` is a {} part, not {what}", id.value, part.kind()))
+                .label(id.span, format!("a {}", part.kind()))
+                .help(help),
+        );
+    }
+
+    fn site(&mut self, s: &ast::Site, top: &ast::Software) -> Site<'a> {
+        let power = self.power(s);
+        let mut loops = Vec::new();
+        let mut air = None;
+        if let Some(c) = &s.cooling {
+            self.check_unique("loop", c.loops.iter().map(|l| &l.name), &format!("site \"{}\"", s.name.value));
+            for l in &c.loops {
+                loops.push(self.cooling_loop(l));
+            }
+            air = c.air.clone();
+        }
+        self.check_unique("hall", s.halls.iter().map(|h| &h.name), &format!("site \"{}\"", s.name.value));
+        let halls: Vec<Hall> = s.halls.iter().map(|h| self.hall(h, s, &loops)).collect();
+        if halls.iter().all(|h| h.rows.iter().all(|r| r.racks.is_empty())) {
+            self.diags.push(
+                Diagnostic::new(codes::W0302, format!("site \"{}\" has no racks", s.name.value))
+                    .label(s.name.span, "no `hall { row { rack … } }` here")
+                    .help("add halls with rows of racks, or remove the site"),
+            );
+        }
+        let software = self.software(top, s.software.as_ref(), &halls);
+        Site {
+            name: s.name.clone(),
+            region: s.region.clone(),
+            tier: s.tier.clone(),
+            power,
+            loops,
+            air_capacity: air,
+            cooling_span: s.cooling.as_ref().map(|c| c.span),
+            halls,
+            software,
+            span: s.span,
+        }
+    }
+
+    fn power(&mut self, s: &ast::Site) -> Power {
+        let Some(p) = &s.power else {
+            return Power { feeds: Vec::new(), redundancy: Spanned::new(Redundancy::N, s.span), pue: ast::DEFAULT_PUE, peak_pue: ast::DEFAULT_PUE, energy_price_per_kwh: None, span: s.span };
+        };
+        self.check_unique("feed", p.feeds.iter().map(|f| &f.name), &format!("site \"{}\"", s.name.value));
+        let mut feeds: Vec<Feed> = p
+            .feeds
+            .iter()
+            .map(|f| Feed { name: f.name.clone(), capacity: f.capacity.clone(), side: f.side.as_ref().map(|s| s.value), span: f.span })
+            .collect();
+        if p.redundancy.value == Redundancy::TwoN {
+            let with_side = feeds.iter().filter(|f| f.side.is_some()).count();
+            if with_side == 0 && feeds.len() == 2 {
+                if let Some(f) = feeds.get_mut(0) {
+                    f.side = Some("A");
+                }
+                if let Some(f) = feeds.get_mut(1) {
+                    f.side = Some("B");
+                }
+            } else if with_side == 0 {
+                let mut d = Diagnostic::new(
+                    codes::E0305,
+                    format!("2N redundancy needs two sides, but the {} feeds of site \"{}\" say no `side=`", feeds.len(), s.name.value),
+                )
+                .label(p.redundancy.span, "2N here");
+                for f in &feeds {
+                    d = d.label(f.name.span, "which side?");
+                }
+                self.diags.push(d.help("give every feed `side=\"A\"` or `side=\"B\"`, or give exactly two feeds (one per side)"));
+            } else if with_side < feeds.len() {
+                let mut d = Diagnostic::new(codes::E0305, format!("under 2N every feed needs a side; {} of {} have one", with_side, feeds.len()))
+                    .label(p.redundancy.span, "2N here");
+                for f in feeds.iter().filter(|f| f.side.is_none()) {
+                    d = d.label(f.name.span, "no side");
+                }
+                self.diags.push(d.help("add `side=\"A\"` or `side=\"B\"` to each feed"));
+            } else {
+                for side in ["A", "B"] {
+                    if !feeds.iter().any(|f| f.side == Some(side)) {
+                        self.diags.push(
+                            Diagnostic::new(codes::E0305, format!("2N redundancy, but no feed is on side {side}"))
+                                .label(p.redundancy.span, "2N here")
+                                .help(format!("2N means two independent sides; put at least one feed on side {side}")),
+                        );
+                    }
+                }
+            }
+        }
+        Power {
+            feeds,
+            redundancy: p.redundancy.clone(),
+            pue: p.pue(),
+            peak_pue: p.peak_pue(),
+            energy_price_per_kwh: p.energy_price.as_ref().map(|e| e.per_kwh.clone()),
+            span: p.span,
+        }
+    }
+
+    fn cooling_loop(&mut self, l: &ast::Loop) -> Loop<'a> {
+        let mut cdus = Vec::new();
+        for g in &l.cdus {
+            match self.catalog.get(&g.part.value) {
+                Some(Part::Cdu(cdu)) => cdus.push(CduGroup { cdu, count: g.count.value, redundancy: g.redundancy.clone(), span: g.span }),
+                Some(other) => {
+                    let other = other.clone();
+                    self.wrong_kind("a CDU", &g.part, &other, self.list_help("cdu"));
+                }
+                None => self.unknown_part("CDU", &g.part, &["cdu"]),
+            }
+        }
+        Loop { name: l.name.clone(), supply: l.supply.clone(), return_temp: l.return_temp.clone(), cdus, span: l.span }
+    }
+
+    fn list_help(&self, kind: &str) -> String {
+        let ids: Vec<String> = self.catalog.ids_of_kind(kind).take(6).map(|i| format!("`{i}`")).collect();
+        format!("use a {kind} part such as {}", ids.join(", "))
+    }
+
+    fn hall(&mut self, h: &ast::Hall, site: &ast::Site, loops: &[Loop<'a>]) -> Hall<'a> {
+        // Row names are unique within the hall after expansion (`row "A" count=9` is A01…A09).
+        let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+        let mut expanded: u64 = 0;
+        for row in &h.rows {
+            expanded = expanded.saturating_add(row.count());
+            if expanded > MAX_RACKS {
+                break;
+            }
+            let group = RowGroup { name: row.name.clone(), count: row.count(), racks: Vec::new(), span: row.span };
+            for i in 0..group.count {
+                let name = group.row_name(i);
+                if let Some(first) = seen.get(&name) {
+                    self.diags.push(
+                        Diagnostic::new(codes::E0301, format!("row \"{name}\" is defined twice in hall \"{}\"", h.name.value))
+                            .label(row.name.span, if group.count > 1 { format!("expands to \"{name}\" here") } else { "defined again here".to_string() })
+                            .label(*first, "first defined here")
+                            .help("row names are unique within a hall; `row \"A\" count=9` makes rows A01 to A09"),
+                    );
+                    break;
+                }
+                seen.insert(name, row.name.span);
+            }
+        }
+        let rows = h
+            .rows
+            .iter()
+            .map(|row| {
+                let racks = row.racks.iter().filter_map(|rg| self.rack_group(rg, site, loops)).collect();
+                RowGroup { name: row.name.clone(), count: row.count(), racks, span: row.span }
+            })
+            .collect();
+        Hall { name: h.name.clone(), rows, span: h.span }
+    }
+
+    fn rack_group(&mut self, rg: &ast::RackGroup, site: &ast::Site, loops: &[Loop<'a>]) -> Option<RackGroup<'a>> {
+        let loop_index = rg.loop_ref.as_ref().and_then(|name| {
+            let found = loops.iter().position(|l| l.name.value == name.value);
+            if found.is_none() {
+                let known: Vec<&str> = loops.iter().map(|l| l.name.value.as_str()).collect();
+                let mut d = Diagnostic::new(codes::E0302, format!("no loop \"{}\" in site \"{}\"", name.value, site.name.value))
+                    .label(name.span, "unknown loop");
+                d = match did_you_mean(&name.value, known.iter().copied()) {
+                    Some(h) => d.help(h),
+                    None if known.is_empty() => d.help(format!("site \"{}\" defines no loops; add `cooling {{ loop \"{}\" supply=(C)35 {{ … }} }}`", site.name.value, name.value)),
+                    None => d.help(format!("the loops of site \"{}\" are {}", site.name.value, known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "))),
+                };
+                self.diags.push(d);
+            }
+            found
+        });
+        let contents = match self.catalog.get(&rg.part.value) {
+            Some(Part::System(s)) if s.form == Form::RackScale => {
+                if let Some(first) = rg.systems.first() {
+                    self.diags.push(
+                        Diagnostic::new(codes::E0304, format!("`{}` is a rack-scale system: it is its own rack and holds no other systems", s.id))
+                            .label(first.part.span, "cannot go inside it")
+                            .label(rg.part.span, "a complete rack")
+                            .help("put servers in an enclosure such as `rack \"rack-air-48u\" { system … }`, in a rack of their own"),
+                    );
+                }
+                RackContents::RackScale(s)
+            }
+            Some(Part::System(s)) => {
+                let encl: Vec<String> = self.catalog.ids_of_kind("rack").take(4).map(|i| format!("\"{i}\"")).collect();
+                self.diags.push(
+                    Diagnostic::new(codes::E0202, format!("`{}` is a server, not a rack: it goes inside a rack enclosure", s.id))
+                        .label(rg.part.span, "a server")
+                        .help(format!(
+                            "write `rack \"{}\" {{ system \"{}\" count=2 }}` (enclosures: {})",
+                            self.catalog.ids_of_kind("rack").next().unwrap_or("rack-air-48u"),
+                            s.id,
+                            encl.join(", ")
+                        )),
+                );
+                return None;
+            }
+            Some(Part::Rack(enclosure)) => {
+                let mut systems = Vec::new();
+                for sg in &rg.systems {
+                    match self.catalog.get(&sg.part.value) {
+                        Some(Part::System(s)) if s.form == Form::Server => systems.push(SystemGroup { system: s, count: sg.count(), span: sg.span }),
+                        Some(Part::System(s)) => self.diags.push(
+                            Diagnostic::new(codes::E0304, format!("`{}` is a rack-scale system and cannot go inside an enclosure", s.id))
+                                .label(sg.part.span, "rack-scale")
+                                .help(format!("write it as a rack of its own: `rack \"{}\"`", s.id)),
+                        ),
+                        Some(other) => {
+                            let other = other.clone();
+                            self.wrong_kind("a system", &sg.part, &other, self.list_help("system"));
+                        }
+                        None => self.unknown_part("system", &sg.part, &["system"]),
+                    }
+                }
+                if rg.systems.is_empty() {
+                    self.diags.push(
+                        Diagnostic::new(codes::W0301, format!("rack enclosure `{}` holds no systems", enclosure.id))
+                            .label(rg.part.span, "empty rack")
+                            .help(format!("add servers: `rack \"{}\" {{ system \"hgx-h100-8\" count=2 }}`", enclosure.id)),
+                    );
+                }
+                RackContents::Enclosure { enclosure, systems }
+            }
+            Some(other) => {
+                let other = other.clone();
+                self.wrong_kind("a rack", &rg.part, &other, "a rack is a rack-scale system (like `gb200-nvl72`) or an enclosure (like `rack-air-48u`)".to_string());
+                return None;
+            }
+            None => {
+                self.unknown_part("rack", &rg.part, &["system", "rack"]);
+                return None;
+            }
+        };
+        Some(RackGroup {
+            contents,
+            per_row: rg.count(),
+            loop_index,
+            loop_span: rg.loop_ref.as_ref().map(|l| l.span),
+            part_span: rg.part.span,
+            span: rg.span,
+        })
+    }
+
+    fn check_expansion(&mut self, sites: &[Site<'a>]) {
+        let mut racks: u64 = 0;
+        let mut gpus: u64 = 0;
+        let mut biggest: Option<(u64, Span)> = None;
+        for site in sites {
+            for hall in &site.halls {
+                for row in &hall.rows {
+                    for rack in &row.racks {
+                        let n = row.count.saturating_mul(rack.per_row);
+                        racks = racks.saturating_add(n);
+                        gpus = gpus.saturating_add(n.saturating_mul(rack.gpus()));
+                        if biggest.is_none_or(|(b, _)| n > b) {
+                            biggest = Some((n, rack.span));
+                        }
+                    }
+                }
+            }
+        }
+        let Some((_, span)) = biggest else { return };
+        if racks > MAX_RACKS || gpus > MAX_GPUS {
+            self.diags.push(
+                Diagnostic::new(
+                    codes::E0303,
+                    format!(
+                        "the blueprint expands to {} racks and {} GPUs; the limits are {} racks and {} GPUs",
+                        crate::units::group_thousands(racks as f64),
+                        crate::units::group_thousands(gpus as f64),
+                        crate::units::group_thousands(MAX_RACKS as f64),
+                        crate::units::group_thousands(MAX_GPUS as f64)
+                    ),
+                )
+                .label(span, "the largest rack group")
+                .help("check the `count=` values for a typo; the largest AI factories planned hold about a million GPUs"),
+            );
+        }
+    }
+
+    fn fabric(&mut self, f: &ast::Fabric, sites: &[ast::Site], fabric_count: usize) -> Fabric<'a> {
+        let switch = f.switch.as_ref().and_then(|id| match self.catalog.get(&id.value) {
+            Some(Part::Switch(s)) => Some((s, id.span)),
+            Some(other) => {
+                let other = other.clone();
+                self.wrong_kind("a switch", id, &other, self.list_help("switch"));
+                None
+            }
+            None => {
+                self.unknown_part("switch", id, &["switch"]);
+                None
+            }
+        });
+        let site = f.site.as_ref().and_then(|name| {
+            let found = sites.iter().position(|s| s.name.value == name.value);
+            if found.is_none() {
+                let mut d = Diagnostic::new(codes::E0302, format!("fabric \"{}\" names site \"{}\", which does not exist", f.name.value, name.value))
+                    .label(name.span, "unknown site");
+                if let Some(h) = did_you_mean(&name.value, sites.iter().map(|s| s.name.value.as_str())) {
+                    d = d.help(h);
+                } else {
+                    d = d.help("name one of the blueprint's sites, or leave `site=` out to serve every site");
+                }
+                self.diags.push(d);
+            }
+            found
+        });
+        let role = f.role.as_ref().map(|r| r.value).unwrap_or(if f.kind.value == FabricKind::Infiniband || fabric_count == 1 {
+            FabricRole::Compute
+        } else {
+            FabricRole::Frontend
+        });
+        let topology = f.topology.as_ref();
+        Fabric {
+            name: f.name.clone(),
+            kind: f.kind.clone(),
+            role,
+            role_span: f.role.as_ref().map(|r| r.span),
+            site,
+            site_span: f.site.as_ref().map(|s| s.span),
+            switch,
+            topology: topology.map(|t| t.kind.value).unwrap_or(TopologyKind::FatTree),
+            tiers: topology.and_then(|t| t.tiers.clone()),
+            oversubscription: topology.and_then(|t| t.oversubscription.as_ref()).map(|o| o.value).unwrap_or(1.0),
+            oversubscription_span: topology.and_then(|t| t.oversubscription.as_ref()).map(|o| o.span),
+            span: f.span,
+        }
+    }
+
+    fn version(&mut self, product_id: &str, v: &Spanned<String>, what: &str) -> VersionRef<'a> {
+        let product = self.catalog.software(product_id);
+        let release = product.and_then(|p| p.release_for(&v.value));
+        if release.is_none() {
+            let known: Vec<String> = product.map(|p| p.releases.iter().map(|r| r.version.value.clone()).collect()).unwrap_or_default();
+            let mut d = Diagnostic::new(codes::W0701, format!("the catalog has no facts about {what} {}", v.value))
+                .label(v.span, "unknown version; its compatibility is not checked");
+            d = if known.is_empty() {
+                d.help(format!("add it to `stdlib/software/{product_id}.kdl` with its compatibility facts"))
+            } else {
+                d.help(format!("known releases: {}; add it to `stdlib/software/{product_id}.kdl` if it is new", known.join(", ")))
+            };
+            self.diags.push(d);
+        }
+        VersionRef { version: v.clone(), product, release }
+    }
+
+    fn software(&mut self, top: &ast::Software, site: Option<&ast::Software>, halls: &[Hall<'a>]) -> EffectiveSoftware<'a> {
+        let pick = |f: fn(&ast::Software) -> &Option<Spanned<String>>| site.and_then(|s| f(s).clone()).or_else(|| f(top).clone());
+        let amd = halls.iter().flat_map(|h| &h.rows).flat_map(|r| &r.racks).flat_map(|r| r.systems()).any(|(s, _)| {
+            self.catalog.gpu(&s.gpu.value).map(|g| g.vendor == crate::catalog::Vendor::Amd).unwrap_or(false)
+        });
+        let driver = pick(|s| &s.driver).map(|v| self.version("nvidia-driver", &v, "NVIDIA driver"));
+        let cuda = pick(|s| &s.cuda).map(|v| self.version("cuda", &v, "CUDA"));
+        let rocm = pick(|s| &s.rocm).map(|v| self.version("rocm", &v, "ROCm"));
+        let kubernetes = pick(|s| &s.kubernetes).map(|v| self.version("kubernetes", &v, "Kubernetes"));
+        let operator_product = if amd { "amd-gpu-operator" } else { "gpu-operator" };
+        let gpu_operator = pick(|s| &s.gpu_operator).map(|v| self.version(operator_product, &v, "GPU Operator"));
+        let serving_src = match site {
+            Some(s) if !s.serving.is_empty() => &s.serving,
+            _ => &top.serving,
+        };
+        let serving = serving_src
+            .iter()
+            .map(|sv| ServingRef {
+                engine: sv.engine.clone(),
+                version: self.version(&sv.engine.value, &sv.version, &sv.engine.value),
+                backend: sv.backend.clone(),
+                span: sv.span,
+            })
+            .collect();
+        EffectiveSoftware { os: pick(|s| &s.os), driver, cuda, rocm, kubernetes, gpu_operator, serving, span: site.and_then(|s| s.span).or(top.span) }
+    }
+
+    fn workload(&mut self, w: &ast::Workload, system: Option<&'a crate::catalog::System>) -> Option<Workload<'a>> {
+        let model_name = w.model.as_ref()?;
+        let model = match self.catalog.get(&model_name.value) {
+            Some(Part::Model(m)) => Some(m),
+            Some(other) => {
+                let other = other.clone();
+                self.wrong_kind("a model", model_name, &other, self.list_help("model"));
+                None
+            }
+            None => {
+                self.unknown_part("model", model_name, &["model"]);
+                None
+            }
+        };
+        let (model, precision, tokens, gpus) = (model?, w.precision.clone()?, w.tokens.as_ref()?, w.gpus.clone()?);
+        let gpu = system.and_then(|s| self.catalog.gpu(&s.gpu.value));
+        Some(Workload {
+            name: w.name.clone(),
+            model,
+            model_span: model_name.span,
+            precision,
+            input_tokens: tokens.input.clone(),
+            output_tokens: tokens.output.clone(),
+            tokens_span: tokens.span,
+            ttft: w.slo.as_ref().and_then(|s| s.ttft.clone()),
+            tpot: w.slo.as_ref().and_then(|s| s.tpot.clone()),
+            slo_span: w.slo.as_ref().map(|s| s.span),
+            gpus,
+            system,
+            gpu,
+            span: w.span,
+        })
+    }
+
+    fn quote(&mut self, q: Option<&ast::Quote>) -> QuoteSettings {
+        let mut overrides = Vec::new();
+        if let Some(q) = q {
+            for p in &q.prices {
+                match self.catalog.get(&p.part.value) {
+                    Some(part) if part.price().is_some() || matches!(part, Part::System(_) | Part::Rack(_) | Part::Switch(_) | Part::Cdu(_) | Part::Transceiver(_)) => {
+                        overrides.push((p.part.value.clone(), p.price.clone()));
+                    }
+                    Some(other) => {
+                        let other = other.clone();
+                        self.wrong_kind("a priced part", &p.part, &other, "prices apply to systems, enclosures, switches, CDUs and optics".to_string());
+                    }
+                    None => self.unknown_part("part", &p.part, &["system", "rack", "switch", "cdu", "transceiver", "cable"]),
+                }
+            }
+        }
+        QuoteSettings {
+            margin: q.and_then(|q| q.margin.as_ref()).map(|m| m.value).unwrap_or(0.0),
+            amortize_years: q.and_then(|q| q.amortize_years.as_ref()).map(|y| y.value).unwrap_or(5),
+            utilization: q.and_then(|q| q.utilization.as_ref()).map(|u| u.value).unwrap_or(0.7),
+            price_overrides: overrides,
+            written: q.is_some(),
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Text to KDL tree: the only stage that calls the KDL parser. It enforces the input limits first
+//! (size, nesting depth) so that no input can exhaust the stack or memory, and turns the parser's
+//! errors into E0101 diagnostics.
+
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+
+/// The compiler's input limits; each one is reported as an E0113 diagnostic when exceeded.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: usize,
+    /// Deepest `{ … }` nesting accepted. A blueprint needs six levels; the KDL parser recurses once
+    /// per level and overflows the stack at a few thousand.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_file_bytes: 64 * 1024 * 1024, max_depth: 64 }
+    }
+}
+
+/// Decodes file bytes as UTF-8. Invalid bytes become an E0114 diagnostic pointing at the first one;
+/// the returned text (lossily decoded) is still good for showing the location.
+pub fn decode(bytes: &[u8]) -> Result<String, (String, usize)> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err((String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to())),
+    }
+}
+
+/// The E0114 diagnostic for a file that is not UTF-8 text.
+pub fn not_text(file: FileId, lossy: &str, offset: usize) -> Diagnostic {
+    // Point at the replacement character that stands where the bad byte was.
+    let start = lossy.get(..offset).map(str::len).unwrap_or(0);
+    let len = lossy.get(start..).and_then(|s| s.chars().next()).map(char::len_utf8).unwrap_or(0);
+    let nul = lossy.contains('\0');
+    Diagnostic::new(
+        codes::E0114,
+        format!("file is not UTF-8 text (invalid byte at offset {offset}{})", if nul { "; it looks binary" } else { "" }),
+    )
+    .label(Span::new(file, start, len), "this byte is not valid UTF-8")
+    .help("blueprints are KDL v2 text files encoded as UTF-8; re-save the file as UTF-8")
+}
+
+/// Parses one file. Returns `None` (with diagnostics) when the file cannot be read as KDL at all.
+pub fn parse(file: FileId, text: &str, limits: &Limits, diags: &mut Diagnostics) -> Option<kdl::KdlDocument> {
+    if text.len() > limits.max_file_bytes {
+        diags.push(
+            Diagnostic::new(
+                codes::E0113,
+                format!(
+                    "file is {} bytes; the limit is {} bytes",
+                    text.len(),
+                    limits.max_file_bytes
+                ),
+            )
+            .label(Span::new(file, 0, 0), "file starts here")
+            .help("split the factory into several blueprint files, or write repeated racks with `count=`"),
+        );
+        return None;
+    }
+    if let Some((offset, depth)) = too_deep(text, limits.max_depth) {
+        diags.push(
+            Diagnostic::new(
+                codes::E0113,
+                format!("blocks are nested {depth} levels deep here; the limit is {}", limits.max_depth),
+            )
+            .label(Span::new(file, offset, 1), "this block is too deeply nested")
+            .help("a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{`"),
+        );
+        return None;
+    }
+    // A byte-order mark is not KDL; blank it out so offsets stay the same.
+    let owned;
+    let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
+        owned = format!("   {rest}");
+        owned.as_str()
+    } else {
+        text
+    };
+    match kdl::KdlDocument::parse_v2(text) {
+        Ok(doc) => Some(doc),
+        Err(err) => {
+            let mut seen = Vec::new();
+            for d in err.diagnostics {
+                let span = snap(text, d.span.offset(), d.span.len());
+                if seen.contains(&(span, d.message.clone())) {
+                    continue;
+                }
+                seen.push((span, d.message.clone()));
+                let message = d.message.unwrap_or_else(|| "invalid KDL".to_string());
+                let label = d.label.unwrap_or_else(|| "here".to_string());
+                let help = d.help.unwrap_or_else(|| {
+                    "see docs/language.md for the syntax; strings are quoted, numbers are bare, and units are written `(kW)10`".to_string()
+                });
+                diags.push(
+                    Diagnostic::new(codes::E0101, format!("invalid KDL: {}", lowercase_first(&message)))
+                        .label(Span::new(file, span.0, span.1), label)
+                        .help(help),
+                );
+            }
+            None
+        }
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Clamps a span to the text and to character boundaries.
+fn snap(text: &str, offset: usize, len: usize) -> (usize, usize) {
+    let mut start = offset.min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = offset.saturating_add(len).min(text.len()).max(start);
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (start, end - start)
+}
+
+/// Finds the first `{` that opens a block deeper than `max`, skipping strings and comments.
+/// Returns its byte offset and depth.
+fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some((i, depth));
+                }
+                i += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                // Block comments nest in KDL.
+                let mut level = 0usize;
+                while i < bytes.len() {
+                    if bytes.get(i) == Some(&b'/') && bytes.get(i + 1) == Some(&b'*') {
+                        level += 1;
+                        i += 2;
+                    } else if bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/') {
+                        level -= 1;
+                        i += 2;
+                        if level == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'#' if matches!(bytes.get(i + 1), Some(b'#') | Some(b'"')) => {
+                // Raw string: #"…"#, ##"…"##, …
+                let mut hashes = 0usize;
+                while bytes.get(i) == Some(&b'#') {
+                    hashes += 1;
+                    i += 1;
+                }
+                if bytes.get(i) != Some(&b'"') {
+                    continue;
+                }
+                i += 1;
+                'raw: while i < bytes.len() {
+                    if bytes.get(i) == Some(&b'"') {
+                        let closes = (1..=hashes).all(|k| bytes.get(i + k) == Some(&b'#'));
+                        if closes {
+                            i += 1 + hashes;
+                            break 'raw;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    if c == b'"' {
+                        break;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_guard_counts_only_real_braces() {
+        assert_eq!(too_deep("a { b { c { } } }", 3), None);
+        assert_eq!(too_deep("a { b { c { } } }", 2), Some((10, 3)));
+        assert_eq!(too_deep("a \"{{{{\" /* { { */ #\"{{\"# // {{{\n", 1), None);
+    }
+
+    #[test]
+    fn deep_input_is_a_diagnostic_not_a_crash() {
+        let text = "a {".repeat(5000);
+        let mut diags = Diagnostics::new();
+        assert!(parse(FileId(0), &text, &Limits::default(), &mut diags).is_none());
+        assert_eq!(diags.iter().next().map(|d| d.code.code), Some("E0113"));
+    }
+}

@@ -263,3 +263,24 @@ pub struct QuoteSettings {
     /// Which settings were written, for the quote's assumptions list.
     pub written: bool,
 }
+
+impl<'a> Site<'a> {
+    /// Every rack group of the site with its row group.
+    pub fn rack_groups(&self) -> impl Iterator<Item = (&RowGroup<'a>, &RackGroup<'a>)> {
+        self.halls.iter().flat_map(|h| h.rows.iter()).flat_map(|r| r.racks.iter().map(move |g| (r, g)))
+    }
+
+    /// The GPUs of the site, by architecture.
+    pub fn gpu_systems(&self) -> impl Iterator<Item = (&'a System, u64)> + '_ {
+        self.rack_groups().flat_map(|(row, g)| {
+            let racks = row.count.saturating_mul(g.per_row);
+            g.systems().into_iter().map(move |(s, n)| (s, n.saturating_mul(racks)))
+        })
+    }
+}
+
+impl Factory<'_> {
+    pub fn total_gpus(&self) -> u64 {
+        self.sites.iter().flat_map(|s| s.gpu_systems()).map(|(s, n)| s.gpu_count.saturating_mul(n)).sum()
+    }
+}

@@ -76,20 +76,21 @@ fn rows() -> Vec<Row> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let f = split_line(l);
-            let num = |i: usize| f[i].parse::<f64>().ok();
+            let text = |i: usize| f.get(i).cloned().unwrap_or_default();
+            let num = |i: usize| text(i).parse::<f64>().ok();
             Row {
-                id: f[id].clone(),
-                round: f[round].clone(),
-                model: f[model].clone(),
-                system: f[system].clone(),
-                gpus: f[gpus].parse().expect("gpus"),
-                precision: match f[precision].as_str() {
+                id: text(id),
+                round: text(round),
+                model: text(model),
+                system: text(system),
+                gpus: text(gpus).parse().expect("gpus"),
+                precision: match text(precision).as_str() {
                     "fp4" => Precision::Fp4,
                     "fp8" => Precision::Fp8,
                     "bf16" => Precision::Bf16,
                     other => panic!("precision {other}"),
                 },
-                scenario: f[scenario].clone(),
+                scenario: text(scenario),
                 isl: num(isl).expect("isl"),
                 osl: num(osl).expect("osl"),
                 ttft_ms: num(ttft),
@@ -107,7 +108,10 @@ const T: f64 = 1e12;
 /// Systems and models of the calibration set, from vendor datasheets and the models' published
 /// `config.json` files (sources in the catalog files of the same ids).
 /// TODO(lead): replace with catalog lookups
-fn calibration_specs() -> (BTreeMap<&'static str, SystemSpec>, BTreeMap<&'static str, ModelSpec>) {
+fn calibration_specs() -> (
+    BTreeMap<&'static str, SystemSpec>,
+    BTreeMap<&'static str, ModelSpec>,
+) {
     let hopper = |memory: f64, bandwidth: f64| GpuSpec {
         architecture: Architecture::Hopper,
         memory_bytes: memory,
@@ -144,50 +148,76 @@ fn calibration_specs() -> (BTreeMap<&'static str, SystemSpec>, BTreeMap<&'static
         scale_out_bits_per_s_per_gpu: 400e9,
     };
     let systems = BTreeMap::from([
-        ("hgx-h100-8", system("hgx-h100-8", hopper(80.0 * GB, 3.35 * TB), 8, 8, 8)),
-        ("hgx-h200-8", system("hgx-h200-8", hopper(141.0 * GB, 4.8 * TB), 8, 8, 8)),
-        ("hgx-b200-8", system("hgx-b200-8", blackwell(180.0 * GB, 1.0), 8, 8, 8)),
+        (
+            "hgx-h100-8",
+            system("hgx-h100-8", hopper(80.0 * GB, 3.35 * TB), 8, 8, 8),
+        ),
+        (
+            "hgx-h200-8",
+            system("hgx-h200-8", hopper(141.0 * GB, 4.8 * TB), 8, 8, 8),
+        ),
+        (
+            "hgx-b200-8",
+            system("hgx-b200-8", blackwell(180.0 * GB, 1.0), 8, 8, 8),
+        ),
         // GB200: 186 GB and 10 PFLOPS dense FP4 per GPU (NVL72: 13.4 TB, 720 PFLOPS).
         (
             "gb200-nvl72",
             system("gb200-nvl72", blackwell(186.0 * GB, 10.0 / 9.0), 72, 72, 4),
         ),
-        ("mi300x-8", system("mi300x-8", cdna3(192.0 * GB, 5.3 * TB), 8, 8, 8)),
-        ("mi325x-8", system("mi325x-8", cdna3(256.0 * GB, 6.0 * TB), 8, 8, 8)),
+        (
+            "mi300x-8",
+            system("mi300x-8", cdna3(192.0 * GB, 5.3 * TB), 8, 8, 8),
+        ),
+        (
+            "mi325x-8",
+            system("mi325x-8", cdna3(256.0 * GB, 6.0 * TB), 8, 8, 8),
+        ),
     ]);
     let gqa = |heads, kv_heads, head_dim| Attention::Gqa {
         heads,
         kv_heads,
         head_dim,
     };
-    let dense = |id: &str,
-                 params: f64,
-                 layers: u32,
-                 hidden: u32,
-                 vocab: u32,
-                 attention: Attention| ModelSpec {
-        id: id.to_string(),
-        parameters: params,
-        active_parameters: params,
-        layers,
-        hidden_size: hidden,
-        vocab_size: vocab,
-        attention,
-        experts: None,
-        sliding_window: None,
-        mtp_layers: 0,
-        weights: Precision::Bf16,
-        checkpoints: vec![],
-    };
+    let dense =
+        |id: &str, params: f64, layers: u32, hidden: u32, vocab: u32, attention: Attention| {
+            ModelSpec {
+                id: id.to_string(),
+                parameters: params,
+                active_parameters: params,
+                layers,
+                hidden_size: hidden,
+                vocab_size: vocab,
+                attention,
+                experts: None,
+                sliding_window: None,
+                mtp_layers: 0,
+                weights: Precision::Bf16,
+                checkpoints: vec![],
+            }
+        };
     let llama70 = |id: &str| dense(id, 70.55e9, 80, 8192, 128_256, gqa(64, 8, 128));
     let models = BTreeMap::from([
-        ("llama-2-70b", dense("llama-2-70b", 68.98e9, 80, 8192, 32_000, gqa(64, 8, 128))),
-        ("llama-3.1-8b", dense("llama-3.1-8b", 8.03e9, 32, 4096, 128_256, gqa(32, 8, 128))),
+        (
+            "llama-2-70b",
+            dense("llama-2-70b", 68.98e9, 80, 8192, 32_000, gqa(64, 8, 128)),
+        ),
+        (
+            "llama-3.1-8b",
+            dense("llama-3.1-8b", 8.03e9, 32, 4096, 128_256, gqa(32, 8, 128)),
+        ),
         ("llama-3.1-70b", llama70("llama-3.1-70b")),
         ("llama-3.3-70b", llama70("llama-3.3-70b")),
         (
             "llama-3.1-405b",
-            dense("llama-3.1-405b", 405.85e9, 126, 16384, 128_256, gqa(128, 8, 128)),
+            dense(
+                "llama-3.1-405b",
+                405.85e9,
+                126,
+                16384,
+                128_256,
+                gqa(128, 8, 128),
+            ),
         ),
         (
             "mixtral-8x7b",
@@ -223,6 +253,16 @@ fn calibration_specs() -> (BTreeMap<&'static str, SystemSpec>, BTreeMap<&'static
                 }),
                 mtp_layers: 1,
                 weights: Precision::Fp8,
+                checkpoints: vec![
+                    Checkpoint {
+                        precision: Precision::Fp4,
+                        bytes: 390.0 * GB,
+                    },
+                    Checkpoint {
+                        precision: Precision::Fp8,
+                        bytes: 689.0 * GB,
+                    },
+                ],
                 ..dense("deepseek-r1", 671e9, 61, 7168, 129_280, gqa(128, 128, 128))
             },
         ),
@@ -261,7 +301,14 @@ fn calibration_specs() -> (BTreeMap<&'static str, SystemSpec>, BTreeMap<&'static
                     layers: 94,
                     intermediate_size: 1536,
                 }),
-                ..dense("qwen3-235b-a22b", 235.09e9, 94, 4096, 151_936, gqa(64, 4, 128))
+                ..dense(
+                    "qwen3-235b-a22b",
+                    235.09e9,
+                    94,
+                    4096,
+                    151_936,
+                    gqa(64, 4, 128),
+                )
             },
         ),
     ]);
@@ -292,7 +339,11 @@ fn points() -> Vec<(Row, CalibrationPoint)> {
                     output_tokens: r.osl,
                     // TensorRT-LLM runs use fixed lengths; MLPerf datasets are natural text, whose
                     // output lengths are taken as exponential-like (cv 1) for every benchmark.
-                    output_length_cv: if r.round.starts_with("trtllm") { 0.0 } else { 1.0 },
+                    output_length_cv: if r.round.starts_with("trtllm") {
+                        0.0
+                    } else {
+                        1.0
+                    },
                     slo,
                 },
                 gpus: r.gpus,
@@ -328,6 +379,8 @@ fn stats_line(name: &str, s: &ErrorStats) -> String {
     )
 }
 
+type Selector = Box<dyn Fn(&Row, &CalibrationPoint) -> bool>;
+
 /// Summary table (overall, by class, by source family) of log errors.
 fn summary(pairs: &[(Row, CalibrationPoint)], errs: &[f64]) -> String {
     let mut out = String::from(
@@ -341,14 +394,29 @@ fn summary(pairs: &[(Row, CalibrationPoint)], errs: &[f64]) -> String {
             .map(|(_, e)| *e)
             .collect()
     };
-    let groups: Vec<(&str, Box<dyn Fn(&Row, &CalibrationPoint) -> bool>)> = vec![
+    let groups: Vec<(&str, Selector)> = vec![
         ("all", Box::new(|_, _| true)),
         ("dense", Box::new(|_, p| class(&p.model) == "dense")),
-        ("coarse MoE (Mixtral)", Box::new(|_, p| class(&p.model) == "coarse MoE")),
-        ("fine-grained MoE", Box::new(|_, p| class(&p.model) == "fine-grained MoE")),
-        ("MLPerf offline", Box::new(|r, _| r.round.starts_with('v') && r.scenario == "offline")),
-        ("MLPerf server/interactive", Box::new(|r, _| r.scenario != "offline")),
-        ("TensorRT-LLM", Box::new(|r, _| r.round.starts_with("trtllm"))),
+        (
+            "coarse MoE (Mixtral)",
+            Box::new(|_, p| class(&p.model) == "coarse MoE"),
+        ),
+        (
+            "fine-grained MoE",
+            Box::new(|_, p| class(&p.model) == "fine-grained MoE"),
+        ),
+        (
+            "MLPerf offline",
+            Box::new(|r, _| r.round.starts_with('v') && r.scenario == "offline"),
+        ),
+        (
+            "MLPerf server/interactive",
+            Box::new(|r, _| r.scenario != "offline"),
+        ),
+        (
+            "TensorRT-LLM",
+            Box::new(|r, _| r.round.starts_with("trtllm")),
+        ),
     ];
     for (name, f) in groups {
         out.push_str(&stats_line(name, &fit::stats(&select(&*f))));
@@ -379,7 +447,10 @@ fn point_table(pairs: &[(Row, CalibrationPoint)], eff: &Efficiency) -> String {
                 e.tpot_ms,
                 e.bound.name()
             ),
-            Err(x) => format!("| {} | {:.0} | infeasible: {x} | | | | | |", r.id, r.tokens_per_s),
+            Err(x) => format!(
+                "| {} | {:.0} | infeasible: {x} | | | | | |",
+                r.id, r.tokens_per_s
+            ),
         };
         out.push_str(&line);
         out.push('\n');
@@ -437,17 +508,40 @@ fn check_doc_section(name: &str, body: &str) {
     }
 }
 
+/// The factors the docs describe: the stored ones, or a fresh fit when updating (so one run
+/// rewrites `fitted.rs` and the docs consistently).
+fn current_efficiency(cal: &[CalibrationPoint]) -> Efficiency {
+    if updating() {
+        fit::fit(cal)
+    } else {
+        Efficiency::fitted()
+    }
+}
+
+fn factors_table(eff: &Efficiency) -> String {
+    let mut out = String::from("| factor | fitted | prior | bounds |\n|---|---|---|---|\n");
+    for ((name, lo, hi, prior), v) in PARAMETERS.iter().zip(eff.to_vec()) {
+        out.push_str(&format!("| `{name}` | {v} | {prior} | {lo} – {hi} |\n"));
+    }
+    out
+}
+
 #[test]
 fn calibration_median_error_within_15_percent() {
     let pairs = points();
     assert_eq!(pairs.len(), 98);
     let cal: Vec<CalibrationPoint> = pairs.iter().map(|(_, p)| p.clone()).collect();
-    let eff = Efficiency::fitted();
+    let eff = current_efficiency(&cal);
     let errs = fit::log_errors(&cal, &eff);
     let s = fit::stats(&errs);
     println!("{}", summary(&pairs, &errs));
     println!("{}", point_table(&pairs, &eff));
-    assert!(s.median <= 0.15, "median |error| {:.1} % > 15 %", 100.0 * s.median);
+    assert!(
+        s.median <= 0.15,
+        "median |error| {:.1} % > 15 %",
+        100.0 * s.median
+    );
+    check_doc_section("factors", &factors_table(&eff));
     check_doc_section("summary", &summary(&pairs, &errs));
     check_doc_section("points", &point_table(&pairs, &eff));
 }
@@ -468,36 +562,49 @@ fn fitted_factors_are_current() {
         .zip(stored.to_vec().into_iter().zip(fresh.to_vec()))
     {
         assert!(
-            (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12),
+            // Stored to four significant digits; allow a last-digit difference between platforms.
+            (a - b).abs() <= 2e-3 * a.abs().max(b.abs()).max(1e-12),
             "fitted factor {name} is stale ({a} stored, {b} fitted): run with UPDATE_CALIBRATION=1"
         );
     }
 }
 
 /// Leave-one-group-out: refit without a whole model (or GPU, or source) and score the held-out
-/// points. Slow in a debug build, so it runs on request:
-/// `cargo test -p millwright --release --test throughput_calibration -- --ignored`.
+/// points. It refits sixteen times, so it runs when the calibration is being updated
+/// (`UPDATE_CALIBRATION=1`), which rewrites its table in the docs.
 #[test]
-#[ignore]
 fn leave_one_group_out() {
+    if !updating() {
+        return;
+    }
     let pairs = points();
-    let mut groups: Vec<(String, Box<dyn Fn(&Row) -> bool>)> = Vec::new();
+    type Held = Box<dyn Fn(&Row) -> bool>;
+    let mut groups: Vec<(String, Held)> = Vec::new();
     let mut models: Vec<String> = pairs.iter().map(|(r, _)| r.model.clone()).collect();
     models.dedup();
     models.sort();
     models.dedup();
     for m in models {
         let key = m.clone();
-        groups.push((format!("model {m}"), Box::new(move |r: &Row| r.model == key)));
+        groups.push((
+            format!("model {m}"),
+            Box::new(move |r: &Row| r.model == key),
+        ));
     }
     let mut systems: Vec<String> = pairs.iter().map(|(r, _)| r.system.clone()).collect();
     systems.sort();
     systems.dedup();
     for s in systems {
         let key = s.clone();
-        groups.push((format!("system {s}"), Box::new(move |r: &Row| r.system == key)));
+        groups.push((
+            format!("system {s}"),
+            Box::new(move |r: &Row| r.system == key),
+        ));
     }
-    groups.push(("source MLPerf".into(), Box::new(|r: &Row| r.round.starts_with('v'))));
+    groups.push((
+        "source MLPerf".into(),
+        Box::new(|r: &Row| r.round.starts_with('v')),
+    ));
     groups.push((
         "source TensorRT-LLM".into(),
         Box::new(|r: &Row| r.round.starts_with("trtllm")),
@@ -506,7 +613,7 @@ fn leave_one_group_out() {
         "| held out | points | median abs. error (held out) | p90 | max | within 50 % | median abs. error (in-sample fit) |\n|---|---|---|---|---|---|---|\n",
     );
     let all: Vec<CalibrationPoint> = pairs.iter().map(|(_, p)| p.clone()).collect();
-    let in_sample = fit::log_errors(&all, &Efficiency::fitted());
+    let in_sample = fit::log_errors(&all, &current_efficiency(&all));
     for (name, held) in &groups {
         let train: Vec<CalibrationPoint> = pairs
             .iter()

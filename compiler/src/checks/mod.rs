@@ -2,7 +2,33 @@
 //! factory and the plan that reports diagnostics of its own codes. This list is the registry; the
 //! tidy tests keep it in step with the files of this folder and with `diag::codes`.
 
-use crate::catalog::Catalog;
+mod air_capacity;
+mod cdu_capacity;
+mod compute_fabric;
+mod context_length;
+mod cuda;
+mod cuda_architecture;
+mod driver;
+mod fabric_capacity;
+mod fabric_sites;
+mod gpu_operator;
+mod liquid_loop;
+mod precision;
+mod rack_air_heat;
+mod rack_power;
+mod region;
+mod serving;
+mod site_power;
+mod site_tier;
+mod supply_temperature;
+mod switch_protocol;
+mod switch_speed;
+mod vendor_stack;
+mod workload_gpus;
+
+use crate::catalog::{Architecture, Catalog, Gpu, Vendor};
+use crate::model::Site;
+use crate::source::Span;
 use crate::diag::Diagnostics;
 use crate::model::Factory;
 use crate::project::Plan;
@@ -22,11 +48,64 @@ pub struct Check {
 }
 
 /// Every check, in the order they run (the output is sorted afterwards).
-pub const CHECKS: &[Check] = &[];
+pub const CHECKS: &[Check] = &[
+    Check { name: "rack_power", codes: &["E0401"], run: rack_power::run },
+    Check { name: "site_power", codes: &["E0402", "W0401", "W0402"], run: site_power::run },
+    Check { name: "liquid_loop", codes: &["E0501"], run: liquid_loop::run },
+    Check { name: "cdu_capacity", codes: &["E0502"], run: cdu_capacity::run },
+    Check { name: "supply_temperature", codes: &["E0503"], run: supply_temperature::run },
+    Check { name: "air_capacity", codes: &["E0504"], run: air_capacity::run },
+    Check { name: "rack_air_heat", codes: &["E0505"], run: rack_air_heat::run },
+    Check { name: "switch_protocol", codes: &["E0601"], run: switch_protocol::run },
+    Check { name: "fabric_capacity", codes: &["E0602"], run: fabric_capacity::run },
+    Check { name: "switch_speed", codes: &["E0603"], run: switch_speed::run },
+    Check { name: "fabric_sites", codes: &["E0604"], run: fabric_sites::run },
+    Check { name: "compute_fabric", codes: &["W0601"], run: compute_fabric::run },
+    Check { name: "driver", codes: &["E0701"], run: driver::run },
+    Check { name: "cuda", codes: &["E0702", "W0702"], run: cuda::run },
+    Check { name: "vendor_stack", codes: &["E0704"], run: vendor_stack::run },
+    Check { name: "gpu_operator", codes: &["E0705", "W0704"], run: gpu_operator::run },
+    Check { name: "cuda_architecture", codes: &["E0706"], run: cuda_architecture::run },
+    Check { name: "serving", codes: &["E0707"], run: serving::run },
+    Check { name: "workload_gpus", codes: &["E0801"], run: workload_gpus::run },
+    Check { name: "precision", codes: &["E0802", "W0801"], run: precision::run },
+    Check { name: "context_length", codes: &["E0803"], run: context_length::run },
+    Check { name: "region", codes: &["E0901"], run: region::run },
+    Check { name: "site_tier", codes: &["W0901", "W0902"], run: site_tier::run },
+];
 
 /// Runs every check.
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for check in CHECKS {
         (check.run)(cx, diags);
     }
+}
+
+/// The distinct GPUs of a site with the span of the first rack that holds each.
+pub fn site_gpus<'c>(site: &Site<'c>, catalog: &'c Catalog) -> Vec<(&'c Gpu, Span)> {
+    let mut out: Vec<(&Gpu, Span)> = Vec::new();
+    for (_, rack) in site.rack_groups() {
+        for (system, _) in rack.systems() {
+            if let Some(gpu) = catalog.gpu(&system.gpu.value) {
+                if !out.iter().any(|(g, _)| g.id == gpu.id) {
+                    out.push((gpu, rack.part_span));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn has_vendor(gpus: &[(&Gpu, Span)], vendor: Vendor) -> bool {
+    gpus.iter().any(|(g, _)| g.vendor == vendor)
+}
+
+pub fn architectures(gpus: &[(&Gpu, Span)]) -> Vec<(Architecture, Span)> {
+    let mut out: Vec<(Architecture, Span)> = Vec::new();
+    for (g, span) in gpus {
+        if !out.iter().any(|(a, _)| *a == g.architecture) {
+            out.push((g.architecture, *span));
+        }
+    }
+    out
 }

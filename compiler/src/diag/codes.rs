@@ -65,8 +65,47 @@ codes! {
     E0305 "feed-sides" "2N redundancy whose feeds cannot be split into two sides";
     W0301 "empty-enclosure" "a rack enclosure with no systems in it";
     W0302 "empty-site" "a site with no racks";
+    // E04: power.
+    E0401 "rack-power" "a rack draws more than its enclosure or power shelves are rated for";
+    E0402 "site-power" "a site needs more facility power than its feeds deliver after a failure";
+    W0401 "feed-utilization" "a site uses more than 80 % of the feed capacity left after a failure";
+    W0402 "peak-power" "a site's peak (transient) draw exceeds the feed capacity left after a failure";
+    // E05: cooling.
+    E0501 "no-loop" "a liquid-cooled system or enclosure is not attached to a cooling loop";
+    E0502 "cdu-capacity" "a loop carries more heat than its CDUs remove after a failure";
+    E0503 "supply-temperature" "a loop's supply temperature is outside an attached system's window";
+    E0504 "air-capacity" "a site's air heat exceeds its room air capacity";
+    E0505 "rack-air-heat" "a rack rejects more heat to air than its enclosure is rated for";
+    // E06: network.
+    E0601 "switch-protocol" "a fabric's switch does not speak the fabric's kind";
+    E0602 "fabric-capacity" "a fabric's endpoints do not fit its topology";
+    E0603 "switch-speed" "a fabric's switch cannot run at its endpoints' speed";
+    E0604 "fabric-spans-sites" "an InfiniBand or RDMA fabric spans sites";
+    E0605 "no-compute-fabric" "a workload's replicas span systems but no compute fabric joins them";
+    W0601 "missing-compute-fabric" "a site has several GPU systems and no compute fabric";
     // E07: software.
+    E0701 "driver-architecture" "the driver does not support a GPU of the site";
+    E0702 "cuda-driver" "the CUDA version needs a newer driver";
+    E0703 "kubernetes-dra" "multi-node NVLink needs Kubernetes with dynamic resource allocation";
+    E0704 "vendor-stack" "the GPU software stack does not match the GPU vendor";
+    E0705 "operator-kubernetes" "the GPU operator does not support the Kubernetes version";
+    E0706 "cuda-architecture" "the CUDA version is older than a GPU architecture needs";
+    E0707 "serving-support" "the serving engine release does not run the model or the GPU vendor";
     W0701 "unknown-version" "a software version the catalog has no facts for";
+    W0702 "cuda-compat" "the CUDA version runs only under minor-version compatibility";
+    W0703 "dra-beta" "multi-node NVLink relies on a DRA beta that is off by default";
+    W0704 "operator-eol" "the GPU operator release is end of life";
+    // E08: workloads.
+    E0801 "gpu-oversubscribed" "workloads claim more GPUs than the factory has";
+    E0802 "precision-unsupported" "the GPUs cannot run the workload's precision";
+    E0803 "context-length" "a request is longer than the model's context";
+    E0804 "memory-fit" "one replica of the model does not fit in the workload's GPUs";
+    E0805 "slo-infeasible" "no serving configuration meets the workload's latency targets";
+    W0801 "weight-only-fp4" "4-bit weights run weight-only on GPUs without native FP4";
+    // E09: site and sovereignty.
+    E0901 "region" "a site is outside the factory's sovereignty region";
+    W0901 "tier-liquid" "a rack-scale liquid-cooled design sits in a site below tier 3";
+    W0902 "tier-redundancy" "a tier 3 or 4 site has no redundancy in power or cooling";
 }
 
 /// The code with this identifier, if it is registered.

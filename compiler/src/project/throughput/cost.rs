@@ -246,7 +246,8 @@ impl<'a> Workload<'a> {
         let tp = f64::from(s.tensor.max(1));
         let pp = f64::from(s.pipeline.max(1));
         let ep = f64::from(s.expert.max(1));
-        (self.weights.dense + self.weights.embedding) / (tp * pp) + self.weights.routed / (tp * ep * pp)
+        (self.weights.dense + self.weights.embedding) / (tp * pp)
+            + self.weights.routed / (tp * ep * pp)
     }
 
     /// Usable memory per GPU for weights and KV cache.
@@ -325,7 +326,11 @@ impl<'a> Workload<'a> {
         let rank_seqs = micro / ep;
         let layers = f64::from(self.model.layers);
         // An MTP draft module is about one more layer of every kind.
-        let mtp_scale = if tokens_per_seq > 1.0 { 1.0 + 1.0 / layers.max(1.0) } else { 1.0 };
+        let mtp_scale = if tokens_per_seq > 1.0 {
+            1.0 + 1.0 / layers.max(1.0)
+        } else {
+            1.0
+        };
 
         // Routed experts a micro-batch touches: each of E experts is missed by all `tokens`
         // top-k draws with probability (1 - k/E)^tokens.
@@ -347,7 +352,8 @@ impl<'a> Workload<'a> {
             + self.routed_flops_per_token * tokens * imb / (tp * ep * pp) / eff.expert_gemm)
             * mtp_scale;
         let attn = self.attention_flops_decode * rank_tokens / (tp * pp);
-        let compute = gemm / self.gemm_peak(eff).max(1.0) + attn / self.attention_peak(eff).max(1.0);
+        let compute =
+            gemm / self.gemm_peak(eff).max(1.0) + attn / self.attention_peak(eff).max(1.0);
 
         let comm = self.comm_time(s, rank_tokens, tokens, true) * mtp_scale;
         let latency = layers / pp * eff.layer_latency_s * mtp_scale;

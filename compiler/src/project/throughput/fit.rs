@@ -25,14 +25,14 @@ pub struct CalibrationPoint {
 pub fn log_errors(points: &[CalibrationPoint], eff: &Efficiency) -> Vec<f64> {
     points
         .iter()
-        .map(|p| {
-            match super::estimate(&p.system, &p.model, p.precision, &p.request, p.gpus, eff) {
+        .map(
+            |p| match super::estimate(&p.system, &p.model, p.precision, &p.request, p.gpus, eff) {
                 Ok(e) if e.tokens_per_second > 0.0 && p.measured_tokens_per_s > 0.0 => {
                     (e.tokens_per_second / p.measured_tokens_per_s).ln()
                 }
                 _ => -(10f64.ln()),
-            }
-        })
+            },
+        )
         .collect()
 }
 
@@ -131,7 +131,11 @@ pub fn fit(points: &[CalibrationPoint]) -> Efficiency {
     let f = |x: &[f64]| objective(points, &decode(x));
     let x = nelder_mead(&f, &start, 0.6, ITERATIONS);
     // Round to four significant digits so the stored table is stable and readable.
-    let v: Vec<f64> = decode(&x).to_vec().iter().map(|v| round_sig(*v, 4)).collect();
+    let v: Vec<f64> = decode(&x)
+        .to_vec()
+        .iter()
+        .map(|v| round_sig(*v, 4))
+        .collect();
     Efficiency::from_slice(&v)
 }
 
@@ -145,7 +149,12 @@ pub fn round_sig(v: f64, digits: i32) -> f64 {
 }
 
 /// Nelder–Mead minimisation from `start` with an initial simplex of `step` along each axis.
-pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], step: f64, iterations: usize) -> Vec<f64> {
+pub fn nelder_mead(
+    f: &dyn Fn(&[f64]) -> f64,
+    start: &[f64],
+    step: f64,
+    iterations: usize,
+) -> Vec<f64> {
     let n = start.len();
     let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
     simplex.push((start.to_vec(), f(start)));
@@ -166,7 +175,9 @@ pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], step: f64, iteratio
             break;
         };
         let best_f = simplex.first().map_or(f64::INFINITY, |s| s.1);
-        let second_worst_f = simplex.get(n.saturating_sub(1)).map_or(f64::INFINITY, |s| s.1);
+        let second_worst_f = simplex
+            .get(n.saturating_sub(1))
+            .map_or(f64::INFINITY, |s| s.1);
         let mut centroid = vec![0.0; n];
         for (x, _) in simplex.iter().take(n) {
             for (c, xi) in centroid.iter_mut().zip(x) {
@@ -214,5 +225,9 @@ pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], step: f64, iteratio
         }
     }
     simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    simplex.into_iter().next().map(|s| s.0).unwrap_or_else(|| start.to_vec())
+    simplex
+        .into_iter()
+        .next()
+        .map(|s| s.0)
+        .unwrap_or_else(|| start.to_vec())
 }

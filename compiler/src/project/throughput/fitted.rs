@@ -6,14 +6,14 @@
 use super::efficiency::Efficiency;
 
 pub const FITTED: Efficiency = Efficiency {
-    compute_nvidia: 0.5,
-    compute_amd: 0.35,
-    fp4_compute: 0.7,
-    bandwidth_nvidia: 0.75,
-    bandwidth_amd: 0.6,
-    layer_latency_s: 30e-6,
-    moe_imbalance: 0.2,
-    expert_gemm: 0.5,
-    latency_tail: 1.5,
-    max_batch_per_rank: 512.0,
+    compute_nvidia: 5.517e-1,
+    compute_amd: 2.956e-1,
+    fp4_compute: 6.16e-1,
+    bandwidth_nvidia: 6.12e-1,
+    bandwidth_amd: 5.245e-1,
+    layer_latency_s: 6.693e-5,
+    moe_imbalance: 3.562e-1,
+    expert_gemm: 5.084e-1,
+    latency_tail: 1.853e0,
+    max_batch_per_rank: 4.191e2,
 };

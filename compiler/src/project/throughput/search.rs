@@ -32,7 +32,7 @@ pub fn splits(system: &SystemSpec, model: &ModelSpec, gpus: u32) -> Vec<Split> {
     };
     let tensors: Vec<u32> = powers(domain.min(heads).min(gpus))
         .into_iter()
-        .filter(|t| domain % t == 0)
+        .filter(|t| domain.is_multiple_of(*t))
         .collect();
     let mut experts = vec![1u32];
     if let Some(e) = &model.experts {
@@ -59,7 +59,7 @@ pub fn splits(system: &SystemSpec, model: &ModelSpec, gpus: u32) -> Vec<Split> {
                 continue;
             }
             // Expert groups wider than the domain must hold whole tensor groups per domain.
-            if te > domain && domain % t != 0 {
+            if te > domain && !domain.is_multiple_of(t) {
                 continue;
             }
             for p in 1..=MAX_PIPELINE {
@@ -111,7 +111,8 @@ pub fn memory_fit(
         ),
         None => (0, None),
     };
-    let reserve = system.gpu.memory_bytes * super::cost::RUNTIME_RESERVE * f64::from(gpus_per_replica.max(1));
+    let reserve =
+        system.gpu.memory_bytes * super::cost::RUNTIME_RESERVE * f64::from(gpus_per_replica.max(1));
     MemoryFit {
         fits: smallest.is_some(),
         gpus_per_replica,
@@ -143,7 +144,10 @@ struct Point {
 fn evaluate(w: &Workload, s: Split, batch: f64, mtp: bool, eff: &Efficiency) -> Point {
     let pp = f64::from(s.pipeline.max(1));
     let (verified, accepted) = if mtp {
-        (1.0 + MTP_DRAFT_TOKENS, 1.0 + MTP_ACCEPTANCE * MTP_DRAFT_TOKENS)
+        (
+            1.0 + MTP_DRAFT_TOKENS,
+            1.0 + MTP_ACCEPTANCE * MTP_DRAFT_TOKENS,
+        )
     } else {
         (1.0, 1.0)
     };
@@ -245,8 +249,16 @@ fn bisect_last(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
 fn bound_of(p: &Point) -> Bound {
     let pp = f64::from(p.split.pipeline.max(1));
     let t = &p.tick;
-    let memory = if t.memory >= t.compute { t.memory * pp } else { 0.0 };
-    let compute = if t.compute > t.memory { t.compute * pp } else { 0.0 } + p.prefill_share;
+    let memory = if t.memory >= t.compute {
+        t.memory * pp
+    } else {
+        0.0
+    };
+    let compute = if t.compute > t.memory {
+        t.compute * pp
+    } else {
+        0.0
+    } + p.prefill_share;
     let parts = [
         (Bound::MemoryBandwidth, memory),
         (Bound::Compute, compute),

@@ -119,7 +119,11 @@ pub struct SystemSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Attention {
     /// Multi-head / grouped-query attention: K and V of `kv_heads` heads of `head_dim` are cached.
-    Gqa { heads: u32, kv_heads: u32, head_dim: u32 },
+    Gqa {
+        heads: u32,
+        kv_heads: u32,
+        head_dim: u32,
+    },
     /// Multi-head latent attention (DeepSeek): one compressed latent of `kv_lora_rank` plus a shared
     /// rotary key of `rope_head_dim` is cached per token and layer, whatever the head count.
     Mla {

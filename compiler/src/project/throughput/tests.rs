@@ -113,7 +113,14 @@ fn deepseek_fp8_needs_more_than_one_h100_node_but_fits_two() {
     let fit = memory_fit(&hopper(80.0), &deepseek(), Precision::Fp8, &chat(None), 16);
     assert!(fit.fits, "{fit:?}");
     assert_eq!(fit.gpus_per_replica, 16);
-    let e = estimate(&hopper(80.0), &deepseek(), Precision::Fp8, &chat(None), 8, &Efficiency::fitted());
+    let e = estimate(
+        &hopper(80.0),
+        &deepseek(),
+        Precision::Fp8,
+        &chat(None),
+        8,
+        &Efficiency::fitted(),
+    );
     assert_eq!(e.err().map(|i| i.limit), Some(Limit::Memory));
 }
 
@@ -121,8 +128,15 @@ fn deepseek_fp8_needs_more_than_one_h100_node_but_fits_two() {
 fn a_70b_model_fits_one_b200_in_fp4_and_its_replicas_fill_the_node() {
     let fit = memory_fit(&blackwell(), &llama_70b(), Precision::Fp4, &chat(None), 8);
     assert_eq!(fit.gpus_per_replica, 1);
-    let e = estimate(&blackwell(), &llama_70b(), Precision::Fp4, &chat(None), 8, &Efficiency::fitted())
-        .expect("feasible");
+    let e = estimate(
+        &blackwell(),
+        &llama_70b(),
+        Precision::Fp4,
+        &chat(None),
+        8,
+        &Efficiency::fitted(),
+    )
+    .expect("feasible");
     let p = e.parallelism;
     assert_eq!(p.tensor * p.pipeline * p.expert * p.data, 8);
     assert!((e.tokens_per_second - e.tokens_per_second_per_gpu * 8.0).abs() < 1e-6);
@@ -142,12 +156,21 @@ fn weight_only_fp4_on_hopper_reads_four_bits_but_computes_at_bf16() {
 fn an_slo_costs_throughput_and_is_met() {
     let eff = Efficiency::fitted();
     let sys = hopper(80.0);
-    let offline = estimate(&sys, &llama_70b(), Precision::Fp8, &chat(None), 8, &eff).expect("offline");
+    let offline =
+        estimate(&sys, &llama_70b(), Precision::Fp8, &chat(None), 8, &eff).expect("offline");
     let slo = Slo {
         ttft_s: 2.0,
         tpot_s: 0.040,
     };
-    let served = estimate(&sys, &llama_70b(), Precision::Fp8, &chat(Some(slo)), 8, &eff).expect("slo");
+    let served = estimate(
+        &sys,
+        &llama_70b(),
+        Precision::Fp8,
+        &chat(Some(slo)),
+        8,
+        &eff,
+    )
+    .expect("slo");
     assert!(served.tokens_per_second < offline.tokens_per_second);
     assert!(served.tpot_ms * eff.latency_tail <= 40.0 + 1e-9);
     assert!(served.ttft_ms * eff.latency_tail <= 2000.0 + 1e-9);
@@ -159,8 +182,15 @@ fn an_impossible_tpot_names_the_limit_and_the_best_reachable() {
         ttft_s: 10.0,
         tpot_s: 0.001,
     };
-    let err = estimate(&hopper(80.0), &llama_70b(), Precision::Fp8, &chat(Some(slo)), 8, &Efficiency::fitted())
-        .expect_err("1 ms per token is below the per-layer floor");
+    let err = estimate(
+        &hopper(80.0),
+        &llama_70b(),
+        Precision::Fp8,
+        &chat(Some(slo)),
+        8,
+        &Efficiency::fitted(),
+    )
+    .expect_err("1 ms per token is below the per-layer floor");
     assert_eq!(err.limit, Limit::Tpot);
     assert!(err.best > err.target);
     assert!((err.target - 0.001).abs() < 1e-12);
@@ -173,8 +203,15 @@ fn an_impossible_ttft_names_ttft() {
         ttft_s: 0.001,
         tpot_s: 1.0,
     };
-    let err = estimate(&hopper(80.0), &llama_70b(), Precision::Fp8, &chat(Some(slo)), 8, &Efficiency::fitted())
-        .expect_err("a 1,000-token prompt takes longer than 1 ms");
+    let err = estimate(
+        &hopper(80.0),
+        &llama_70b(),
+        Precision::Fp8,
+        &chat(Some(slo)),
+        8,
+        &Efficiency::fitted(),
+    )
+    .expect_err("a 1,000-token prompt takes longer than 1 ms");
     assert_eq!(err.limit, Limit::Ttft);
 }
 
@@ -231,7 +268,21 @@ fn degenerate_inputs_do_not_panic() {
 #[test]
 fn estimates_are_deterministic() {
     let eff = Efficiency::fitted();
-    let a = estimate(&blackwell(), &deepseek(), Precision::Fp4, &chat(None), 8, &eff);
-    let b = estimate(&blackwell(), &deepseek(), Precision::Fp4, &chat(None), 8, &eff);
+    let a = estimate(
+        &blackwell(),
+        &deepseek(),
+        Precision::Fp4,
+        &chat(None),
+        8,
+        &eff,
+    );
+    let b = estimate(
+        &blackwell(),
+        &deepseek(),
+        Precision::Fp4,
+        &chat(None),
+        8,
+        &eff,
+    );
     assert_eq!(a, b);
 }

@@ -1,0 +1,36 @@
+//! E0502: a loop's heat (direct liquid cooling plus rear-door heat) within the capacity of its
+//! CDUs after their redundancy (N+1 loses one unit, 2N half of them).
+
+use super::CheckCtx;
+use crate::diag::{codes, Diagnostic, Diagnostics};
+
+pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    for (site, plan) in cx.factory.sites.iter().zip(&cx.plan.sites) {
+        for (l, lp) in site.loops.iter().zip(&plan.loops) {
+            let heat = lp.heat();
+            if heat.0 <= lp.cdu_capacity.0 * 1.000_001 || heat.0 <= 0.0 {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                codes::E0502,
+                format!(
+                    "loop \"{}\" carries {} of heat from {} racks; its CDUs remove {} after redundancy",
+                    l.name.value, heat, lp.racks, lp.cdu_capacity
+                ),
+            )
+            .label(l.name.span, format!("{heat} to remove"));
+            for g in &l.cdus {
+                d = d.label(g.span, format!("{} × {} ({}), {} after redundancy", g.count, g.cdu.capacity, g.redundancy.value.as_str(), crate::project::power::cdu_capacity(g.cdu.capacity, g.count, g.redundancy.value)));
+            }
+            let help = match l.cdus.first() {
+                Some(g) => {
+                    let unit = g.cdu.capacity.0.max(1.0);
+                    let missing = ((heat.0 - lp.cdu_capacity.0) / unit).ceil() as u64;
+                    format!("add {missing} more `{}` (count={}), or move racks to another loop", g.cdu.id, g.count + missing)
+                }
+                None => format!("add CDUs to the loop: `cdu \"cdu-2000kw\" count={} redundancy=\"N+1\"`", (heat.0 / 2e6).ceil() as u64 + 1),
+            };
+            diags.push(d.help(help));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! E0701: the NVIDIA driver supports every GPU of the site: its branch lists the architecture, and
+//! the version is at least the first one of the branch that supports it (HGX B200 needs
+//! 570.133.20 or newer; R535 knows no Blackwell). Versions compare by their given prefix.
+
+use super::{architectures, site_gpus};
+use super::CheckCtx;
+use crate::catalog::{version_cmp, Vendor};
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use std::cmp::Ordering;
+
+pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    for site in &cx.factory.sites {
+        let Some(driver) = &site.software.driver else { continue };
+        let Some(release) = driver.release else { continue };
+        let gpus = site_gpus(site, cx.catalog);
+        for (arch, rack_span) in architectures(&gpus) {
+            if arch.vendor() != Vendor::Nvidia {
+                continue;
+            }
+            let newest_branch = driver
+                .product
+                .and_then(|p| p.releases.iter().filter(|r| r.supports.iter().any(|(a, _)| a == arch.as_str())).map(|r| r.version.value.clone()).next());
+            match release.supports.iter().find(|(a, _)| a == arch.as_str()) {
+                None => diags.push(
+                    Diagnostic::new(
+                        codes::E0701,
+                        format!("driver branch {} does not support {} GPUs", release.version.value, arch.as_str()),
+                    )
+                    .label(driver.version.span, format!("R{} driver", release.version.value))
+                    .label(rack_span, format!("{} GPUs here", arch.as_str()))
+                    .help(match newest_branch {
+                        Some(b) => format!("use a driver of branch {b} or newer that supports {}", arch.as_str()),
+                        None => format!("use a driver branch that supports {}", arch.as_str()),
+                    }),
+                ),
+                Some((_, min)) if version_cmp(&driver.version.value, min) == Ordering::Less => diags.push(
+                    Diagnostic::new(
+                        codes::E0701,
+                        format!("driver {} is older than {}, the first of its branch that supports {} GPUs", driver.version.value, min, arch.as_str()),
+                    )
+                    .label(driver.version.span, format!("older than {min}"))
+                    .label(rack_span, format!("{} GPUs here", arch.as_str()))
+                    .help(format!("use driver {min} or newer")),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}

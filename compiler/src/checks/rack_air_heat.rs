@@ -1,0 +1,31 @@
+//! E0505: the heat a rack rejects to air within its enclosure's air rating (30 kW for an open-aisle
+//! rack, more with a contained aisle); a rear door takes the air heat to its loop up to its rating.
+
+use super::CheckCtx;
+use crate::catalog::EnclosureCooling;
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::model::RackContents;
+use crate::units::Watts;
+
+pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    for site in &cx.factory.sites {
+        for (_, rack) in site.rack_groups() {
+            let RackContents::Enclosure { enclosure, .. } = &rack.contents else { continue };
+            let air = rack.air_heat();
+            let rating = match enclosure.cooling {
+                EnclosureCooling::Rdhx => enclosure.liquid_heat.unwrap_or(Watts(0.0)) + enclosure.air_heat,
+                _ => enclosure.air_heat,
+            };
+            if air.0 > rating.0 * 1.000_001 {
+                diags.push(
+                    Diagnostic::new(
+                        codes::E0505,
+                        format!("each `{}` rack rejects {} to air; the enclosure is rated for {}", enclosure.id, air, rating),
+                    )
+                    .label(rack.part_span, format!("{air} of air heat per rack"))
+                    .help("put fewer servers in each rack, or use an enclosure rated for more (a contained aisle, a rear-door heat exchanger or direct liquid cooling)"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! E0402, W0401, W0402: a site's facility power (IT × design-day PUE) against what its feeds
+//! deliver after the failure their redundancy allows (N: all feeds; N+1: without the largest; 2N:
+//! the smaller side). Above 80 % of that capacity is a warning (the continuous-load convention),
+//! and so is a peak (transient) draw above it.
+
+use super::CheckCtx;
+use crate::ast::Redundancy;
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::units::trim;
+
+fn redundancy_words(r: Redundancy) -> &'static str {
+    match r {
+        Redundancy::N => "with N redundancy (all feeds together)",
+        Redundancy::NPlus1 => "with N+1 redundancy (the largest feed lost)",
+        Redundancy::TwoN => "with 2N redundancy (one side alone)",
+    }
+}
+
+pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    for (site, plan) in cx.factory.sites.iter().zip(&cx.plan.sites) {
+        if site.power.feeds.is_empty() || plan.it_power.0 <= 0.0 {
+            continue;
+        }
+        let red = site.power.redundancy.value;
+        let mut labels: Vec<(crate::source::Span, String)> =
+            site.power.feeds.iter().map(|f| (f.capacity.span, format!("{} ({})", f.capacity.value, f.side.map(|s| format!("side {s}")).unwrap_or_else(|| "feed".into())))).collect();
+        labels.truncate(4);
+        if plan.facility_power.0 > plan.feed_capacity.0 {
+            let mut d = Diagnostic::new(
+                codes::E0402,
+                format!(
+                    "site {} needs {} facility power ({} IT × peak PUE {}); {} its feeds supply {}",
+                    site.name.value,
+                    plan.facility_power,
+                    plan.it_power,
+                    trim(site.power.peak_pue),
+                    redundancy_words(red),
+                    plan.feed_capacity
+                ),
+            )
+            .label(site.name.span, format!("{} racks, {} IT", plan.racks, plan.it_power));
+            for (span, text) in labels {
+                d = d.label(span, text);
+            }
+            let short = plan.facility_power - plan.feed_capacity;
+            diags.push(d.help(format!(
+                "add {} of feed capacity {}, or remove racks drawing about {} of IT power",
+                short,
+                if red == Redundancy::TwoN { "on each side" } else { "after the failure" },
+                crate::units::Watts(short.0 / site.power.peak_pue.max(1.0))
+            )));
+            continue;
+        }
+        let util = plan.feed_utilization();
+        if util > 0.8 {
+            diags.push(
+                Diagnostic::new(
+                    codes::W0401,
+                    format!(
+                        "site {} uses {:.0} % of the {} its feeds supply {}",
+                        site.name.value,
+                        util * 100.0,
+                        plan.feed_capacity,
+                        redundancy_words(red)
+                    ),
+                )
+                .label(site.name.span, format!("{} facility power", plan.facility_power))
+                .help("continuous load is kept at or below 80 % of capacity; add feed capacity or plan fewer racks"),
+            );
+        }
+        if plan.facility_power_peak.0 > plan.feed_capacity.0 {
+            diags.push(
+                Diagnostic::new(
+                    codes::W0402,
+                    format!(
+                        "site {} peaks at {} facility power ({} peak IT); {} its feeds supply {}",
+                        site.name.value,
+                        plan.facility_power_peak,
+                        plan.it_power_peak,
+                        redundancy_words(red),
+                        plan.feed_capacity
+                    ),
+                )
+                .label(site.name.span, "transient peak above capacity")
+                .help("GPU racks draw transient peaks during synchronised steps; size the feeds (or rack-level energy storage) for the peak"),
+            );
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! E0603: a fabric's switch must run at its endpoints' speed, directly or by breakout (an 800G
+//! port split into two 400G ports); a 400G switch cannot serve 800G NICs at full rate.
+
+use super::CheckCtx;
+use crate::diag::{codes, Diagnostic, Diagnostics};
+
+pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    for (f, plan) in cx.factory.fabrics.iter().zip(&cx.plan.fabrics) {
+        let Some((switch, span)) = f.switch else { continue };
+        if plan.endpoints == 0 || plan.radix.is_some() {
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(
+                codes::E0603,
+                format!(
+                    "fabric \"{}\" serves {} ports at {}, but switch `{}` runs at most {}",
+                    f.name.value,
+                    plan.endpoints,
+                    plan.endpoint_speed,
+                    switch.id,
+                    switch.max_speed()
+                ),
+            )
+            .label(span, format!("at most {}", switch.max_speed()))
+            .help(format!("use a switch with {} ports (for example `quantum-x800-q3400` or `spectrum-sn5600`)", plan.endpoint_speed)),
+        );
+    }
+}

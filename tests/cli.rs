@@ -1,0 +1,104 @@
+//! CLI tests: run the real `millwright` binary and check exit codes and output formats.
+
+mod common;
+
+use std::process::Command;
+
+fn millwright(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_millwright"))
+        .args(args)
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run millwright");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+#[test]
+fn check_accepts_the_main_example() {
+    let (code, _, err) = millwright(&["check", "examples/rhine/factory.kdl"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("ok"), "{err}");
+}
+
+#[test]
+fn check_exits_1_on_errors_and_2_on_io_problems() {
+    let dir = std::env::temp_dir().join(format!("millwright-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let bad = dir.join("bad.kdl");
+    std::fs::write(&bad, "factory \"x\" {\n    currency \"EUR\"\n}\nsite \"s\" {\n    tier \"three\"\n}\n").expect("write");
+    let (code, _, err) = millwright(&["check", bad.to_str().unwrap_or_default()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("E0106"), "{err}");
+    let (code, _, err) = millwright(&["check", "no/such/file.kdl"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = millwright(&["check", dir.to_str().unwrap_or_default()]);
+    assert_eq!(code, 2);
+    let (code, _, _) = millwright(&["check"]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_json_is_one_object_with_counts() {
+    let dir = std::env::temp_dir().join(format!("millwright-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let bad = dir.join("bad.kdl");
+    std::fs::write(&bad, "factory \"x\"\nsite \"s\" {\n    power { feed \"a\" capacity=40 }\n}\n").expect("write");
+    let (code, out, _) = millwright(&["check", "--format", "json", bad.to_str().unwrap_or_default()]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(v["errors"].as_u64().unwrap_or(0) >= 1);
+    let d = &v["diagnostics"][0];
+    for key in ["code", "severity", "message", "file", "line", "column", "labels", "help"] {
+        assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    assert!(v["diagnostics"].as_array().is_some_and(|a| a.iter().any(|d| d["code"] == "E0107")), "{out}");
+    let (code, out, _) = millwright(&["check", "--format", "json", "examples/rhine/factory.kdl"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["errors"], 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_prints_pages_and_rejects_unknown_codes() {
+    let (code, out, _) = millwright(&["explain", "E0201"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("# E0201"), "{out}");
+    let (code, _, err) = millwright(&["explain", "E9999"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("E9999"));
+}
+
+#[test]
+fn examples_are_formatted_and_fmt_is_idempotent() {
+    let (code, _, err) = millwright(&["fmt", "--check", "examples/rhine/factory.kdl", "examples/lab/factory.kdl"]);
+    assert_eq!(code, 0, "{err}");
+    let dir = std::env::temp_dir().join(format!("millwright-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let f = dir.join("messy.kdl");
+    std::fs::write(&f, "factory   \"x\"  {\n  currency \"EUR\"   // keep me\n}\n\n\n\nsite \"s\" {\n/* and me */ tier 3\n}\n").expect("write");
+    let (code, _, _) = millwright(&["fmt", "--check", f.to_str().unwrap_or_default()]);
+    assert_eq!(code, 1);
+    let (code, _, _) = millwright(&["fmt", f.to_str().unwrap_or_default()]);
+    assert_eq!(code, 0);
+    let once = std::fs::read_to_string(&f).expect("read");
+    assert!(once.contains("// keep me") && once.contains("/* and me */"), "{once}");
+    let (code, _, _) = millwright(&["fmt", "--check", f.to_str().unwrap_or_default()]);
+    assert_eq!(code, 0, "fmt is not idempotent:\n{once}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn catalog_lists_and_shows_parts() {
+    let (code, out, _) = millwright(&["catalog", "list", "--kind", "system"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("gb200-nvl72") && out.contains("hgx-h100-8"), "{out}");
+    let (code, out, _) = millwright(&["catalog", "show", "gb200-nvl72"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("system \"gb200-nvl72\""), "{out}");
+    let (code, _, err) = millwright(&["catalog", "show", "gb200-nvl73"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gb200-nvl72"), "{err}");
+}

@@ -1,0 +1,154 @@
+//! Tidy tests: repository-wide consistency that no compiler can check. Every registered code has a
+//! docs page with the fixed headings and a UI test that expects it; every page belongs to a code;
+//! every check file is in the registry; every source file starts with a `//!` line; no test is
+//! ignored or expected to panic; the shipped catalog decodes without a single diagnostic.
+
+mod common;
+
+use millwright::diag::codes;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p, ext));
+        } else if p.extension().and_then(|x| x.to_str()) == Some(ext) {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_code_has_a_docs_page_with_the_fixed_headings() {
+    let dir = common::root().join("docs/codes");
+    for code in codes::ALL {
+        let path = dir.join(format!("{}.md", code.code));
+        let page = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} has no page {}", code.code, common::rel(&path)));
+        assert!(page.starts_with(&format!("# {}", code.code)), "{} must start with `# {}`", common::rel(&path), code.code);
+        for heading in ["## What it means", "## Why it matters", "## Example", "## How to fix"] {
+            assert!(page.contains(heading), "{} lacks `{heading}`", common::rel(&path));
+        }
+        assert_eq!(millwright::docs::code_page(code.code), Some(page.as_str()), "the embedded page of {} is stale", code.code);
+    }
+    for page in files_under(&dir, "md") {
+        let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        assert!(codes::lookup(stem).is_some(), "{} documents a code that is not registered", common::rel(&page));
+    }
+}
+
+/// Each docs page's example is a complete blueprint that produces its code.
+#[test]
+fn every_docs_example_triggers_its_code() {
+    for code in codes::ALL.iter().filter(|c| !c.retired) {
+        let Some(page) = millwright::docs::code_page(code.code) else { continue };
+        let Some(example) = page.split("## Example").nth(1).and_then(|s| s.split("```kdl\n").nth(1)).and_then(|s| s.split("```").next()) else {
+            panic!("the page of {} has no ```kdl example under `## Example`", code.code);
+        };
+        let checked = common::check_bytes(&format!("docs/codes/{}.md", code.code), example.as_bytes());
+        assert!(checked.codes.iter().any(|c| c == code.code), "the example of {} does not produce it; it produces {:?}\n{}", code.code, checked.codes, checked.rendered);
+    }
+}
+
+#[test]
+fn every_code_has_a_ui_test() {
+    let mut expected = BTreeSet::new();
+    for path in files_under(&common::root().join("tests/ui"), "kdl") {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).to_string();
+        for line in text.lines().take_while(|l| l.starts_with("//")) {
+            if let Some(rest) = line.strip_prefix("// expect:") {
+                expected.extend(rest.split_whitespace().map(str::to_string));
+            }
+        }
+    }
+    for code in codes::ALL.iter().filter(|c| !c.retired) {
+        assert!(expected.contains(code.code), "{} has no UI test under tests/ui expecting it", code.code);
+    }
+}
+
+/// Every registered code is emitted somewhere in the compiler (no dead registry entries).
+#[test]
+fn every_code_is_emitted() {
+    let mut source = String::new();
+    for path in files_under(&common::root().join("compiler/src"), "rs") {
+        if path.ends_with("diag/codes.rs") {
+            continue;
+        }
+        source.push_str(&std::fs::read_to_string(&path).expect("read"));
+    }
+    for code in codes::ALL.iter().filter(|c| !c.retired) {
+        assert!(source.contains(&format!("codes::{}", code.code)), "{} is registered but never emitted", code.code);
+    }
+}
+
+#[test]
+fn every_check_file_is_registered() {
+    let dir = common::root().join("compiler/src/checks");
+    let registered: BTreeSet<&str> = millwright::checks::CHECKS.iter().map(|c| c.name).collect();
+    for path in files_under(&dir, "rs") {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if stem == "mod" {
+            continue;
+        }
+        assert!(registered.contains(stem), "checks/{stem}.rs is not in checks::CHECKS");
+    }
+    for name in &registered {
+        assert!(dir.join(format!("{name}.rs")).exists(), "checks::CHECKS names `{name}`, which has no file");
+    }
+    for check in millwright::checks::CHECKS {
+        for code in check.codes {
+            assert!(codes::lookup(code).is_some(), "check {} declares unregistered code {code}", check.name);
+        }
+    }
+}
+
+#[test]
+fn every_source_file_starts_with_a_module_doc() {
+    for dir in ["compiler/src", "tests"] {
+        for path in files_under(&common::root().join(dir), "rs") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            assert!(text.starts_with("//!"), "{} must start with a `//!` line saying what it is", common::rel(&path));
+        }
+    }
+}
+
+#[test]
+fn no_ignored_or_panicking_tests() {
+    for dir in ["compiler/src", "tests"] {
+        for path in files_under(&common::root().join(dir), "rs") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            for bad in ["#[ignore", "#[should_panic", "todo!(", "unimplemented!("] {
+                if path.ends_with("tidy.rs") {
+                    continue;
+                }
+                assert!(!text.contains(bad), "{} contains `{bad}`", common::rel(&path));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_shipped_catalog_is_clean() {
+    let session = millwright::Session::new();
+    let diags = session.catalog_diagnostics.sorted();
+    let rendered = millwright::diag::render::human(&diags, &session.sources, millwright::diag::render::Style::plain());
+    assert!(diags.is_empty(), "the catalog has {} problems:\n{rendered}", diags.len());
+}
+
+/// Every catalog file names its sources, and every price is labelled an estimate with a date.
+#[test]
+fn catalog_values_carry_sources() {
+    for path in files_under(&common::root().join("stdlib"), "kdl") {
+        let text = std::fs::read_to_string(&path).expect("read");
+        let lower = text.to_ascii_lowercase();
+        assert!(lower.contains("source"), "{} names no source", common::rel(&path));
+        if text.lines().any(|l| l.trim_start().starts_with("price ")) {
+            assert!(lower.contains("estimate"), "{} has a price not labelled as an estimate", common::rel(&path));
+        }
+    }
+}

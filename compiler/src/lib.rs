@@ -20,3 +20,5 @@ pub mod docs;
 pub mod fmt;
 
 pub use compile::{Analysis, Session};
+pub mod graph;
+pub mod render;

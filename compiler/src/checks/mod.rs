@@ -12,14 +12,18 @@ mod driver;
 mod fabric_capacity;
 mod fabric_sites;
 mod gpu_operator;
+mod kubernetes_dra;
 mod liquid_loop;
+mod memory_fit;
 mod precision;
 mod rack_air_heat;
 mod rack_power;
 mod region;
+mod replica_fabric;
 mod serving;
 mod site_power;
 mod site_tier;
+mod slo;
 mod supply_temperature;
 mod switch_protocol;
 mod switch_speed;
@@ -67,6 +71,10 @@ pub const CHECKS: &[Check] = &[
     Check { name: "gpu_operator", codes: &["E0705", "W0704"], run: gpu_operator::run },
     Check { name: "cuda_architecture", codes: &["E0706"], run: cuda_architecture::run },
     Check { name: "serving", codes: &["E0707"], run: serving::run },
+    Check { name: "replica_fabric", codes: &["E0605"], run: replica_fabric::run },
+    Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
+    Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },
+    Check { name: "slo", codes: &["E0805"], run: slo::run },
     Check { name: "workload_gpus", codes: &["E0801"], run: workload_gpus::run },
     Check { name: "precision", codes: &["E0802", "W0801"], run: precision::run },
     Check { name: "context_length", codes: &["E0803"], run: context_length::run },

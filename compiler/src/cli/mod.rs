@@ -2,6 +2,9 @@
 
 mod catalog;
 mod check;
+mod estimate;
+mod graph;
+mod plan;
 mod explain;
 mod format;
 mod output;
@@ -19,6 +22,12 @@ pub struct Cli {
 enum Command {
     /// Check blueprints against the language and the design rules
     Check(check::Args),
+    /// Print what the checks computed: power, heat, fabrics, workloads and totals
+    Plan(plan::Args),
+    /// Draw the factory's constraint graph (DOT or Mermaid)
+    Graph(graph::Args),
+    /// Project token throughput of a model on a system
+    Estimate(estimate::Args),
     /// Print the documentation page of a diagnostic code
     Explain(explain::Args),
     /// Format blueprints in place (or check that they are formatted)
@@ -46,6 +55,9 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Graph(args) => graph::run(args),
+        Command::Estimate(args) => estimate::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => format::run(args),
         Command::Catalog(cmd) => catalog::run(cmd),

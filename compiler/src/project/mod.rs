@@ -5,6 +5,7 @@
 pub mod network;
 pub mod power;
 pub mod throughput;
+pub mod workloads;
 
 use crate::catalog::Catalog;
 use crate::model::Factory;
@@ -14,11 +15,13 @@ use crate::model::Factory;
 pub struct Plan {
     pub sites: Vec<power::SitePlan>,
     pub fabrics: Vec<network::FabricPlan>,
+    pub workloads: Vec<workloads::WorkloadPlan>,
 }
 
 /// Computes the plan. Network first: switches are IT load in the sites they serve.
 pub fn plan(factory: &Factory, catalog: &Catalog) -> Plan {
     let fabrics = network::plan(factory, catalog);
     let sites = factory.sites.iter().enumerate().map(|(i, s)| power::site_plan(i, s, &fabrics)).collect();
-    Plan { sites, fabrics }
+    let workloads = workloads::plan(factory);
+    Plan { sites, fabrics, workloads }
 }

@@ -6,14 +6,14 @@
 use super::efficiency::Efficiency;
 
 pub const FITTED: Efficiency = Efficiency {
-    compute_nvidia: 5.517e-1,
-    compute_amd: 2.956e-1,
-    fp4_compute: 6.16e-1,
-    bandwidth_nvidia: 6.12e-1,
-    bandwidth_amd: 5.245e-1,
-    layer_latency_s: 6.693e-5,
-    moe_imbalance: 3.562e-1,
-    expert_gemm: 5.084e-1,
-    latency_tail: 1.853e0,
-    max_batch_per_rank: 4.191e2,
+    compute_nvidia: 5.546e-1,
+    compute_amd: 2.941e-1,
+    fp4_compute: 6.127e-1,
+    bandwidth_nvidia: 6.148e-1,
+    bandwidth_amd: 5.276e-1,
+    layer_latency_s: 6.759e-5,
+    moe_imbalance: 3.584e-1,
+    expert_gemm: 5.013e-1,
+    latency_tail: 1.858e0,
+    max_batch_per_rank: 4.201e2,
 };

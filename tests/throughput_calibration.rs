@@ -5,14 +5,12 @@
 //! `docs/throughput-model.md`. Without it, the tests fail when either is stale.
 
 use millwright::project::throughput::fit::{self, CalibrationPoint, ErrorStats};
-use millwright::project::throughput::{
-    self as tp, Architecture, Attention, Checkpoint, Efficiency, Experts, GpuSpec, ModelSpec,
-    Precision, Request, SlidingWindow, Slo, SystemSpec, PARAMETERS,
-};
+use millwright::project::throughput::{self as tp, Efficiency, ModelSpec, Precision, Request, Slo, SystemSpec, PARAMETERS};
+use millwright::project::workloads;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-const CSV: &str = include_str!("../data/calibration/throughput-calibration.csv");
+const CSV: &str = include_str!("../compiler/data/calibration/throughput-calibration.csv");
 
 /// One CSV row, as published.
 #[derive(Debug, Clone)]
@@ -101,217 +99,20 @@ fn rows() -> Vec<Row> {
         .collect()
 }
 
-const GB: f64 = 1e9;
-const TB: f64 = 1e12;
-const T: f64 = 1e12;
 
-/// Systems and models of the calibration set, from vendor datasheets and the models' published
-/// `config.json` files (sources in the catalog files of the same ids).
-/// TODO(lead): replace with catalog lookups
-fn calibration_specs() -> (
-    BTreeMap<&'static str, SystemSpec>,
-    BTreeMap<&'static str, ModelSpec>,
-) {
-    let hopper = |memory: f64, bandwidth: f64| GpuSpec {
-        architecture: Architecture::Hopper,
-        memory_bytes: memory,
-        memory_bandwidth_bytes_per_s: bandwidth,
-        bf16_flops: 989.0 * T,
-        fp8_flops: Some(1979.0 * T),
-        fp4_flops: None,
-        scale_up_bandwidth_bytes_per_s: 900.0 * GB,
-    };
-    let blackwell = |memory: f64, scale: f64| GpuSpec {
-        architecture: Architecture::Blackwell,
-        memory_bytes: memory,
-        memory_bandwidth_bytes_per_s: 8.0 * TB,
-        bf16_flops: 2250.0 * T * scale,
-        fp8_flops: Some(4500.0 * T * scale),
-        fp4_flops: Some(9000.0 * T * scale),
-        scale_up_bandwidth_bytes_per_s: 1800.0 * GB,
-    };
-    let cdna3 = |memory: f64, bandwidth: f64| GpuSpec {
-        architecture: Architecture::Cdna3,
-        memory_bytes: memory,
-        memory_bandwidth_bytes_per_s: bandwidth,
-        bf16_flops: 1307.4 * T,
-        fp8_flops: Some(2614.9 * T),
-        fp4_flops: None,
-        scale_up_bandwidth_bytes_per_s: 896.0 * GB,
-    };
-    let system = |id: &str, gpu: GpuSpec, count: u32, domain: u32, host: u32| SystemSpec {
-        id: id.to_string(),
-        gpu,
-        gpus_per_system: count,
-        nvlink_domain: domain,
-        host_gpus: host,
-        scale_out_bits_per_s_per_gpu: 400e9,
-    };
-    let systems = BTreeMap::from([
-        (
-            "hgx-h100-8",
-            system("hgx-h100-8", hopper(80.0 * GB, 3.35 * TB), 8, 8, 8),
-        ),
-        (
-            "hgx-h200-8",
-            system("hgx-h200-8", hopper(141.0 * GB, 4.8 * TB), 8, 8, 8),
-        ),
-        (
-            "hgx-b200-8",
-            system("hgx-b200-8", blackwell(180.0 * GB, 1.0), 8, 8, 8),
-        ),
-        // GB200: 186 GB and 10 PFLOPS dense FP4 per GPU (NVL72: 13.4 TB, 720 PFLOPS).
-        (
-            "gb200-nvl72",
-            system("gb200-nvl72", blackwell(186.0 * GB, 10.0 / 9.0), 72, 72, 4),
-        ),
-        (
-            "mi300x-8",
-            system("mi300x-8", cdna3(192.0 * GB, 5.3 * TB), 8, 8, 8),
-        ),
-        (
-            "mi325x-8",
-            system("mi325x-8", cdna3(256.0 * GB, 6.0 * TB), 8, 8, 8),
-        ),
-    ]);
-    let gqa = |heads, kv_heads, head_dim| Attention::Gqa {
-        heads,
-        kv_heads,
-        head_dim,
-    };
-    let dense =
-        |id: &str, params: f64, layers: u32, hidden: u32, vocab: u32, attention: Attention| {
-            ModelSpec {
-                id: id.to_string(),
-                parameters: params,
-                active_parameters: params,
-                layers,
-                hidden_size: hidden,
-                vocab_size: vocab,
-                attention,
-                experts: None,
-                sliding_window: None,
-                mtp_layers: 0,
-                weights: Precision::Bf16,
-                checkpoints: vec![],
-            }
-        };
-    let llama70 = |id: &str| dense(id, 70.55e9, 80, 8192, 128_256, gqa(64, 8, 128));
-    let models = BTreeMap::from([
-        (
-            "llama-2-70b",
-            dense("llama-2-70b", 68.98e9, 80, 8192, 32_000, gqa(64, 8, 128)),
-        ),
-        (
-            "llama-3.1-8b",
-            dense("llama-3.1-8b", 8.03e9, 32, 4096, 128_256, gqa(32, 8, 128)),
-        ),
-        ("llama-3.1-70b", llama70("llama-3.1-70b")),
-        ("llama-3.3-70b", llama70("llama-3.3-70b")),
-        (
-            "llama-3.1-405b",
-            dense(
-                "llama-3.1-405b",
-                405.85e9,
-                126,
-                16384,
-                128_256,
-                gqa(128, 8, 128),
-            ),
-        ),
-        (
-            "mixtral-8x7b",
-            ModelSpec {
-                active_parameters: 12.88e9,
-                experts: Some(Experts {
-                    total: 8,
-                    active: 2,
-                    shared: 0,
-                    layers: 32,
-                    intermediate_size: 14336,
-                }),
-                ..dense("mixtral-8x7b", 46.70e9, 32, 4096, 32_000, gqa(32, 8, 128))
-            },
-        ),
-        (
-            "deepseek-r1",
-            ModelSpec {
-                active_parameters: 37e9,
-                attention: Attention::Mla {
-                    heads: 128,
-                    kv_lora_rank: 512,
-                    rope_head_dim: 64,
-                    nope_head_dim: 128,
-                    v_head_dim: 128,
-                },
-                experts: Some(Experts {
-                    total: 256,
-                    active: 8,
-                    shared: 1,
-                    layers: 58,
-                    intermediate_size: 2048,
-                }),
-                mtp_layers: 1,
-                weights: Precision::Fp8,
-                checkpoints: vec![
-                    Checkpoint {
-                        precision: Precision::Fp4,
-                        bytes: 390.0 * GB,
-                    },
-                    Checkpoint {
-                        precision: Precision::Fp8,
-                        bytes: 689.0 * GB,
-                    },
-                ],
-                ..dense("deepseek-r1", 671e9, 61, 7168, 129_280, gqa(128, 128, 128))
-            },
-        ),
-        (
-            "gpt-oss-120b",
-            ModelSpec {
-                active_parameters: 5.13e9,
-                experts: Some(Experts {
-                    total: 128,
-                    active: 4,
-                    shared: 0,
-                    layers: 36,
-                    intermediate_size: 2880,
-                }),
-                sliding_window: Some(SlidingWindow {
-                    tokens: 128,
-                    layers: 18,
-                }),
-                weights: Precision::Fp4,
-                // OpenAI model card: checkpoint 60.8 GiB.
-                checkpoints: vec![Checkpoint {
-                    precision: Precision::Fp4,
-                    bytes: 60.8 * 1024f64.powi(3),
-                }],
-                ..dense("gpt-oss-120b", 116.83e9, 36, 2880, 201_088, gqa(64, 8, 64))
-            },
-        ),
-        (
-            "qwen3-235b-a22b",
-            ModelSpec {
-                active_parameters: 22.14e9,
-                experts: Some(Experts {
-                    total: 128,
-                    active: 8,
-                    shared: 0,
-                    layers: 94,
-                    intermediate_size: 1536,
-                }),
-                ..dense(
-                    "qwen3-235b-a22b",
-                    235.09e9,
-                    94,
-                    4096,
-                    151_936,
-                    gqa(64, 4, 128),
-                )
-            },
-        ),
-    ]);
+/// The calibration systems and models, from the catalog (the same parts blueprints use).
+fn calibration_specs() -> (BTreeMap<String, SystemSpec>, BTreeMap<String, ModelSpec>) {
+    let session = millwright::Session::new();
+    let catalog = &session.catalog;
+    let mut systems = BTreeMap::new();
+    let mut models = BTreeMap::new();
+    for r in rows() {
+        let system = catalog.system(&r.system).expect("calibration system in the catalog");
+        let gpu = catalog.gpu(&system.gpu.value).expect("its GPU");
+        systems.insert(r.system.clone(), workloads::system_spec(system, gpu));
+        let model = catalog.model(&r.model).expect("calibration model in the catalog");
+        models.insert(r.model.clone(), workloads::model_spec(model));
+    }
     (systems, models)
 }
 
@@ -320,8 +121,8 @@ fn points() -> Vec<(Row, CalibrationPoint)> {
     rows()
         .into_iter()
         .map(|r| {
-            let system = systems.get(r.system.as_str()).expect("system").clone();
-            let model = models.get(r.model.as_str()).expect("model").clone();
+            let system = systems.get(&r.system).expect("system").clone();
+            let model = models.get(&r.model).expect("model").clone();
             let slo = match (r.ttft_ms, r.tpot_ms) {
                 (Some(ttft), Some(tpot)) => Some(Slo {
                     ttft_s: ttft / 1e3,

@@ -1,0 +1,128 @@
+//! `millwright estimate --system ID --model ID --precision P [...]`: the throughput model on its
+//! own, for one system and model.
+
+use super::output::{self, Format};
+use millwright::catalog::Part;
+use millwright::diag::{codes, did_you_mean, Diagnostic};
+use millwright::project::throughput::{self, Efficiency, Limit, Request, Slo};
+use millwright::project::workloads;
+use millwright::Session;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PrecisionArg {
+    Bf16,
+    Fp8,
+    Fp4,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// System id, like gb200-nvl72 or hgx-h100-8
+    #[arg(long)]
+    system: String,
+    /// Model id, like llama-3.3-70b
+    #[arg(long)]
+    model: String,
+    /// Weight precision
+    #[arg(long, value_enum)]
+    precision: PrecisionArg,
+    /// GPUs (default: one system)
+    #[arg(long)]
+    gpus: Option<u32>,
+    /// Mean input tokens per request
+    #[arg(long, default_value_t = 1024)]
+    input_tokens: u32,
+    /// Mean output tokens per request
+    #[arg(long, default_value_t = 1024)]
+    output_tokens: u32,
+    /// p99 time-to-first-token target, ms
+    #[arg(long)]
+    ttft_ms: Option<f64>,
+    /// p99 time-per-output-token target, ms
+    #[arg(long)]
+    tpot_ms: Option<f64>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+fn unknown(kind: &str, id: &str, session: &Session) -> i32 {
+    let ids: Vec<&str> = session.catalog.ids_of_kind(kind).collect();
+    let hint = did_you_mean(id, ids.iter().copied()).unwrap_or_else(|| format!("known: {}", ids.join(", ")));
+    output::usage_error(&format!("no {kind} `{id}` in the catalog; {hint}"));
+    super::USAGE
+}
+
+pub fn run(args: Args) -> i32 {
+    let session = Session::new();
+    let Some(Part::System(system)) = session.catalog.get(&args.system) else { return unknown("system", &args.system, &session) };
+    let Some(gpu) = session.catalog.gpu(&system.gpu.value) else { return unknown("gpu", &system.gpu.value, &session) };
+    let Some(Part::Model(model)) = session.catalog.get(&args.model) else { return unknown("model", &args.model, &session) };
+    for (name, v) in [("--ttft-ms", args.ttft_ms), ("--tpot-ms", args.tpot_ms)] {
+        if v.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
+            output::usage_error(&format!("{name} must be a positive number of milliseconds"));
+            return super::USAGE;
+        }
+    }
+    if args.gpus == Some(0) || args.input_tokens == 0 || args.output_tokens == 0 {
+        output::usage_error("--gpus, --input-tokens and --output-tokens must be at least 1");
+        return super::USAGE;
+    }
+    let precision = match args.precision {
+        PrecisionArg::Bf16 => millwright::ast::Precision::Bf16,
+        PrecisionArg::Fp8 => millwright::ast::Precision::Fp8,
+        PrecisionArg::Fp4 => millwright::ast::Precision::Fp4,
+    };
+    let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
+    let slo = match (args.ttft_ms, args.tpot_ms) {
+        (None, None) => None,
+        (a, b) => Some(Slo { ttft_s: a.map(|x| x / 1e3).unwrap_or(f64::INFINITY), tpot_s: b.map(|x| x / 1e3).unwrap_or(f64::INFINITY) }),
+    };
+    let request = Request { input_tokens: f64::from(args.input_tokens), output_tokens: f64::from(args.output_tokens), output_length_cv: 1.0, slo };
+    let sys = workloads::system_spec(system, gpu);
+    let m = workloads::model_spec(model);
+    match throughput::estimate(&sys, &m, workloads::precision(precision), &request, gpus, &Efficiency::fitted()) {
+        Ok(e) => {
+            match args.format {
+                Format::Json => {
+                    let v = serde_json::json!({
+                        "system": e.system, "model": e.model, "precision": precision.as_str(), "gpus": e.gpus,
+                        "tokens_per_second": e.tokens_per_second, "tokens_per_second_per_gpu": e.tokens_per_second_per_gpu,
+                        "replicas": e.replicas,
+                        "parallelism": {"tensor": e.parallelism.tensor, "pipeline": e.parallelism.pipeline, "expert": e.parallelism.expert, "data": e.parallelism.data},
+                        "batch": e.batch, "ttft_ms": e.ttft_ms, "tpot_ms": e.tpot_ms, "bound": e.bound.name(), "speculative": e.speculative,
+                    });
+                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                }
+                Format::Human => {
+                    println!("{} on {} × {} ({}, {} in / {} out)", e.model, e.gpus, e.system, precision.as_str(), args.input_tokens, args.output_tokens);
+                    println!("  {:.0} output tokens/s ({:.0} per GPU)", e.tokens_per_second, e.tokens_per_second_per_gpu);
+                    println!(
+                        "  {} replicas of TP{} × PP{} × EP{}, batch {:.0} per replica{}",
+                        e.replicas,
+                        e.parallelism.tensor,
+                        e.parallelism.pipeline,
+                        e.parallelism.expert,
+                        e.batch,
+                        if e.speculative { ", MTP speculative decoding" } else { "" }
+                    );
+                    println!("  TTFT {:.0} ms, TPOT {:.1} ms; bound by {}", e.ttft_ms, e.tpot_ms, e.bound.name());
+                }
+            }
+            super::OK
+        }
+        Err(inf) => {
+            let code = if inf.limit == Limit::Memory { codes::E0804 } else { codes::E0805 };
+            let d = Diagnostic::new(code, format!("{} on {} GPUs of {}: {inf}", model.id, gpus, system.id)).help(match inf.limit {
+                Limit::Memory => "use more GPUs or a lower precision".to_string(),
+                Limit::Ttft => format!("the lowest reachable p99 TTFT is {:.0} ms: relax --ttft-ms or shorten the input", inf.best * 1e3),
+                Limit::Tpot => format!("the lowest reachable p99 TPOT is {:.1} ms: relax --tpot-ms", inf.best * 1e3),
+            });
+            match args.format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&millwright::diag::render::json(&[d], &session.sources)).unwrap_or_default()),
+                Format::Human => eprint!("{}", millwright::diag::render::human(&[d], &session.sources, output::style())),
+            }
+            super::FAILED
+        }
+    }
+}

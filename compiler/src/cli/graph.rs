@@ -1,0 +1,57 @@
+//! `millwright graph FILE [--format dot|mermaid] [--expand]`: draws the constraint graph.
+
+use super::output;
+use millwright::diag::render;
+use millwright::Session;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The blueprint
+    file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "dot")]
+    format: GraphFormat,
+    /// One node per rack instead of one per group (up to 5,000 racks)
+    #[arg(long)]
+    expand: bool,
+}
+
+pub fn run(args: Args) -> i32 {
+    let mut session = Session::new();
+    let bytes = match output::read_file(&args.file) {
+        Ok(b) => b,
+        Err(msg) => {
+            output::usage_error(&msg);
+            return super::USAGE;
+        }
+    };
+    let lowered = session.lower(&args.file.display().to_string(), &bytes);
+    let mut diags = session.catalog_diagnostics.clone();
+    diags.extend(lowered.diagnostics);
+    let drawn = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| {
+        let g = millwright::graph::build(&a.factory, &a.plan, args.expand);
+        match args.format {
+            GraphFormat::Dot => millwright::graph::dot(&g),
+            GraphFormat::Mermaid => millwright::graph::mermaid(&g),
+        }
+    });
+    eprint!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
+    match drawn {
+        Some(text) => {
+            print!("{text}");
+            if diags.has_errors() {
+                super::FAILED
+            } else {
+                super::OK
+            }
+        }
+        None => super::FAILED,
+    }
+}

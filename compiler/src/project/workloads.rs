@@ -1,0 +1,174 @@
+//! Workload projections: the catalog's parts turned into the throughput model's inputs, and for
+//! each workload of the factory its memory fit and its best serving configuration.
+
+use super::throughput::{self, Attention, Checkpoint, Efficiency, Estimate, Experts, GpuSpec, Infeasible, MemoryFit, ModelSpec, Request, SlidingWindow, Slo, SystemSpec};
+use crate::ast::Precision;
+use crate::catalog::{self, Architecture, NicRole};
+use crate::model::{Factory, Workload};
+
+fn arch(a: Architecture) -> throughput::Architecture {
+    match a {
+        Architecture::Hopper => throughput::Architecture::Hopper,
+        Architecture::Blackwell => throughput::Architecture::Blackwell,
+        Architecture::BlackwellUltra => throughput::Architecture::BlackwellUltra,
+        Architecture::Rubin => throughput::Architecture::Rubin,
+        Architecture::Cdna3 => throughput::Architecture::Cdna3,
+        Architecture::Cdna4 => throughput::Architecture::Cdna4,
+    }
+}
+
+pub fn precision(p: Precision) -> throughput::Precision {
+    match p {
+        Precision::Bf16 => throughput::Precision::Bf16,
+        Precision::Fp8 => throughput::Precision::Fp8,
+        Precision::Fp4 => throughput::Precision::Fp4,
+    }
+}
+
+/// A catalog GPU as the throughput model sees it.
+pub fn gpu_spec(g: &catalog::Gpu) -> GpuSpec {
+    let flops = |p| g.compute.get(&p).map(|f| f.0);
+    GpuSpec {
+        architecture: arch(g.architecture),
+        memory_bytes: g.memory.0,
+        memory_bandwidth_bytes_per_s: g.memory_bandwidth.0,
+        bf16_flops: flops(Precision::Bf16).unwrap_or(0.0),
+        fp8_flops: flops(Precision::Fp8),
+        fp4_flops: flops(Precision::Fp4),
+        scale_up_bandwidth_bytes_per_s: g.scale_up_bandwidth.0,
+    }
+}
+
+fn u32_of(x: u64) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+/// A catalog system (with its GPU) as the throughput model sees it. Scale-out bandwidth per GPU is
+/// the system's compute NIC ports × speed over its GPUs.
+pub fn system_spec(s: &catalog::System, g: &catalog::Gpu) -> SystemSpec {
+    let scale_out = s.nic(NicRole::Compute).map(|n| n.speed.0 * n.count as f64 / s.gpu_count.max(1) as f64).unwrap_or(0.0);
+    SystemSpec {
+        id: s.id.clone(),
+        gpu: gpu_spec(g),
+        gpus_per_system: u32_of(s.gpu_count),
+        nvlink_domain: u32_of(s.nvlink_domain),
+        host_gpus: u32_of(s.host_gpus),
+        scale_out_bits_per_s_per_gpu: scale_out,
+    }
+}
+
+/// A catalog model as the throughput model sees it.
+pub fn model_spec(m: &catalog::Model) -> ModelSpec {
+    let field = |name: &str, key: &str| m.fields.get(name).and_then(|f| f.get(key)).copied();
+    let int = |name: &str, key: &str| field(name, key).map(|v| v.max(0.0).round() as u32).unwrap_or(0);
+    let is = |name: &str, key: &str| m.fields.get(name).is_some_and(|f| f.contains_key(key));
+    let attention = if is("attention", "kind=mla") {
+        Attention::Mla {
+            heads: int("attention", "heads"),
+            kv_lora_rank: int("attention", "kv-lora-rank"),
+            rope_head_dim: int("attention", "rope-head-dim"),
+            nope_head_dim: int("attention", "head-dim"),
+            v_head_dim: field("attention", "v-head-dim").map(|v| v.round() as u32).unwrap_or_else(|| int("attention", "head-dim")),
+        }
+    } else {
+        let heads = int("attention", "heads");
+        Attention::Gqa {
+            heads,
+            kv_heads: field("attention", "kv-heads").map(|v| v.round() as u32).unwrap_or(heads),
+            head_dim: field("attention", "head-dim").map(|v| v.round() as u32).unwrap_or_else(|| (m.hidden_size as u32).checked_div(heads).unwrap_or(128)),
+        }
+    };
+    let experts = m.fields.get("experts").map(|_| Experts {
+        total: int("experts", "total"),
+        active: int("experts", "active"),
+        shared: int("experts", "shared"),
+        layers: int("experts", "layers"),
+        intermediate_size: int("experts", "expert-intermediate-size"),
+    });
+    let sliding_window = m.fields.get("sliding-window").map(|_| SlidingWindow { tokens: int("sliding-window", "tokens"), layers: int("sliding-window", "layers") });
+    ModelSpec {
+        id: m.id.clone(),
+        parameters: m.parameters,
+        active_parameters: m.active_parameters,
+        layers: u32_of(m.layers),
+        hidden_size: u32_of(m.hidden_size),
+        vocab_size: int("vocab-size", ""),
+        attention,
+        experts,
+        sliding_window,
+        mtp_layers: int("mtp", "layers"),
+        weights: precision(m.weights),
+        checkpoints: m.checkpoints.iter().map(|(p, b)| Checkpoint { precision: precision(*p), bytes: b.0 }).collect(),
+    }
+}
+
+/// What the model projects for one workload.
+#[derive(Clone, Debug)]
+pub struct WorkloadPlan {
+    pub name: String,
+    pub system: String,
+    pub model: String,
+    pub precision: Precision,
+    pub gpus: u64,
+    pub memory: MemoryFit,
+    pub estimate: Result<Estimate, Infeasible>,
+    /// The same workload without its SLO: the best it could do offline.
+    pub offline: Option<Estimate>,
+}
+
+impl WorkloadPlan {
+    /// GPUs of one replica, from the chosen configuration or else the smallest that fits.
+    pub fn replica_gpus(&self) -> u32 {
+        match &self.estimate {
+            Ok(e) => e.parallelism.tensor.saturating_mul(e.parallelism.pipeline).saturating_mul(e.parallelism.expert),
+            Err(_) => self.memory.gpus_per_replica,
+        }
+    }
+}
+
+/// The request of a workload: mean lengths, natural (variable) output lengths, its SLO.
+pub fn request(w: &Workload) -> Request {
+    let slo = match (&w.ttft, &w.tpot) {
+        (None, None) => None,
+        (ttft, tpot) => Some(Slo {
+            ttft_s: ttft.as_ref().map(|t| t.value.0).unwrap_or(f64::INFINITY),
+            tpot_s: tpot.as_ref().map(|t| t.value.0).unwrap_or(f64::INFINITY),
+        }),
+    };
+    // Production traffic has variable output lengths: the coefficient of variation the
+    // calibration used for natural-text benchmarks.
+    Request { input_tokens: w.input_tokens.value as f64, output_tokens: w.output_tokens.value as f64, output_length_cv: 1.0, slo }
+}
+
+pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
+    let eff = Efficiency::fitted();
+    factory
+        .workloads
+        .iter()
+        .filter_map(|w| {
+            let (system, gpu) = (w.system?, w.gpu?);
+            let sys = system_spec(system, gpu);
+            let model = model_spec(w.model);
+            let req = request(w);
+            let gpus = u32_of(w.gpus.value);
+            let p = precision(w.precision.value);
+            let memory = throughput::memory_fit(&sys, &model, p, &req, gpus);
+            let estimate = throughput::estimate(&sys, &model, p, &req, gpus, &eff);
+            let offline = if req.slo.is_some() {
+                throughput::estimate(&sys, &model, p, &Request { slo: None, ..req.clone() }, gpus, &eff).ok()
+            } else {
+                None
+            };
+            Some(WorkloadPlan {
+                name: w.name.value.clone(),
+                system: system.id.clone(),
+                model: w.model.id.clone(),
+                precision: w.precision.value,
+                gpus: w.gpus.value,
+                memory,
+                estimate,
+                offline,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,4 @@
+//! Rendering: serialisable views of what the compiler computed. These are the only types that
+//! implement `Serialize`; the model and plan stay internal and free to change.
+
+pub mod plan;

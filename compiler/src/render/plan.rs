@@ -1,0 +1,377 @@
+//! The `plan` view: every number the checks and projections computed, per site, fabric and
+//! workload, with totals. `millwright plan --format json` prints it; the human table is built
+//! from the same values.
+
+use crate::model::Factory;
+use crate::project::Plan;
+use serde::Serialize;
+use std::fmt::Write;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanView {
+    pub factory: String,
+    pub currency: String,
+    pub sites: Vec<SiteView>,
+    pub fabrics: Vec<FabricView>,
+    pub workloads: Vec<WorkloadView>,
+    pub totals: Totals,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    pub name: String,
+    pub region: Option<String>,
+    pub tier: Option<u8>,
+    pub racks: u64,
+    pub systems: u64,
+    pub gpus: u64,
+    pub it_power_kw: f64,
+    pub it_power_peak_kw: f64,
+    pub it_power_idle_kw: f64,
+    pub switch_power_kw: f64,
+    pub pue: f64,
+    pub peak_pue: f64,
+    pub facility_power_kw: f64,
+    pub facility_power_peak_kw: f64,
+    pub redundancy: &'static str,
+    pub feed_total_kw: f64,
+    pub feed_capacity_kw: f64,
+    pub feed_utilization: f64,
+    pub liquid_heat_kw: f64,
+    pub air_heat_kw: f64,
+    pub air_capacity_kw: f64,
+    pub loops: Vec<LoopView>,
+    pub weight_kg: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LoopView {
+    pub name: String,
+    pub supply_c: f64,
+    pub racks: u64,
+    pub heat_kw: f64,
+    pub cdus: u64,
+    pub cdu_capacity_total_kw: f64,
+    pub cdu_capacity_kw: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Switches {
+    pub leaf: u64,
+    pub spine: u64,
+    pub core: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FabricView {
+    pub name: String,
+    pub role: &'static str,
+    pub switch: Option<String>,
+    pub endpoints: u64,
+    pub endpoint_speed_gbps: f64,
+    pub radix: Option<u64>,
+    pub oversubscription: f64,
+    pub tiers: u64,
+    pub capacity: u64,
+    pub switches: Switches,
+    pub cables: u64,
+    pub transceivers: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Parallelism {
+    pub tensor: u32,
+    pub pipeline: u32,
+    pub expert: u32,
+    pub data: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MemoryView {
+    pub fits: bool,
+    pub gpus_per_replica: u32,
+    pub weights_gb: f64,
+    pub kv_per_request_gb: f64,
+    pub reserve_gb: f64,
+    pub needed_gb: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Infeasible {
+    pub limit: &'static str,
+    pub best: f64,
+    pub target: f64,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkloadView {
+    pub name: String,
+    pub system: String,
+    pub model: String,
+    pub precision: &'static str,
+    pub gpus: u64,
+    pub replicas: u32,
+    pub parallelism: Option<Parallelism>,
+    pub batch: Option<f64>,
+    pub tokens_per_second: f64,
+    pub tokens_per_second_per_gpu: f64,
+    pub ttft_ms: Option<f64>,
+    pub tpot_ms: Option<f64>,
+    pub bound: Option<&'static str>,
+    pub speculative: bool,
+    pub memory: MemoryView,
+    pub infeasible: Option<Infeasible>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Totals {
+    pub racks: u64,
+    pub gpus: u64,
+    pub it_power_kw: f64,
+    pub facility_power_kw: f64,
+    pub tokens_per_second: f64,
+    /// Output tokens/s over every GPU of the factory (idle ones included).
+    pub tokens_per_second_per_gpu: f64,
+    /// Output tokens/s per MW of facility power at peak PUE.
+    pub tokens_per_second_per_mw: f64,
+}
+
+fn kw(w: crate::units::Watts) -> f64 {
+    w.0 / 1e3
+}
+
+pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
+    let sites: Vec<SiteView> = factory
+        .sites
+        .iter()
+        .zip(&plan.sites)
+        .map(|(s, p)| SiteView {
+            name: s.name.value.clone(),
+            region: s.region.as_ref().map(|r| r.value.clone()),
+            tier: s.tier.as_ref().map(|t| t.value),
+            racks: p.racks,
+            systems: p.systems,
+            gpus: p.gpus,
+            it_power_kw: kw(p.it_power),
+            it_power_peak_kw: kw(p.it_power_peak),
+            it_power_idle_kw: kw(p.it_power_idle),
+            switch_power_kw: kw(p.switch_power),
+            pue: s.power.pue,
+            peak_pue: s.power.peak_pue,
+            facility_power_kw: kw(p.facility_power),
+            facility_power_peak_kw: kw(p.facility_power_peak),
+            redundancy: s.power.redundancy.value.as_str(),
+            feed_total_kw: kw(p.feed_total),
+            feed_capacity_kw: kw(p.feed_capacity),
+            feed_utilization: if p.feed_capacity.0 > 0.0 { p.facility_power.0 / p.feed_capacity.0 } else { 0.0 },
+            liquid_heat_kw: kw(p.liquid_heat),
+            air_heat_kw: kw(p.air_heat),
+            air_capacity_kw: kw(p.air_capacity),
+            loops: s
+                .loops
+                .iter()
+                .zip(&p.loops)
+                .map(|(l, lp)| LoopView {
+                    name: l.name.value.clone(),
+                    supply_c: l.supply.value.0,
+                    racks: lp.racks,
+                    heat_kw: kw(lp.heat()),
+                    cdus: lp.cdu_count,
+                    cdu_capacity_total_kw: kw(lp.cdu_capacity_total),
+                    cdu_capacity_kw: kw(lp.cdu_capacity),
+                })
+                .collect(),
+            weight_kg: p.weight.0,
+        })
+        .collect();
+    let fabrics = plan
+        .fabrics
+        .iter()
+        .map(|f| FabricView {
+            name: f.name.clone(),
+            role: f.role,
+            switch: f.switch_id.clone(),
+            endpoints: f.endpoints,
+            endpoint_speed_gbps: f.endpoint_speed.0 / 1e9,
+            radix: f.radix,
+            oversubscription: f.oversubscription,
+            tiers: f.tiers,
+            capacity: f.capacity,
+            switches: Switches { leaf: f.switches.leaf, spine: f.switches.spine, core: f.switches.core },
+            cables: f.cables,
+            transceivers: f.transceivers,
+        })
+        .collect();
+    let workloads: Vec<WorkloadView> = plan
+        .workloads
+        .iter()
+        .map(|w| {
+            let e = w.estimate.as_ref().ok();
+            let m = &w.memory;
+            WorkloadView {
+                name: w.name.clone(),
+                system: w.system.clone(),
+                model: w.model.clone(),
+                precision: w.precision.as_str(),
+                gpus: w.gpus,
+                replicas: e.map(|e| e.replicas).unwrap_or(0),
+                parallelism: e.map(|e| Parallelism { tensor: e.parallelism.tensor, pipeline: e.parallelism.pipeline, expert: e.parallelism.expert, data: e.parallelism.data }),
+                batch: e.map(|e| e.batch),
+                tokens_per_second: e.map(|e| e.tokens_per_second).unwrap_or(0.0),
+                tokens_per_second_per_gpu: e.map(|e| e.tokens_per_second_per_gpu).unwrap_or(0.0),
+                ttft_ms: e.map(|e| e.ttft_ms),
+                tpot_ms: e.map(|e| e.tpot_ms),
+                bound: e.map(|e| e.bound.name()),
+                speculative: e.is_some_and(|e| e.speculative),
+                memory: MemoryView {
+                    fits: m.fits,
+                    gpus_per_replica: m.gpus_per_replica,
+                    weights_gb: m.weight_bytes / 1e9,
+                    kv_per_request_gb: m.kv_bytes_per_request / 1e9,
+                    reserve_gb: m.reserve_bytes / 1e9,
+                    needed_gb: m.needed_bytes / 1e9,
+                },
+                infeasible: w.estimate.as_ref().err().map(|i| Infeasible {
+                    limit: match i.limit {
+                        crate::project::throughput::Limit::Ttft => "ttft",
+                        crate::project::throughput::Limit::Tpot => "tpot",
+                        crate::project::throughput::Limit::Memory => "memory",
+                    },
+                    best: i.best,
+                    target: i.target,
+                    message: i.to_string(),
+                }),
+            }
+        })
+        .collect();
+    let gpus: u64 = sites.iter().map(|s| s.gpus).sum();
+    let facility_power_kw: f64 = sites.iter().map(|s| s.facility_power_kw).sum();
+    let tokens: f64 = workloads.iter().map(|w| w.tokens_per_second).sum();
+    let totals = Totals {
+        racks: sites.iter().map(|s| s.racks).sum(),
+        gpus,
+        it_power_kw: sites.iter().map(|s| s.it_power_kw).sum(),
+        facility_power_kw,
+        tokens_per_second: tokens,
+        tokens_per_second_per_gpu: if gpus > 0 { tokens / gpus as f64 } else { 0.0 },
+        tokens_per_second_per_mw: if facility_power_kw > 0.0 { tokens / (facility_power_kw / 1e3) } else { 0.0 },
+    };
+    PlanView { factory: factory.name.value.clone(), currency: factory.currency.clone(), sites, fabrics, workloads, totals }
+}
+
+fn mw(kw: f64) -> String {
+    if kw >= 1000.0 {
+        format!("{} MW", crate::units::trim(kw / 1e3))
+    } else {
+        format!("{} kW", crate::units::trim(kw))
+    }
+}
+
+fn n(x: f64) -> String {
+    crate::units::group_thousands(x.round())
+}
+
+/// The human-readable plan.
+pub fn human(v: &PlanView) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "factory {}", v.factory);
+    for s in &v.sites {
+        let _ = writeln!(o, "\nsite {}{}", s.name, s.tier.map(|t| format!(" (tier {t})")).unwrap_or_default());
+        let _ = writeln!(o, "  racks {}   systems {}   GPUs {}   weight {} t", n(s.racks as f64), n(s.systems as f64), n(s.gpus as f64), crate::units::trim(s.weight_kg / 1e3));
+        let _ = writeln!(
+            o,
+            "  IT power        {} nominal, {} peak, {} idle (switches {})",
+            mw(s.it_power_kw),
+            mw(s.it_power_peak_kw),
+            mw(s.it_power_idle_kw),
+            mw(s.switch_power_kw)
+        );
+        let _ = writeln!(o, "  facility power  {} at peak PUE {} ({} at peak draw); annual PUE {}", mw(s.facility_power_kw), s.peak_pue, mw(s.facility_power_peak_kw), s.pue);
+        let _ = writeln!(
+            o,
+            "  feeds           {} installed, {} after failure ({}); load {:.0} %",
+            mw(s.feed_total_kw),
+            mw(s.feed_capacity_kw),
+            s.redundancy,
+            s.feed_utilization * 100.0
+        );
+        let _ = writeln!(o, "  heat            {} to liquid, {} to air (air capacity {})", mw(s.liquid_heat_kw), mw(s.air_heat_kw), mw(s.air_capacity_kw));
+        for l in &s.loops {
+            let _ = writeln!(
+                o,
+                "  loop {:<10} {} °C, {} racks, {} heat; {} CDUs: {} after redundancy ({:.0} % used)",
+                l.name,
+                l.supply_c,
+                l.racks,
+                mw(l.heat_kw),
+                l.cdus,
+                mw(l.cdu_capacity_kw),
+                if l.cdu_capacity_kw > 0.0 { l.heat_kw / l.cdu_capacity_kw * 100.0 } else { 0.0 }
+            );
+        }
+    }
+    if !v.fabrics.is_empty() {
+        let _ = writeln!(o, "\nfabrics");
+        for f in &v.fabrics {
+            let _ = writeln!(
+                o,
+                "  {:<12} {:<8} {} endpoints at {}G on {}: {} tier(s), {} leaf / {} spine / {} core, {} cables, {} transceivers",
+                f.name,
+                f.role,
+                n(f.endpoints as f64),
+                f.endpoint_speed_gbps,
+                f.switch.as_deref().unwrap_or("?"),
+                f.tiers,
+                f.switches.leaf,
+                f.switches.spine,
+                f.switches.core,
+                n(f.cables as f64),
+                n(f.transceivers as f64)
+            );
+        }
+    }
+    if !v.workloads.is_empty() {
+        let _ = writeln!(o, "\nworkloads");
+        for w in &v.workloads {
+            match (&w.parallelism, &w.infeasible) {
+                (Some(p), _) => {
+                    let _ = writeln!(
+                        o,
+                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {:.0}; {} tokens/s ({} per GPU), TTFT {:.0} ms, TPOT {:.1} ms, {}-bound",
+                        w.name,
+                        w.model,
+                        w.precision,
+                        n(w.gpus as f64),
+                        w.system,
+                        n(p.data as f64),
+                        p.tensor,
+                        p.pipeline,
+                        p.expert,
+                        w.batch.unwrap_or(0.0),
+                        n(w.tokens_per_second),
+                        n(w.tokens_per_second_per_gpu),
+                        w.ttft_ms.unwrap_or(0.0),
+                        w.tpot_ms.unwrap_or(0.0),
+                        w.bound.unwrap_or("?")
+                    );
+                }
+                (None, Some(i)) => {
+                    let _ = writeln!(o, "  {:<12} {} {} on {} × {}: infeasible: {}", w.name, w.model, w.precision, n(w.gpus as f64), w.system, i.message);
+                }
+                _ => {}
+            }
+        }
+    }
+    let t = &v.totals;
+    let _ = writeln!(o, "\ntotals");
+    let _ = writeln!(o, "  racks {}   GPUs {}   IT {}   facility {}", n(t.racks as f64), n(t.gpus as f64), mw(t.it_power_kw), mw(t.facility_power_kw));
+    let _ = writeln!(
+        o,
+        "  {} output tokens/s   {} per GPU   {} per MW of facility power",
+        n(t.tokens_per_second),
+        n(t.tokens_per_second_per_gpu),
+        n(t.tokens_per_second_per_mw)
+    );
+    o
+}

@@ -1,5 +1,7 @@
 //! CLI tests: run the real `millwright` binary and check exit codes and output formats.
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
 mod common;
 
 use std::process::Command;
@@ -11,7 +13,11 @@ fn millwright(args: &[&str]) -> (i32, String, String) {
         .env("NO_COLOR", "1")
         .output()
         .expect("run millwright");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
 }
 
 #[test]
@@ -26,7 +32,8 @@ fn check_exits_1_on_errors_and_2_on_io_problems() {
     let dir = std::env::temp_dir().join(format!("millwright-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let bad = dir.join("bad.kdl");
-    std::fs::write(&bad, "factory \"x\" {\n    currency \"EUR\"\n}\nsite \"s\" {\n    tier \"three\"\n}\n").expect("write");
+    std::fs::write(&bad, "factory \"x\" {\n    currency \"EUR\"\n}\nsite \"s\" {\n    tier \"three\"\n}\n")
+        .expect("write");
     let (code, _, err) = millwright(&["check", bad.to_str().unwrap_or_default()]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("E0106"), "{err}");
@@ -78,7 +85,11 @@ fn examples_are_formatted_and_fmt_is_idempotent() {
     let dir = std::env::temp_dir().join(format!("millwright-fmt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let f = dir.join("messy.kdl");
-    std::fs::write(&f, "factory   \"x\"  {\n  currency \"EUR\"   // keep me\n}\n\n\n\nsite \"s\" {\n/* and me */ tier 3\n}\n").expect("write");
+    std::fs::write(
+        &f,
+        "factory   \"x\"  {\n  currency \"EUR\"   // keep me\n}\n\n\n\nsite \"s\" {\n/* and me */ tier 3\n}\n",
+    )
+    .expect("write");
     let (code, _, _) = millwright(&["fmt", "--check", f.to_str().unwrap_or_default()]);
     assert_eq!(code, 1);
     let (code, _, _) = millwright(&["fmt", f.to_str().unwrap_or_default()]);

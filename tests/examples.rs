@@ -1,6 +1,8 @@
 //! Every example must check with no errors; warnings are allowed only where the example's README
 //! lists them (as `W0xxx` codes).
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
 mod common;
 
 #[test]
@@ -14,7 +16,8 @@ fn examples_check_clean() {
         }
         seen += 1;
         let checked = common::check_file(&path);
-        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.severity() == millwright::diag::Severity::Error).collect();
+        let errors: Vec<_> =
+            checked.diagnostics.iter().filter(|d| d.severity() == millwright::diag::Severity::Error).collect();
         assert!(errors.is_empty(), "{} has errors:\n{}", path.display(), checked.rendered);
         let readme = std::fs::read_to_string(path.with_file_name("README.md")).unwrap_or_default();
         for d in &checked.diagnostics {

@@ -4,8 +4,12 @@
 //! efficiency factors, rewrites `src/project/throughput/fitted.rs` and the error tables of
 //! `docs/throughput-model.md`. Without it, the tests fail when either is stale.
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
 use millwright::project::throughput::fit::{self, CalibrationPoint, ErrorStats};
-use millwright::project::throughput::{self as tp, Efficiency, ModelSpec, Precision, Request, Slo, SystemSpec, PARAMETERS};
+use millwright::project::throughput::{
+    self as tp, Efficiency, ModelSpec, Precision, Request, Slo, SystemSpec, PARAMETERS,
+};
 use millwright::project::workloads;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -54,22 +58,9 @@ fn rows() -> Vec<Row> {
     let mut lines = CSV.lines();
     let header = split_line(lines.next().expect("header"));
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let (id, round, model, system, gpus, precision, scenario) = (
-        col("id"),
-        col("round"),
-        col("model"),
-        col("system"),
-        col("gpus"),
-        col("precision"),
-        col("scenario"),
-    );
-    let (isl, osl, ttft, tpot, tps) = (
-        col("isl"),
-        col("osl"),
-        col("ttft_ms"),
-        col("tpot_ms"),
-        col("tokens_per_s"),
-    );
+    let (id, round, model, system, gpus, precision, scenario) =
+        (col("id"), col("round"), col("model"), col("system"), col("gpus"), col("precision"), col("scenario"));
+    let (isl, osl, ttft, tpot, tps) = (col("isl"), col("osl"), col("ttft_ms"), col("tpot_ms"), col("tokens_per_s"));
     lines
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -99,7 +90,6 @@ fn rows() -> Vec<Row> {
         .collect()
 }
 
-
 /// The calibration systems and models, from the catalog (the same parts blueprints use).
 fn calibration_specs() -> (BTreeMap<String, SystemSpec>, BTreeMap<String, ModelSpec>) {
     let session = millwright::Session::new();
@@ -124,10 +114,7 @@ fn points() -> Vec<(Row, CalibrationPoint)> {
             let system = systems.get(&r.system).expect("system").clone();
             let model = models.get(&r.model).expect("model").clone();
             let slo = match (r.ttft_ms, r.tpot_ms) {
-                (Some(ttft), Some(tpot)) => Some(Slo {
-                    ttft_s: ttft / 1e3,
-                    tpot_s: tpot / 1e3,
-                }),
+                (Some(ttft), Some(tpot)) => Some(Slo { ttft_s: ttft / 1e3, tpot_s: tpot / 1e3 }),
                 _ => None,
             };
             let p = CalibrationPoint {
@@ -140,11 +127,7 @@ fn points() -> Vec<(Row, CalibrationPoint)> {
                     output_tokens: r.osl,
                     // TensorRT-LLM runs use fixed lengths; MLPerf datasets are natural text, whose
                     // output lengths are taken as exponential-like (cv 1) for every benchmark.
-                    output_length_cv: if r.round.starts_with("trtllm") {
-                        0.0
-                    } else {
-                        1.0
-                    },
+                    output_length_cv: if r.round.starts_with("trtllm") { 0.0 } else { 1.0 },
                     slo,
                 },
                 gpus: r.gpus,
@@ -170,54 +153,26 @@ fn pct(x: f64) -> String {
 }
 
 fn stats_line(name: &str, s: &ErrorStats) -> String {
-    format!(
-        "| {name} | {} | {} | {} | {} | {} |",
-        s.count,
-        pct(s.median),
-        pct(s.p90),
-        pct(s.max),
-        pct(s.within_50)
-    )
+    format!("| {name} | {} | {} | {} | {} | {} |", s.count, pct(s.median), pct(s.p90), pct(s.max), pct(s.within_50))
 }
 
 type Selector = Box<dyn Fn(&Row, &CalibrationPoint) -> bool>;
 
 /// Summary table (overall, by class, by source family) of log errors.
 fn summary(pairs: &[(Row, CalibrationPoint)], errs: &[f64]) -> String {
-    let mut out = String::from(
-        "| set | points | median abs. error | p90 | max | within 50 % |\n|---|---|---|---|---|---|\n",
-    );
+    let mut out =
+        String::from("| set | points | median abs. error | p90 | max | within 50 % |\n|---|---|---|---|---|---|\n");
     let select = |f: &dyn Fn(&Row, &CalibrationPoint) -> bool| -> Vec<f64> {
-        pairs
-            .iter()
-            .zip(errs)
-            .filter(|((r, p), _)| f(r, p))
-            .map(|(_, e)| *e)
-            .collect()
+        pairs.iter().zip(errs).filter(|((r, p), _)| f(r, p)).map(|(_, e)| *e).collect()
     };
     let groups: Vec<(&str, Selector)> = vec![
         ("all", Box::new(|_, _| true)),
         ("dense", Box::new(|_, p| class(&p.model) == "dense")),
-        (
-            "coarse MoE (Mixtral)",
-            Box::new(|_, p| class(&p.model) == "coarse MoE"),
-        ),
-        (
-            "fine-grained MoE",
-            Box::new(|_, p| class(&p.model) == "fine-grained MoE"),
-        ),
-        (
-            "MLPerf offline",
-            Box::new(|r, _| r.round.starts_with('v') && r.scenario == "offline"),
-        ),
-        (
-            "MLPerf server/interactive",
-            Box::new(|r, _| r.scenario != "offline"),
-        ),
-        (
-            "TensorRT-LLM",
-            Box::new(|r, _| r.round.starts_with("trtllm")),
-        ),
+        ("coarse MoE (Mixtral)", Box::new(|_, p| class(&p.model) == "coarse MoE")),
+        ("fine-grained MoE", Box::new(|_, p| class(&p.model) == "fine-grained MoE")),
+        ("MLPerf offline", Box::new(|r, _| r.round.starts_with('v') && r.scenario == "offline")),
+        ("MLPerf server/interactive", Box::new(|r, _| r.scenario != "offline")),
+        ("TensorRT-LLM", Box::new(|r, _| r.round.starts_with("trtllm"))),
     ];
     for (name, f) in groups {
         out.push_str(&stats_line(name, &fit::stats(&select(&*f))));
@@ -248,10 +203,7 @@ fn point_table(pairs: &[(Row, CalibrationPoint)], eff: &Efficiency) -> String {
                 e.tpot_ms,
                 e.bound.name()
             ),
-            Err(x) => format!(
-                "| {} | {:.0} | infeasible: {x} | | | | | |",
-                r.id, r.tokens_per_s
-            ),
+            Err(x) => format!("| {} | {:.0} | infeasible: {x} | | | | | |", r.id, r.tokens_per_s),
         };
         out.push_str(&line);
         out.push('\n');
@@ -302,10 +254,7 @@ fn check_doc_section(name: &str, body: &str) {
     if updating() {
         std::fs::write(&path, new).expect("write doc");
     } else {
-        assert!(
-            new == doc,
-            "docs/throughput-model.md section `{name}` is stale: run with UPDATE_CALIBRATION=1"
-        );
+        assert!(new == doc, "docs/throughput-model.md section `{name}` is stale: run with UPDATE_CALIBRATION=1");
     }
 }
 
@@ -337,11 +286,7 @@ fn calibration_median_error_within_15_percent() {
     let s = fit::stats(&errs);
     println!("{}", summary(&pairs, &errs));
     println!("{}", point_table(&pairs, &eff));
-    assert!(
-        s.median <= 0.15,
-        "median |error| {:.1} % > 15 %",
-        100.0 * s.median
-    );
+    assert!(s.median <= 0.15, "median |error| {:.1} % > 15 %", 100.0 * s.median);
     check_doc_section("factors", &factors_table(&eff));
     check_doc_section("summary", &summary(&pairs, &errs));
     check_doc_section("points", &point_table(&pairs, &eff));
@@ -358,10 +303,7 @@ fn fitted_factors_are_current() {
         return;
     }
     let stored = Efficiency::fitted();
-    for ((name, _, _, _), (a, b)) in PARAMETERS
-        .iter()
-        .zip(stored.to_vec().into_iter().zip(fresh.to_vec()))
-    {
+    for ((name, _, _, _), (a, b)) in PARAMETERS.iter().zip(stored.to_vec().into_iter().zip(fresh.to_vec())) {
         assert!(
             // Stored to four significant digits; allow a last-digit difference between platforms.
             (a - b).abs() <= 2e-3 * a.abs().max(b.abs()).max(1e-12),
@@ -387,53 +329,28 @@ fn leave_one_group_out() {
     models.dedup();
     for m in models {
         let key = m.clone();
-        groups.push((
-            format!("model {m}"),
-            Box::new(move |r: &Row| r.model == key),
-        ));
+        groups.push((format!("model {m}"), Box::new(move |r: &Row| r.model == key)));
     }
     let mut systems: Vec<String> = pairs.iter().map(|(r, _)| r.system.clone()).collect();
     systems.sort();
     systems.dedup();
     for s in systems {
         let key = s.clone();
-        groups.push((
-            format!("system {s}"),
-            Box::new(move |r: &Row| r.system == key),
-        ));
+        groups.push((format!("system {s}"), Box::new(move |r: &Row| r.system == key)));
     }
-    groups.push((
-        "source MLPerf".into(),
-        Box::new(|r: &Row| r.round.starts_with('v')),
-    ));
-    groups.push((
-        "source TensorRT-LLM".into(),
-        Box::new(|r: &Row| r.round.starts_with("trtllm")),
-    ));
+    groups.push(("source MLPerf".into(), Box::new(|r: &Row| r.round.starts_with('v'))));
+    groups.push(("source TensorRT-LLM".into(), Box::new(|r: &Row| r.round.starts_with("trtllm"))));
     let mut table = String::from(
         "| held out | points | median abs. error (held out) | p90 | max | within 50 % | median abs. error (in-sample fit) |\n|---|---|---|---|---|---|---|\n",
     );
     let all: Vec<CalibrationPoint> = pairs.iter().map(|(_, p)| p.clone()).collect();
     let in_sample = fit::log_errors(&all, &current_efficiency(&all));
     for (name, held) in &groups {
-        let train: Vec<CalibrationPoint> = pairs
-            .iter()
-            .filter(|(r, _)| !held(r))
-            .map(|(_, p)| p.clone())
-            .collect();
-        let test: Vec<CalibrationPoint> = pairs
-            .iter()
-            .filter(|(r, _)| held(r))
-            .map(|(_, p)| p.clone())
-            .collect();
+        let train: Vec<CalibrationPoint> = pairs.iter().filter(|(r, _)| !held(r)).map(|(_, p)| p.clone()).collect();
+        let test: Vec<CalibrationPoint> = pairs.iter().filter(|(r, _)| held(r)).map(|(_, p)| p.clone()).collect();
         let eff = fit::fit(&train);
         let s = fit::stats(&fit::log_errors(&test, &eff));
-        let ins: Vec<f64> = pairs
-            .iter()
-            .zip(&in_sample)
-            .filter(|((r, _), _)| held(r))
-            .map(|(_, e)| *e)
-            .collect();
+        let ins: Vec<f64> = pairs.iter().zip(&in_sample).filter(|((r, _), _)| held(r)).map(|(_, e)| *e).collect();
         let line = format!(
             "| {name} | {} | {} | {} | {} | {} | {} |\n",
             s.count,

@@ -3,14 +3,16 @@
 //! before snapshotting the rendered diagnostics, so accepting a snapshot cannot bless a different
 //! error.
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
 mod common;
 
 use std::collections::BTreeSet;
 
 fn expected_codes(text: &str) -> Option<BTreeSet<String>> {
-    text.lines().take_while(|l| l.starts_with("//")).find_map(|l| {
-        l.strip_prefix("// expect:").map(|rest| rest.split_whitespace().map(str::to_string).collect())
-    })
+    text.lines()
+        .take_while(|l| l.starts_with("//"))
+        .find_map(|l| l.strip_prefix("// expect:").map(|rest| rest.split_whitespace().map(str::to_string).collect()))
 }
 
 #[test]

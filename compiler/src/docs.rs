@@ -12,10 +12,8 @@ pub fn code_page(code: &str) -> Option<&'static str> {
 
 /// Every code that has a page, sorted.
 pub fn codes_with_pages() -> Vec<String> {
-    let mut out: Vec<String> = CODES
-        .files()
-        .filter_map(|f| f.path().file_stem().and_then(|s| s.to_str()).map(str::to_string))
-        .collect();
+    let mut out: Vec<String> =
+        CODES.files().filter_map(|f| f.path().file_stem().and_then(|s| s.to_str()).map(str::to_string)).collect();
     out.sort();
     out
 }

@@ -173,9 +173,11 @@ pub fn reformat(text: &str) -> String {
         let in_comment = matches!(state, State::BlockComment(_));
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            if !in_comment && !matches!(out.last().map(String::as_str), None | Some("")) && !out.last().is_some_and(|l| l.trim_end().ends_with('{')) {
-                out.push(String::new());
-            } else if in_comment {
+            // Keep one blank line between nodes (none at the start, none just inside a block);
+            // inside a block comment every line is kept.
+            let after_open = matches!(out.last().map(String::as_str), None | Some(""))
+                || out.last().is_some_and(|l| l.trim_end().ends_with('{'));
+            if in_comment || !after_open {
                 out.push(String::new());
             }
             continue;

@@ -4,20 +4,20 @@
 //! typed blueprint) → `resolve` (names and catalog parts) → `graph` → `checks` → `project` → `render`.
 //! The library does no I/O: the `millwright` binary reads files and hands their text in.
 
-pub mod project;
 pub mod ast;
+pub mod catalog;
+pub mod checks;
+pub mod compile;
 pub mod diag;
+pub mod docs;
+pub mod fmt;
 pub mod lower;
+pub mod model;
+pub mod project;
+pub mod resolve;
 pub mod source;
 pub mod syntax;
 pub mod units;
-pub mod catalog;
-pub mod model;
-pub mod resolve;
-pub mod checks;
-pub mod compile;
-pub mod docs;
-pub mod fmt;
 
 pub use compile::{Analysis, Session};
 pub mod graph;

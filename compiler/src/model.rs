@@ -184,7 +184,9 @@ impl<'a> RackGroup<'a> {
     pub fn rack_units_used(&self) -> u64 {
         match &self.contents {
             RackContents::RackScale(s) => s.rack_units,
-            RackContents::Enclosure { systems, .. } => systems.iter().map(|g| g.system.rack_units.saturating_mul(g.count)).sum(),
+            RackContents::Enclosure { systems, .. } => {
+                systems.iter().map(|g| g.system.rack_units.saturating_mul(g.count)).sum()
+            }
         }
     }
 }

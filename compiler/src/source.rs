@@ -64,11 +64,8 @@ impl SourceFile {
         };
         let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0) as usize;
         let offset = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(line_start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset.saturating_sub(line_start));
+        let col =
+            self.text.get(line_start..offset).map(|s| s.chars().count()).unwrap_or(offset.saturating_sub(line_start));
         (line_idx + 1, col + 1)
     }
 

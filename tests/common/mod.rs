@@ -1,6 +1,7 @@
 //! Shared test helpers: the repository root, and compiling a blueprint to its rendered
 //! diagnostics in the fixed snapshot style.
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 #![allow(dead_code)]
 
 use millwright::diag::render::{self, Style};

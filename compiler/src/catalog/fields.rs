@@ -72,7 +72,13 @@ impl<'n> Fields<'n> {
         self.string(cx, name, example)
     }
 
-    pub fn req_choice(&self, cx: &mut Cx, name: &str, choices: &[&'static str], example: &str) -> Option<Spanned<&'static str>> {
+    pub fn req_choice(
+        &self,
+        cx: &mut Cx,
+        name: &str,
+        choices: &[&'static str],
+        example: &str,
+    ) -> Option<Spanned<&'static str>> {
         if self.node(name).is_none() {
             self.missing(cx, name, example);
             return None;
@@ -151,7 +157,12 @@ pub fn req_prop<T>(
 }
 
 /// An optional property of a property-style field, converted with `f`.
-pub fn opt_prop<T>(cx: &mut Cx, r: &mut NodeReader, key: &'static str, f: impl FnOnce(&mut Cx, &KdlEntry) -> Option<T>) -> Option<T> {
+pub fn opt_prop<T>(
+    cx: &mut Cx,
+    r: &mut NodeReader,
+    key: &'static str,
+    f: impl FnOnce(&mut Cx, &KdlEntry) -> Option<T>,
+) -> Option<T> {
     let e = r.prop(cx, key)?;
     f(cx, e)
 }

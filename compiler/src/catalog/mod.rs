@@ -120,7 +120,11 @@ impl Catalog {
     }
 
     /// Loads catalog files given as `(path relative to stdlib, text)`.
-    pub fn load<S: AsRef<str>>(files: impl IntoIterator<Item = (String, S)>, sources: &mut SourceMap, diags: &mut Diagnostics) -> Catalog {
+    pub fn load<S: AsRef<str>>(
+        files: impl IntoIterator<Item = (String, S)>,
+        sources: &mut SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Catalog {
         let mut catalog = Catalog::default();
         for (path, text) in files {
             let text = text.as_ref();
@@ -143,7 +147,10 @@ impl Catalog {
                     cx.emit(
                         Diagnostic::new(
                             codes::E0203,
-                            format!("part `{kind} \"{}\"` is in `{path}`; it belongs in `{kind}/{}.kdl`", id.value, id.value),
+                            format!(
+                                "part `{kind} \"{}\"` is in `{path}`; it belongs in `{kind}/{}.kdl`",
+                                id.value, id.value
+                            ),
                         )
                         .label(id.span, "id and kind must match the file's folder and name")
                         .help(format!("move the file, or rename the part to `{folder} \"{stem}\"`")),
@@ -188,8 +195,11 @@ impl Catalog {
         for part in self.parts.values() {
             if let Part::System(s) = part {
                 if self.gpu(&s.gpu.value).is_none() {
-                    let mut d = Diagnostic::new(codes::E0201, format!("system `{}` names GPU `{}`, which the catalog does not have", s.id, s.gpu.value))
-                        .label(s.gpu.span, "unknown GPU");
+                    let mut d = Diagnostic::new(
+                        codes::E0201,
+                        format!("system `{}` names GPU `{}`, which the catalog does not have", s.id, s.gpu.value),
+                    )
+                    .label(s.gpu.span, "unknown GPU");
                     if let Some(h) = crate::diag::did_you_mean(&s.gpu.value, self.ids_of_kind("gpu")) {
                         d = d.help(h);
                     } else {
@@ -278,10 +288,7 @@ fn split_path(path: &str) -> (&str, &str) {
 
 /// Dotted numeric components of a version (`"580.95.05"` → `[580, 95, 5]`); non-numeric parts stop it.
 pub fn version_parts(v: &str) -> Vec<u64> {
-    v.trim_start_matches(['v', 'r', 'R'])
-        .split(['.', '-'])
-        .map_while(|p| p.parse::<u64>().ok())
-        .collect()
+    v.trim_start_matches(['v', 'r', 'R']).split(['.', '-']).map_while(|p| p.parse::<u64>().ok()).collect()
 }
 
 /// Compares versions by their given prefix: `580.95` ≥ `580.95.05` is unknown, so `a` is taken as the
@@ -311,7 +318,9 @@ impl Software {
             let rv = version_parts(&r.version.value);
             !rv.is_empty() && rv.len() <= v.len() && v.get(..rv.len()) == Some(rv.as_slice())
         };
-        if let Some(best) = self.releases.iter().filter(|r| prefix_of(r)).max_by_key(|r| version_parts(&r.version.value).len()) {
+        if let Some(best) =
+            self.releases.iter().filter(|r| prefix_of(r)).max_by_key(|r| version_parts(&r.version.value).len())
+        {
             return Some(best);
         }
         self.releases.iter().find(|r| {

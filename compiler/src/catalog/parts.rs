@@ -267,10 +267,7 @@ impl Switch {
     /// Ports available at an endpoint speed: the mode of the lowest speed that still carries it
     /// (an 800G switch runs 400G hosts by breakout, doubling its radix).
     pub fn radix_at(&self, speed: BitsPerSecond) -> Option<&PortMode> {
-        self.port_modes
-            .iter()
-            .filter(|m| m.speed.0 >= speed.0 * 0.999)
-            .min_by(|a, b| a.speed.0.total_cmp(&b.speed.0))
+        self.port_modes.iter().filter(|m| m.speed.0 >= speed.0 * 0.999).min_by(|a, b| a.speed.0.total_cmp(&b.speed.0))
     }
 
     pub fn max_speed(&self) -> BitsPerSecond {
@@ -354,7 +351,19 @@ pub fn gpu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Gpu> {
         cx,
         node,
         "gpu",
-        &["name", "vendor", "architecture", "memory", "memory-bandwidth", "compute", "power", "scale-up", "min-cuda", "min-rocm", "preview"],
+        &[
+            "name",
+            "vendor",
+            "architecture",
+            "memory",
+            "memory-bandwidth",
+            "compute",
+            "power",
+            "scale-up",
+            "min-cuda",
+            "min-rocm",
+            "preview",
+        ],
         &[],
     );
     let name = f.req_string(cx, "name", "name \"NVIDIA H100 SXM5 80GB\"");
@@ -367,7 +376,9 @@ pub fn gpu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Gpu> {
     match f.props("compute") {
         Some(mut r) => {
             for (key, p) in [("bf16", Precision::Bf16), ("fp8", Precision::Fp8), ("fp4", Precision::Fp4)] {
-                if let Some(q) = opt_prop(cx, &mut r, key, |cx, e| read::quantity(cx, e, &format!("{key} compute"), Dimension::Compute)) {
+                if let Some(q) = opt_prop(cx, &mut r, key, |cx, e| {
+                    read::quantity(cx, e, &format!("{key} compute"), Dimension::Compute)
+                }) {
                     compute.insert(p, FlopsPerSecond(q.value));
                 }
             }
@@ -412,8 +423,10 @@ pub fn gpu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Gpu> {
 fn temperature_window(cx: &mut Cx, f: &Fields, field: &str) -> Option<(Celsius, Celsius)> {
     let mut r = f.props(field)?;
     let example = format!("{field} min=(C)17 max=(C)45");
-    let min = req_prop(cx, &mut r, "min", &example, |cx, e| read::quantity(cx, e, "the minimum", Dimension::Temperature));
-    let max = req_prop(cx, &mut r, "max", &example, |cx, e| read::quantity(cx, e, "the maximum", Dimension::Temperature));
+    let min =
+        req_prop(cx, &mut r, "min", &example, |cx, e| read::quantity(cx, e, "the minimum", Dimension::Temperature));
+    let max =
+        req_prop(cx, &mut r, "max", &example, |cx, e| read::quantity(cx, e, "the maximum", Dimension::Temperature));
     r.finish(cx);
     let (min, max) = (min?, max?);
     if min.value > max.value {
@@ -430,7 +443,9 @@ fn temperature_window(cx: &mut Cx, f: &Fields, field: &str) -> Option<(Celsius, 
 
 fn liquid_fraction(cx: &mut Cx, f: &Fields) -> Option<f64> {
     let mut r = f.props("cooling")?;
-    let q = req_prop(cx, &mut r, "liquid", "cooling liquid=0.85", |cx, e| read::number_in(cx, e, "the liquid fraction", 0.0, 1.0));
+    let q = req_prop(cx, &mut r, "liquid", "cooling liquid=0.85", |cx, e| {
+        read::number_in(cx, e, "the liquid fraction", 0.0, 1.0)
+    });
     r.finish(cx);
     q.map(|q| q.value)
 }
@@ -442,18 +457,37 @@ pub fn system(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<System> {
         node,
         "system",
         &[
-            "name", "vendor", "form", "gpu", "host-gpus", "host-arch", "nvlink-domain", "power", "cooling",
-            "supply-temperature", "power-input", "power-shelves", "weight", "max-weight", "rack-units", "price", "preview",
+            "name",
+            "vendor",
+            "form",
+            "gpu",
+            "host-gpus",
+            "host-arch",
+            "nvlink-domain",
+            "power",
+            "cooling",
+            "supply-temperature",
+            "power-input",
+            "power-shelves",
+            "weight",
+            "max-weight",
+            "rack-units",
+            "price",
+            "preview",
         ],
         &["nic"],
     );
     let name = f.req_string(cx, "name", "name \"…\"");
-    let vendor = f.req_choice(cx, "vendor", &["nvidia", "amd", "supermicro", "dell", "hpe", "other"], "vendor \"nvidia\"");
+    let vendor =
+        f.req_choice(cx, "vendor", &["nvidia", "amd", "supermicro", "dell", "hpe", "other"], "vendor \"nvidia\"");
     let form = f.req_choice(cx, "form", &["server", "rack-scale"], "form \"server\"");
     let gpu = f.node("gpu").and_then(|n| {
         let mut r = NodeReader::new(n);
-        let id = r.required_arg(cx, 0, "a GPU part id", "gpu \"h100-sxm\" count=8").and_then(|e| read::name(cx, e, "the GPU"));
-        let count = req_prop(cx, &mut r, "count", "gpu \"h100-sxm\" count=8", |cx, e| read::count(cx, e, "the GPU count"));
+        let id = r
+            .required_arg(cx, 0, "a GPU part id", "gpu \"h100-sxm\" count=8")
+            .and_then(|e| read::name(cx, e, "the GPU"));
+        let count =
+            req_prop(cx, &mut r, "count", "gpu \"h100-sxm\" count=8", |cx, e| read::count(cx, e, "the GPU count"));
         r.finish(cx);
         Some((id?, count?))
     });
@@ -471,9 +505,13 @@ pub fn system(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<System> {
     for n in f.all("nic") {
         let mut r = NodeReader::new(n);
         let example = "nic role=\"compute\" count=8 speed=(Gbps)400";
-        let role = req_prop(cx, &mut r, "role", example, |cx, e| read::choice(cx, e, "the NIC role", &["compute", "frontend", "bmc"]));
+        let role = req_prop(cx, &mut r, "role", example, |cx, e| {
+            read::choice(cx, e, "the NIC role", &["compute", "frontend", "bmc"])
+        });
         let count = req_prop(cx, &mut r, "count", example, |cx, e| read::count(cx, e, "the NIC count"));
-        let speed = req_prop(cx, &mut r, "speed", example, |cx, e| read::quantity(cx, e, "the NIC speed", Dimension::LinkSpeed));
+        let speed = req_prop(cx, &mut r, "speed", example, |cx, e| {
+            read::quantity(cx, e, "the NIC speed", Dimension::LinkSpeed)
+        });
         r.finish(cx);
         if let (Some(role), Some(count), Some(speed)) = (role, count, speed) {
             let role = match role.value {
@@ -486,7 +524,8 @@ pub fn system(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<System> {
     }
     let power = f.props("power").and_then(|mut r| {
         let example = "power nominal=(kW)10.2 peak=(kW)11.3 idle=(kW)2.9";
-        let nominal = req_prop(cx, &mut r, "nominal", example, |cx, e| read::quantity(cx, e, "nominal power", Dimension::Power));
+        let nominal =
+            req_prop(cx, &mut r, "nominal", example, |cx, e| read::quantity(cx, e, "nominal power", Dimension::Power));
         let peak = req_prop(cx, &mut r, "peak", example, |cx, e| read::quantity(cx, e, "peak power", Dimension::Power));
         let idle = req_prop(cx, &mut r, "idle", example, |cx, e| read::quantity(cx, e, "idle power", Dimension::Power));
         r.finish(cx);
@@ -511,16 +550,25 @@ pub fn system(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<System> {
     let power_input = f.props("power-input").and_then(|mut r| {
         let example = "power-input count=6 voltage=(V)240 phase=1 current=(A)16";
         let count = req_prop(cx, &mut r, "count", example, |cx, e| read::count(cx, e, "the input count"));
-        let voltage = req_prop(cx, &mut r, "voltage", example, |cx, e| read::quantity(cx, e, "the voltage", Dimension::Voltage));
+        let voltage =
+            req_prop(cx, &mut r, "voltage", example, |cx, e| read::quantity(cx, e, "the voltage", Dimension::Voltage));
         let phase = req_prop(cx, &mut r, "phase", example, |cx, e| read::count(cx, e, "the phase count"));
-        let current = req_prop(cx, &mut r, "current", example, |cx, e| read::quantity(cx, e, "the current", Dimension::Current));
+        let current =
+            req_prop(cx, &mut r, "current", example, |cx, e| read::quantity(cx, e, "the current", Dimension::Current));
         r.finish(cx);
-        Some(PowerInput { count: count?.value, voltage: Volts(voltage?.value), phase: phase?.value, current: Amperes(current?.value) })
+        Some(PowerInput {
+            count: count?.value,
+            voltage: Volts(voltage?.value),
+            phase: phase?.value,
+            current: Amperes(current?.value),
+        })
     });
     let power_shelves = f.props("power-shelves").and_then(|mut r| {
         let example = "power-shelves count=8 capacity=(kW)33 redundancy=\"N+N\"";
         let count = req_prop(cx, &mut r, "count", example, |cx, e| read::count(cx, e, "the shelf count"));
-        let capacity = req_prop(cx, &mut r, "capacity", example, |cx, e| read::quantity(cx, e, "the shelf capacity", Dimension::Power));
+        let capacity = req_prop(cx, &mut r, "capacity", example, |cx, e| {
+            read::quantity(cx, e, "the shelf capacity", Dimension::Power)
+        });
         let redundancy = opt_prop(cx, &mut r, "redundancy", |cx, e| read::string(cx, e, "the shelf redundancy"));
         r.finish(cx);
         Some(PowerShelves {
@@ -626,7 +674,12 @@ pub fn switch(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Switch> {
         &["port-mode"],
     );
     let name = f.req_string(cx, "name", "name \"…\"");
-    let vendor = f.req_choice(cx, "vendor", &["nvidia", "amd", "arista", "cisco", "juniper", "broadcom", "other"], "vendor \"nvidia\"");
+    let vendor = f.req_choice(
+        cx,
+        "vendor",
+        &["nvidia", "amd", "arista", "cisco", "juniper", "broadcom", "other"],
+        "vendor \"nvidia\"",
+    );
     let protocol = f.req_choice(cx, "protocol", &["infiniband", "ethernet"], "protocol \"infiniband\"");
     let role = f.req_choice(cx, "role", &["fabric", "management"], "role \"fabric\"");
     let mut port_modes = Vec::new();
@@ -634,7 +687,9 @@ pub fn switch(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Switch> {
         let mut r = NodeReader::new(n);
         let example = "port-mode count=64 speed=(Gbps)400";
         let count = req_prop(cx, &mut r, "count", example, |cx, e| read::count(cx, e, "the port count"));
-        let speed = req_prop(cx, &mut r, "speed", example, |cx, e| read::quantity(cx, e, "the port speed", Dimension::LinkSpeed));
+        let speed = req_prop(cx, &mut r, "speed", example, |cx, e| {
+            read::quantity(cx, e, "the port speed", Dimension::LinkSpeed)
+        });
         r.finish(cx);
         if let (Some(count), Some(speed)) = (count, speed) {
             port_modes.push(PortMode { count: count.value, speed: BitsPerSecond(speed.value) });
@@ -726,11 +781,8 @@ pub fn software(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Software> {
     let _ = f.string(cx, "vendor", "vendor \"nvidia\"");
     let mut releases = Vec::new();
     for n in f.all("release") {
-        let Some(version) = n
-            .entries()
-            .iter()
-            .find(|e| e.name().is_none())
-            .and_then(|e| read::name(cx, e, "the release version"))
+        let Some(version) =
+            n.entries().iter().find(|e| e.name().is_none()).and_then(|e| read::name(cx, e, "the release version"))
         else {
             cx.emit(
                 Diagnostic::new(codes::E0105, "`release` needs a version")
@@ -768,7 +820,8 @@ pub fn software(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Software> {
             }
             let mut r = NodeReader::new(c);
             let example = "supports \"blackwell\" min=\"570.133.20\"";
-            let arch = r.required_arg(cx, 0, "an architecture", example).and_then(|e| read::string(cx, e, "the architecture"));
+            let arch =
+                r.required_arg(cx, 0, "an architecture", example).and_then(|e| read::string(cx, e, "the architecture"));
             let min = req_prop(cx, &mut r, "min", example, |cx, e| read::string(cx, e, "the minimum version"));
             r.finish(cx);
             if let (Some(a), Some(m)) = (arch, min) {
@@ -810,7 +863,9 @@ pub fn model(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Model> {
                 let p = r
                     .required_arg(cx, 0, "a precision", example)
                     .and_then(|e| read::choice(cx, e, "the checkpoint precision", Precision::CHOICES));
-                let size = req_prop(cx, &mut r, "size", example, |cx, e| read::quantity(cx, e, "the checkpoint size", Dimension::Memory));
+                let size = req_prop(cx, &mut r, "size", example, |cx, e| {
+                    read::quantity(cx, e, "the checkpoint size", Dimension::Memory)
+                });
                 r.finish(cx);
                 if let (Some(p), Some(size)) = (p, size) {
                     if let Some(p) = Precision::parse(p.value) {

@@ -11,7 +11,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         }
         let mut d = Diagnostic::new(
             codes::E0504,
-            format!("site {} rejects {} of heat to room air; its air capacity is {}", site.name.value, plan.air_heat, plan.air_capacity),
+            format!(
+                "site {} rejects {} of heat to room air; its air capacity is {}",
+                site.name.value, plan.air_heat, plan.air_capacity
+            ),
         );
         d = match &site.air_capacity {
             Some(a) => d.label(a.span, format!("{} of air cooling", a.value)),

@@ -20,15 +20,31 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             )
             .label(l.name.span, format!("{heat} to remove"));
             for g in &l.cdus {
-                d = d.label(g.span, format!("{} × {} ({}), {} after redundancy", g.count, g.cdu.capacity, g.redundancy.value.as_str(), crate::project::power::cdu_capacity(g.cdu.capacity, g.count, g.redundancy.value)));
+                d = d.label(
+                    g.span,
+                    format!(
+                        "{} × {} ({}), {} after redundancy",
+                        g.count,
+                        g.cdu.capacity,
+                        g.redundancy.value.as_str(),
+                        crate::project::power::cdu_capacity(g.cdu.capacity, g.count, g.redundancy.value)
+                    ),
+                );
             }
             let help = match l.cdus.first() {
                 Some(g) => {
                     let unit = g.cdu.capacity.0.max(1.0);
                     let missing = ((heat.0 - lp.cdu_capacity.0) / unit).ceil() as u64;
-                    format!("add {missing} more `{}` (count={}), or move racks to another loop", g.cdu.id, g.count + missing)
+                    format!(
+                        "add {missing} more `{}` (count={}), or move racks to another loop",
+                        g.cdu.id,
+                        g.count + missing
+                    )
                 }
-                None => format!("add CDUs to the loop: `cdu \"cdu-2000kw\" count={} redundancy=\"N+1\"`", (heat.0 / 2e6).ceil() as u64 + 1),
+                None => format!(
+                    "add CDUs to the loop: `cdu \"cdu-2000kw\" count={} redundancy=\"N+1\"`",
+                    (heat.0 / 2e6).ceil() as u64 + 1
+                ),
             };
             diags.push(d.help(help));
         }

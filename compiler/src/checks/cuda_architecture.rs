@@ -14,10 +14,18 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             let Some(min) = &gpu.min_cuda else { continue };
             if version_cmp(&cuda.version.value, min) == Ordering::Less {
                 diags.push(
-                    Diagnostic::new(codes::E0706, format!("CUDA {} predates {} GPUs ({}); they need CUDA {min} or newer", cuda.version.value, gpu.architecture.as_str(), gpu.id))
-                        .label(cuda.version.span, format!("older than {min}"))
-                        .label(span, format!("{} here", gpu.id))
-                        .help(format!("use CUDA {min} or newer")),
+                    Diagnostic::new(
+                        codes::E0706,
+                        format!(
+                            "CUDA {} predates {} GPUs ({}); they need CUDA {min} or newer",
+                            cuda.version.value,
+                            gpu.architecture.as_str(),
+                            gpu.id
+                        ),
+                    )
+                    .label(cuda.version.span, format!("older than {min}"))
+                    .label(span, format!("{} here", gpu.id))
+                    .help(format!("use CUDA {min} or newer")),
                 );
             }
         }

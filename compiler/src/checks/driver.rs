@@ -2,8 +2,8 @@
 //! the version is at least the first one of the branch that supports it (HGX B200 needs
 //! 570.133.20 or newer; R535 knows no Blackwell). Versions compare by their given prefix.
 
-use super::{architectures, site_gpus};
 use super::CheckCtx;
+use super::{architectures, site_gpus};
 use crate::catalog::{version_cmp, Vendor};
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use std::cmp::Ordering;
@@ -17,9 +17,13 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             if arch.vendor() != Vendor::Nvidia {
                 continue;
             }
-            let newest_branch = driver
-                .product
-                .and_then(|p| p.releases.iter().filter(|r| r.supports.iter().any(|(a, _)| a == arch.as_str())).map(|r| r.version.value.clone()).next());
+            let newest_branch = driver.product.and_then(|p| {
+                p.releases
+                    .iter()
+                    .filter(|r| r.supports.iter().any(|(a, _)| a == arch.as_str()))
+                    .map(|r| r.version.value.clone())
+                    .next()
+            });
             match release.supports.iter().find(|(a, _)| a == arch.as_str()) {
                 None => diags.push(
                     Diagnostic::new(
@@ -36,7 +40,12 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 Some((_, min)) if version_cmp(&driver.version.value, min) == Ordering::Less => diags.push(
                     Diagnostic::new(
                         codes::E0701,
-                        format!("driver {} is older than {}, the first of its branch that supports {} GPUs", driver.version.value, min, arch.as_str()),
+                        format!(
+                            "driver {} is older than {}, the first of its branch that supports {} GPUs",
+                            driver.version.value,
+                            min,
+                            arch.as_str()
+                        ),
                     )
                     .label(driver.version.span, format!("older than {min}"))
                     .label(rack_span, format!("{} GPUs here", arch.as_str()))

@@ -30,7 +30,12 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     ),
                 )
                 .label(f.name.span, "serves every site")
-                .help(format!("give each site its own fabric with `site=`, e.g. `fabric \"{}-{}\" kind=… site=\"{}\"`", f.name.value, served.first().copied().unwrap_or("a"), served.first().copied().unwrap_or("a"))),
+                .help(format!(
+                    "give each site its own fabric with `site=`, e.g. `fabric \"{}-{}\" kind=… site=\"{}\"`",
+                    f.name.value,
+                    served.first().copied().unwrap_or("a"),
+                    served.first().copied().unwrap_or("a")
+                )),
             );
         }
     }

@@ -28,7 +28,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 diags.push(
                     Diagnostic::new(
                         codes::E0705,
-                        format!("{} {} supports Kubernetes {range}; the site runs Kubernetes {k}", op.product.map(|p| p.name.as_str()).unwrap_or("the GPU operator"), op.version.value),
+                        format!(
+                            "{} {} supports Kubernetes {range}; the site runs Kubernetes {k}",
+                            op.product.map(|p| p.name.as_str()).unwrap_or("the GPU operator"),
+                            op.version.value
+                        ),
                     )
                     .label(op.version.span, format!("supports {range}"))
                     .label(k8s.version.span, format!("outside {range}"))
@@ -41,14 +45,27 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             }
         }
         if release.fact("status") == Some("eol") {
-            let newest = op.product.and_then(|p| p.releases.iter().filter(|r| r.fact("status") == Some("supported")).map(|r| r.version.value.clone()).last());
+            let newest = op.product.and_then(|p| {
+                p.releases
+                    .iter()
+                    .filter(|r| r.fact("status") == Some("supported"))
+                    .map(|r| r.version.value.clone())
+                    .next_back()
+            });
             diags.push(
-                Diagnostic::new(codes::W0704, format!("{} {} is end of life", op.product.map(|p| p.name.as_str()).unwrap_or("the GPU operator"), op.version.value))
-                    .label(op.version.span, "end of life: no fixes")
-                    .help(match newest {
-                        Some(v) => format!("upgrade to {v}"),
-                        None => "upgrade to a supported release".to_string(),
-                    }),
+                Diagnostic::new(
+                    codes::W0704,
+                    format!(
+                        "{} {} is end of life",
+                        op.product.map(|p| p.name.as_str()).unwrap_or("the GPU operator"),
+                        op.version.value
+                    ),
+                )
+                .label(op.version.span, "end of life: no fixes")
+                .help(match newest {
+                    Some(v) => format!("upgrade to {v}"),
+                    None => "upgrade to a supported release".to_string(),
+                }),
             );
         }
     }

@@ -10,9 +10,11 @@ use crate::model::RackContents;
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         let loops: Vec<&str> = site.loops.iter().map(|l| l.name.value.as_str()).collect();
-        let loop_help = |part: &str| match loops.first() {
+        let loop_help = |part: &str| {
+            match loops.first() {
             Some(l) => format!("attach it to a loop: `rack \"{part}\" loop=\"{l}\"`"),
             None => format!("add a loop to site \"{}\" (`cooling {{ loop \"tcs-1\" supply=(C)35 {{ cdu … }} }}`) and write `loop=\"tcs-1\"` on the rack", site.name.value),
+        }
         };
         for (_, rack) in site.rack_groups() {
             if let RackContents::Enclosure { enclosure, systems } = &rack.contents {
@@ -47,7 +49,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             if needs_loop {
                 let heat = rack.liquid_heat();
                 let what = match &rack.contents {
-                    RackContents::Enclosure { enclosure, .. } => format!("enclosure `{}` ({}) moves heat to liquid", enclosure.id, enclosure.cooling.as_str()),
+                    RackContents::Enclosure { enclosure, .. } => {
+                        format!("enclosure `{}` ({}) moves heat to liquid", enclosure.id, enclosure.cooling.as_str())
+                    }
                     RackContents::RackScale(s) => format!("`{}` sends {} per rack to liquid", s.id, heat),
                 };
                 diags.push(

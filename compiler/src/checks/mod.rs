@@ -31,11 +31,11 @@ mod vendor_stack;
 mod workload_gpus;
 
 use crate::catalog::{Architecture, Catalog, Gpu, Vendor};
-use crate::model::Site;
-use crate::source::Span;
 use crate::diag::Diagnostics;
 use crate::model::Factory;
+use crate::model::Site;
 use crate::project::Plan;
+use crate::source::Span;
 
 /// What a check may read.
 pub struct CheckCtx<'a, 'c> {

@@ -29,9 +29,12 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 );
             }
             _ => diags.push(
-                Diagnostic::new(codes::E0802, format!("{} GPUs ({}) cannot run {} natively", gpu.id, gpu.architecture.as_str(), p.as_str()))
-                    .label(w.precision.span, format!("{} weights", p.as_str()))
-                    .help("use \"bf16\", or GPUs with native FP8 (Hopper, MI300 or newer)"),
+                Diagnostic::new(
+                    codes::E0802,
+                    format!("{} GPUs ({}) cannot run {} natively", gpu.id, gpu.architecture.as_str(), p.as_str()),
+                )
+                .label(w.precision.span, format!("{} weights", p.as_str()))
+                .help("use \"bf16\", or GPUs with native FP8 (Hopper, MI300 or newer)"),
             ),
         }
     }

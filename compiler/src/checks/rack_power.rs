@@ -14,10 +14,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 RackContents::Enclosure { enclosure, .. } => (
                     enclosure.max_power,
                     format!("enclosure `{}` is rated {}", enclosure.id, enclosure.max_power),
-                    format!(
-                        "put fewer systems in each rack, or use an enclosure rated for {} or more",
-                        draw
-                    ),
+                    format!("put fewer systems in each rack, or use an enclosure rated for {} or more", draw),
                 ),
                 RackContents::RackScale(s) if s.form == Form::RackScale => {
                     let Some(shelves) = &s.power_shelves else { continue };
@@ -31,7 +28,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     let rating = shelves.capacity * usable as f64;
                     (
                         rating,
-                        format!("its {} power shelves of {} ({}) supply {}", shelves.count, shelves.capacity, shelves.redundancy, rating),
+                        format!(
+                            "its {} power shelves of {} ({}) supply {}",
+                            shelves.count, shelves.capacity, shelves.redundancy, rating
+                        ),
                         "this is a catalog inconsistency; check the system's power figures".to_string(),
                     )
                 }

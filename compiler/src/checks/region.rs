@@ -11,11 +11,16 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             diags.push(
                 Diagnostic::new(
                     codes::E0901,
-                    format!("site {} is in region \"{}\", outside the factory's sovereignty region \"{}\"", site.name.value, site_region.value, region.value),
+                    format!(
+                        "site {} is in region \"{}\", outside the factory's sovereignty region \"{}\"",
+                        site.name.value, site_region.value, region.value
+                    ),
                 )
                 .label(site_region.span, format!("region \"{}\"", site_region.value))
                 .label(region.span, "the factory's sovereignty region")
-                .help("a sovereign factory keeps every site in its region: move the site, or remove it from this factory"),
+                .help(
+                    "a sovereign factory keeps every site in its region: move the site, or remove it from this factory",
+                ),
             );
         }
     }

@@ -16,7 +16,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             if !site.gpu_systems().any(|(s, _)| s.id == system.id) {
                 continue;
             }
-            let covered = cx.factory.fabrics.iter().any(|f| f.role == FabricRole::Compute && f.site.is_none_or(|s| s == i));
+            let covered =
+                cx.factory.fabrics.iter().any(|f| f.role == FabricRole::Compute && f.site.is_none_or(|s| s == i));
             if !covered {
                 diags.push(
                     Diagnostic::new(

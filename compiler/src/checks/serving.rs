@@ -14,10 +14,18 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             for (gpu, span) in &gpus {
                 if !vendors.is_empty() && !vendors.contains(&gpu.vendor.as_str()) {
                     diags.push(
-                        Diagnostic::new(codes::E0707, format!("{} {} does not run on {} GPUs", sv.engine.value, sv.version.version.value, gpu.vendor.as_str()))
-                            .label(sv.engine.span, format!("runs on {}", vendors.join(", ")))
-                            .label(*span, format!("{} here", gpu.id))
-                            .help("choose an engine that runs on these GPUs (vLLM and SGLang run on AMD)"),
+                        Diagnostic::new(
+                            codes::E0707,
+                            format!(
+                                "{} {} does not run on {} GPUs",
+                                sv.engine.value,
+                                sv.version.version.value,
+                                gpu.vendor.as_str()
+                            ),
+                        )
+                        .label(sv.engine.span, format!("runs on {}", vendors.join(", ")))
+                        .label(*span, format!("{} here", gpu.id))
+                        .help("choose an engine that runs on these GPUs (vLLM and SGLang run on AMD)"),
                     );
                     break;
                 }
@@ -28,15 +36,25 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             }
             for w in &cx.factory.workloads {
                 if !models.contains(&w.model.id.as_str()) {
-                    let first = sv.version.product.and_then(|p| p.releases.iter().find(|r| r.list("models").contains(&w.model.id.as_str()))).map(|r| r.version.value.clone());
+                    let first = sv
+                        .version
+                        .product
+                        .and_then(|p| p.releases.iter().find(|r| r.list("models").contains(&w.model.id.as_str())))
+                        .map(|r| r.version.value.clone());
                     diags.push(
-                        Diagnostic::new(codes::E0707, format!("{} {} does not support model {}", sv.engine.value, sv.version.version.value, w.model.id))
-                            .label(sv.version.version.span, "no support for this model")
-                            .label(w.model_span, "served here")
-                            .help(match first {
-                                Some(v) => format!("use {} {v} or newer", sv.engine.value),
-                                None => "use another engine".to_string(),
-                            }),
+                        Diagnostic::new(
+                            codes::E0707,
+                            format!(
+                                "{} {} does not support model {}",
+                                sv.engine.value, sv.version.version.value, w.model.id
+                            ),
+                        )
+                        .label(sv.version.version.span, "no support for this model")
+                        .label(w.model_span, "served here")
+                        .help(match first {
+                            Some(v) => format!("use {} {v} or newer", sv.engine.value),
+                            None => "use another engine".to_string(),
+                        }),
                     );
                 }
             }

@@ -22,8 +22,21 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             continue;
         }
         let red = site.power.redundancy.value;
-        let mut labels: Vec<(crate::source::Span, String)> =
-            site.power.feeds.iter().map(|f| (f.capacity.span, format!("{} ({})", f.capacity.value, f.side.map(|s| format!("side {s}")).unwrap_or_else(|| "feed".into())))).collect();
+        let mut labels: Vec<(crate::source::Span, String)> = site
+            .power
+            .feeds
+            .iter()
+            .map(|f| {
+                (
+                    f.capacity.span,
+                    format!(
+                        "{} ({})",
+                        f.capacity.value,
+                        f.side.map(|s| format!("side {s}")).unwrap_or_else(|| "feed".into())
+                    ),
+                )
+            })
+            .collect();
         labels.truncate(4);
         if plan.facility_power.0 > plan.feed_capacity.0 {
             let mut d = Diagnostic::new(

@@ -24,19 +24,28 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         } else {
             if site.power.redundancy.value == Redundancy::N && !site.power.feeds.is_empty() {
                 diags.push(
-                    Diagnostic::new(codes::W0902, format!("site {} is tier {}, but its power has N redundancy", site.name.value, tier.value))
-                        .label(site.power.redundancy.span, "no redundant feed")
-                        .label(tier.span, format!("tier {}", tier.value))
-                        .help("a tier 3 site is concurrently maintainable: use `redundancy \"N+1\"` or `\"2N\"`"),
+                    Diagnostic::new(
+                        codes::W0902,
+                        format!("site {} is tier {}, but its power has N redundancy", site.name.value, tier.value),
+                    )
+                    .label(site.power.redundancy.span, "no redundant feed")
+                    .label(tier.span, format!("tier {}", tier.value))
+                    .help("a tier 3 site is concurrently maintainable: use `redundancy \"N+1\"` or `\"2N\"`"),
                 );
             }
             for l in &site.loops {
                 if let Some(g) = l.cdus.iter().find(|g| g.redundancy.value == Redundancy::N) {
                     diags.push(
-                        Diagnostic::new(codes::W0902, format!("site {} is tier {}, but loop \"{}\" has N CDU redundancy", site.name.value, tier.value, l.name.value))
-                            .label(g.span, "no spare CDU")
-                            .label(tier.span, format!("tier {}", tier.value))
-                            .help("add a spare CDU: `redundancy=\"N+1\"`"),
+                        Diagnostic::new(
+                            codes::W0902,
+                            format!(
+                                "site {} is tier {}, but loop \"{}\" has N CDU redundancy",
+                                site.name.value, tier.value, l.name.value
+                            ),
+                        )
+                        .label(g.span, "no spare CDU")
+                        .label(tier.span, format!("tier {}", tier.value))
+                        .help("add a spare CDU: `redundancy=\"N+1\"`"),
                     );
                 }
             }

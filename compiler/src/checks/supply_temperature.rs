@@ -45,7 +45,14 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     diags.push(
                         Diagnostic::new(
                             codes::E0503,
-                            format!("loop \"{}\" supplies {} °C, outside the {}–{} °C rating of CDU `{}`", l.name.value, trim(t), trim(min.0), trim(max.0), g.cdu.id),
+                            format!(
+                                "loop \"{}\" supplies {} °C, outside the {}–{} °C rating of CDU `{}`",
+                                l.name.value,
+                                trim(t),
+                                trim(min.0),
+                                trim(max.0),
+                                g.cdu.id
+                            ),
                         )
                         .label(l.supply.span, format!("{} °C", trim(t)))
                         .label(g.span, format!("rated {}–{} °C", trim(min.0), trim(max.0)))

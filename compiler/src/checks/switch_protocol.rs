@@ -18,18 +18,30 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 .catalog
                 .parts()
                 .filter_map(|p| match p {
-                    crate::catalog::Part::Switch(s) if s.protocol == want && !s.management => Some(format!("`{}`", s.id)),
+                    crate::catalog::Part::Switch(s) if s.protocol == want && !s.management => {
+                        Some(format!("`{}`", s.id))
+                    }
                     _ => None,
                 })
                 .collect();
             diags.push(
                 Diagnostic::new(
                     codes::E0601,
-                    format!("fabric \"{}\" is {}, but switch `{}` is an {} switch", f.name.value, want.as_str(), switch.id, switch.protocol.as_str()),
+                    format!(
+                        "fabric \"{}\" is {}, but switch `{}` is an {} switch",
+                        f.name.value,
+                        want.as_str(),
+                        switch.id,
+                        switch.protocol.as_str()
+                    ),
                 )
                 .label(span, format!("{} switch", switch.protocol.as_str()))
                 .label(f.kind.span, format!("{} fabric", want.as_str()))
-                .help(format!("use a {} switch ({}), or change the fabric's `kind`", want.as_str(), alternatives.join(", "))),
+                .help(format!(
+                    "use a {} switch ({}), or change the fabric's `kind`",
+                    want.as_str(),
+                    alternatives.join(", ")
+                )),
             );
         }
     }

@@ -23,7 +23,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 ),
             )
             .label(span, format!("at most {}", switch.max_speed()))
-            .help(format!("use a switch with {} ports (for example `quantum-x800-q3400` or `spectrum-sn5600`)", plan.endpoint_speed)),
+            .help(format!(
+                "use a switch with {} ports (for example `quantum-x800-q3400` or `spectrum-sn5600`)",
+                plan.endpoint_speed
+            )),
         );
     }
 }

@@ -1,8 +1,8 @@
 //! E0704: the software stack matches the GPU vendor: AMD GPUs need `rocm` (a release that supports
 //! them) and no `cuda` or NVIDIA driver; NVIDIA GPUs do not run on ROCm.
 
-use super::{has_vendor, site_gpus};
 use super::CheckCtx;
+use super::{has_vendor, site_gpus};
 use crate::catalog::Vendor;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 
@@ -19,8 +19,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         if amd && !nvidia {
             for (what, v) in [("cuda", &sw.cuda), ("driver", &sw.driver)] {
                 if let Some(v) = v {
-                    let mut d = Diagnostic::new(codes::E0704, format!("site {} has only AMD GPUs, but names NVIDIA's `{what}`", site.name.value))
-                        .label(v.version.span, "NVIDIA software");
+                    let mut d = Diagnostic::new(
+                        codes::E0704,
+                        format!("site {} has only AMD GPUs, but names NVIDIA's `{what}`", site.name.value),
+                    )
+                    .label(v.version.span, "NVIDIA software");
                     if let Some(s) = amd_span {
                         d = d.label(s, "AMD GPUs here");
                     }
@@ -31,7 +34,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         if amd {
             match &sw.rocm {
                 None => {
-                    let mut d = Diagnostic::new(codes::E0704, format!("site {} has AMD GPUs but its software names no `rocm`", site.name.value));
+                    let mut d = Diagnostic::new(
+                        codes::E0704,
+                        format!("site {} has AMD GPUs but its software names no `rocm`", site.name.value),
+                    );
                     d = d.label(sw.span.unwrap_or(site.name.span), "no ROCm here");
                     if let Some(s) = amd_span {
                         d = d.label(s, "AMD GPUs here");
@@ -48,13 +54,16 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                                 .and_then(|p| p.releases.iter().find(|r| r.list("gpus").contains(&gpu.id.as_str())))
                                 .map(|r| r.version.value.clone());
                             diags.push(
-                                Diagnostic::new(codes::E0704, format!("ROCm {} does not support {}", rocm.version.value, gpu.id))
-                                    .label(rocm.version.span, "no support for this GPU")
-                                    .label(*span, format!("{} here", gpu.id))
-                                    .help(match first {
-                                        Some(v) => format!("use ROCm {v} or newer"),
-                                        None => "use a ROCm release that supports this GPU".to_string(),
-                                    }),
+                                Diagnostic::new(
+                                    codes::E0704,
+                                    format!("ROCm {} does not support {}", rocm.version.value, gpu.id),
+                                )
+                                .label(rocm.version.span, "no support for this GPU")
+                                .label(*span, format!("{} here", gpu.id))
+                                .help(match first {
+                                    Some(v) => format!("use ROCm {v} or newer"),
+                                    None => "use a ROCm release that supports this GPU".to_string(),
+                                }),
                             );
                         }
                     }
@@ -64,9 +73,12 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         if nvidia && !amd {
             if let Some(rocm) = &sw.rocm {
                 diags.push(
-                    Diagnostic::new(codes::E0704, format!("site {} has only NVIDIA GPUs, but names `rocm`", site.name.value))
-                        .label(rocm.version.span, "AMD software")
-                        .help("remove `rocm`; NVIDIA GPUs use `driver` and `cuda`"),
+                    Diagnostic::new(
+                        codes::E0704,
+                        format!("site {} has only NVIDIA GPUs, but names `rocm`", site.name.value),
+                    )
+                    .label(rocm.version.span, "AMD software")
+                    .help("remove `rocm`; NVIDIA GPUs use `driver` and `cuda`"),
                 );
             }
         }

@@ -13,7 +13,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     }
     let mut d = Diagnostic::new(
         codes::E0801,
-        format!("the workloads claim {} GPUs; the factory has {}", group_thousands(claimed as f64), group_thousands(have as f64)),
+        format!(
+            "the workloads claim {} GPUs; the factory has {}",
+            group_thousands(claimed as f64),
+            group_thousands(have as f64)
+        ),
     );
     for w in &cx.factory.workloads {
         d = d.label(w.gpus.span, format!("{} GPUs", group_thousands(w.gpus.value as f64)));

@@ -24,7 +24,9 @@ pub fn run(cmd: Command) -> i32 {
         Command::List { kind } => {
             if let Some(k) = &kind {
                 if !KINDS.contains(&k.as_str()) {
-                    let hint = millwright::diag::did_you_mean(k, KINDS.iter().copied()).map(|h| format!("; {h}")).unwrap_or_default();
+                    let hint = millwright::diag::did_you_mean(k, KINDS.iter().copied())
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
                     super::output::usage_error(&format!("no part kind `{k}` (kinds: {}){hint}", KINDS.join(", ")));
                     return super::USAGE;
                 }

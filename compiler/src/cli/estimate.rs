@@ -55,9 +55,13 @@ fn unknown(kind: &str, id: &str, session: &Session) -> i32 {
 
 pub fn run(args: Args) -> i32 {
     let session = Session::new();
-    let Some(Part::System(system)) = session.catalog.get(&args.system) else { return unknown("system", &args.system, &session) };
+    let Some(Part::System(system)) = session.catalog.get(&args.system) else {
+        return unknown("system", &args.system, &session);
+    };
     let Some(gpu) = session.catalog.gpu(&system.gpu.value) else { return unknown("gpu", &system.gpu.value, &session) };
-    let Some(Part::Model(model)) = session.catalog.get(&args.model) else { return unknown("model", &args.model, &session) };
+    let Some(Part::Model(model)) = session.catalog.get(&args.model) else {
+        return unknown("model", &args.model, &session);
+    };
     for (name, v) in [("--ttft-ms", args.ttft_ms), ("--tpot-ms", args.tpot_ms)] {
         if v.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
             output::usage_error(&format!("{name} must be a positive number of milliseconds"));
@@ -76,9 +80,17 @@ pub fn run(args: Args) -> i32 {
     let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
     let slo = match (args.ttft_ms, args.tpot_ms) {
         (None, None) => None,
-        (a, b) => Some(Slo { ttft_s: a.map(|x| x / 1e3).unwrap_or(f64::INFINITY), tpot_s: b.map(|x| x / 1e3).unwrap_or(f64::INFINITY) }),
+        (a, b) => Some(Slo {
+            ttft_s: a.map(|x| x / 1e3).unwrap_or(f64::INFINITY),
+            tpot_s: b.map(|x| x / 1e3).unwrap_or(f64::INFINITY),
+        }),
     };
-    let request = Request { input_tokens: f64::from(args.input_tokens), output_tokens: f64::from(args.output_tokens), output_length_cv: 1.0, slo };
+    let request = Request {
+        input_tokens: f64::from(args.input_tokens),
+        output_tokens: f64::from(args.output_tokens),
+        output_length_cv: 1.0,
+        slo,
+    };
     let sys = workloads::system_spec(system, gpu);
     let m = workloads::model_spec(model);
     match throughput::estimate(&sys, &m, workloads::precision(precision), &request, gpus, &Efficiency::fitted()) {
@@ -95,8 +107,19 @@ pub fn run(args: Args) -> i32 {
                     println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                 }
                 Format::Human => {
-                    println!("{} on {} × {} ({}, {} in / {} out)", e.model, e.gpus, e.system, precision.as_str(), args.input_tokens, args.output_tokens);
-                    println!("  {:.0} output tokens/s ({:.0} per GPU)", e.tokens_per_second, e.tokens_per_second_per_gpu);
+                    println!(
+                        "{} on {} × {} ({}, {} in / {} out)",
+                        e.model,
+                        e.gpus,
+                        e.system,
+                        precision.as_str(),
+                        args.input_tokens,
+                        args.output_tokens
+                    );
+                    println!(
+                        "  {:.0} output tokens/s ({:.0} per GPU)",
+                        e.tokens_per_second, e.tokens_per_second_per_gpu
+                    );
                     println!(
                         "  {} replicas of TP{} × PP{} × EP{}, batch {:.0} per replica{}",
                         e.replicas,
@@ -113,14 +136,28 @@ pub fn run(args: Args) -> i32 {
         }
         Err(inf) => {
             let code = if inf.limit == Limit::Memory { codes::E0804 } else { codes::E0805 };
-            let d = Diagnostic::new(code, format!("{} on {} GPUs of {}: {inf}", model.id, gpus, system.id)).help(match inf.limit {
-                Limit::Memory => "use more GPUs or a lower precision".to_string(),
-                Limit::Ttft => format!("the lowest reachable p99 TTFT is {:.0} ms: relax --ttft-ms or shorten the input", inf.best * 1e3),
-                Limit::Tpot => format!("the lowest reachable p99 TPOT is {:.1} ms: relax --tpot-ms", inf.best * 1e3),
-            });
+            let d =
+                Diagnostic::new(code, format!("{} on {} GPUs of {}: {inf}", model.id, gpus, system.id)).help(match inf
+                    .limit
+                {
+                    Limit::Memory => "use more GPUs or a lower precision".to_string(),
+                    Limit::Ttft => format!(
+                        "the lowest reachable p99 TTFT is {:.0} ms: relax --ttft-ms or shorten the input",
+                        inf.best * 1e3
+                    ),
+                    Limit::Tpot => {
+                        format!("the lowest reachable p99 TPOT is {:.1} ms: relax --tpot-ms", inf.best * 1e3)
+                    }
+                });
             match args.format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&millwright::diag::render::json(&[d], &session.sources)).unwrap_or_default()),
-                Format::Human => eprint!("{}", millwright::diag::render::human(&[d], &session.sources, output::style())),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&millwright::diag::render::json(&[d], &session.sources))
+                        .unwrap_or_default()
+                ),
+                Format::Human => {
+                    eprint!("{}", millwright::diag::render::human(&[d], &session.sources, output::style()))
+                }
             }
             super::FAILED
         }

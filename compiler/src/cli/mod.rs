@@ -3,16 +3,20 @@
 mod catalog;
 mod check;
 mod estimate;
-mod graph;
-mod plan;
 mod explain;
 mod format;
+mod graph;
 mod output;
+mod plan;
 
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "millwright", version, about = "A compiler for AI-factory blueprints: check, plan and build GPU data centres")]
+#[command(
+    name = "millwright",
+    version,
+    about = "A compiler for AI-factory blueprints: check, plan and build GPU data centres"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -27,7 +27,11 @@ pub fn run(args: Args) -> i32 {
     let lowered = session.lower(&args.file.display().to_string(), &bytes);
     let mut diags = session.catalog_diagnostics.clone();
     diags.extend(lowered.diagnostics);
-    let view = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| millwright::render::plan::view(&a.factory, &a.plan));
+    let view = lowered
+        .blueprint
+        .as_ref()
+        .and_then(|bp| session.analyze(bp, &mut diags))
+        .map(|a| millwright::render::plan::view(&a.factory, &a.plan));
     let sorted = diags.sorted();
     eprint!("{}", render::human(&sorted, &session.sources, output::style()));
     match (&view, args.format) {

@@ -42,7 +42,9 @@ impl Node {
             Node::Hall { name } => format!("hall {name}"),
             Node::Rows { name, count } if *count > 1 => format!("{count} rows {name}"),
             Node::Rows { name, .. } => format!("row {name}"),
-            Node::Racks { part, count, kw_each } => format!("{count} × {part}\\n{} kW each", crate::units::trim(*kw_each)),
+            Node::Racks { part, count, kw_each } => {
+                format!("{count} × {part}\\n{} kW each", crate::units::trim(*kw_each))
+            }
             Node::Rack { name, part, kw } => format!("{name}: {part}\\n{} kW", crate::units::trim(*kw)),
             Node::Systems { part, count } => format!("{count} × {part}"),
             Node::Gpus { part, count } => format!("{count} × GPU {part}"),
@@ -133,7 +135,11 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
                                 rack_nodes.push(n);
                             }
                         } else {
-                            let n = g.add_node(Node::Racks { part: rack.part_id().to_string(), count: row.count * rack.per_row, kw_each: kw });
+                            let n = g.add_node(Node::Racks {
+                                part: rack.part_id().to_string(),
+                                count: row.count * rack.per_row,
+                                kw_each: kw,
+                            });
                             g.add_edge(*rn, n, Edge::Contains);
                             rack_nodes.push(n);
                         }
@@ -151,7 +157,10 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
                             } else {
                                 rn
                             };
-                            let gn = g.add_node(Node::Gpus { part: system.gpu.value.clone(), count: system.gpu_count * n * copies });
+                            let gn = g.add_node(Node::Gpus {
+                                part: system.gpu.value.clone(),
+                                count: system.gpu_count * n * copies,
+                            });
                             g.add_edge(parent, gn, Edge::Contains);
                             gpu_nodes.push((si, gn));
                         }
@@ -177,12 +186,15 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
         }
     }
     for w in &factory.workloads {
-        let n = g.add_node(Node::Workload { name: w.name.value.clone(), model: w.model.id.clone(), gpus: w.gpus.value });
+        let n =
+            g.add_node(Node::Workload { name: w.name.value.clone(), model: w.model.id.clone(), gpus: w.gpus.value });
         g.add_edge(root, n, Edge::Contains);
         if let Some(system) = w.system {
             let claimed: Vec<NodeIndex> = gpu_nodes
                 .iter()
-                .filter(|(_, gn)| matches!(g.node_weight(*gn), Some(Node::Gpus { part, .. }) if *part == system.gpu.value))
+                .filter(
+                    |(_, gn)| matches!(g.node_weight(*gn), Some(Node::Gpus { part, .. }) if *part == system.gpu.value),
+                )
                 .map(|(_, gn)| *gn)
                 .collect();
             for gn in claimed {

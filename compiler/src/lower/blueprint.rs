@@ -71,7 +71,11 @@ pub fn lower(cx: &mut Cx, doc: &KdlDocument) -> Blueprint {
         cx.emit(
             Diagnostic::new(
                 codes::E0105,
-                if empty { "the blueprint is empty: it has no `factory` node".to_string() } else { "the blueprint has no `factory` node".to_string() },
+                if empty {
+                    "the blueprint is empty: it has no `factory` node".to_string()
+                } else {
+                    "the blueprint has no `factory` node".to_string()
+                },
             )
             .label(start, "expected `factory \"NAME\" { … }` in this file")
             .help("start the file with `factory \"my-factory\" { currency \"EUR\" }`; see docs/language.md"),
@@ -127,12 +131,19 @@ fn lower_factory(cx: &mut Cx, node: &KdlNode) -> Option<Factory> {
                             currency = Some(c);
                         } else {
                             cx.emit(
-                                Diagnostic::new(codes::E0111, format!("currency \"{}\" is not an ISO 4217 code", c.value))
-                                    .label(c.span, "not a currency code")
-                                    .help(format!(
-                                        "write three capital letters, like \"EUR\" or \"USD\"{}",
-                                        if c.value.len() == 3 { format!(" (\"{}\")", c.value.to_ascii_uppercase()) } else { String::new() }
-                                    )),
+                                Diagnostic::new(
+                                    codes::E0111,
+                                    format!("currency \"{}\" is not an ISO 4217 code", c.value),
+                                )
+                                .label(c.span, "not a currency code")
+                                .help(format!(
+                                    "write three capital letters, like \"EUR\" or \"USD\"{}",
+                                    if c.value.len() == 3 {
+                                        format!(" (\"{}\")", c.value.to_ascii_uppercase())
+                                    } else {
+                                        String::new()
+                                    }
+                                )),
                             );
                         }
                     }
@@ -177,9 +188,12 @@ fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
                     if let Some(t) = read::integer_at_least(cx, e, "the tier", 1) {
                         if t.value > 4 {
                             cx.emit(
-                                Diagnostic::new(codes::E0109, format!("tier must be 1 to 4 (Uptime tiers), found {}", t.value))
-                                    .label(t.span, "no such tier")
-                                    .help("write the Uptime Institute tier of the site: 1, 2, 3 or 4"),
+                                Diagnostic::new(
+                                    codes::E0109,
+                                    format!("tier must be 1 to 4 (Uptime tiers), found {}", t.value),
+                                )
+                                .label(t.span, "no such tier")
+                                .help("write the Uptime Institute tier of the site: 1, 2, 3 or 4"),
                             );
                         } else {
                             site.tier = Some(Spanned::new(t.value as u8, t.span));
@@ -198,7 +212,9 @@ fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
         cx.emit(
             Diagnostic::new(codes::E0105, format!("site \"{}\" has no `power` block", site.name.value))
                 .label(site.span, "no power described")
-                .help("add `power { feed \"grid-a\" capacity=(MW)10 }`: the checks need to know what the site can supply"),
+                .help(
+                    "add `power { feed \"grid-a\" capacity=(MW)10 }`: the checks need to know what the site can supply",
+                ),
         );
     }
     name.map(|_| site)
@@ -330,7 +346,8 @@ fn lower_loop(cx: &mut Cx, node: &KdlNode) -> Option<Loop> {
     let supply = r
         .required_prop(cx, "supply", "loop \"tcs-1\" supply=(C)35")
         .and_then(|e| read::quantity(cx, e, "the supply temperature", Dimension::Temperature));
-    let ret = r.prop(cx, "return").and_then(|e| read::quantity(cx, e, "the return temperature", Dimension::Temperature));
+    let ret =
+        r.prop(cx, "return").and_then(|e| read::quantity(cx, e, "the return temperature", Dimension::Temperature));
     r.finish(cx);
     let mut cdus = Vec::new();
     for child in children(node) {
@@ -441,7 +458,9 @@ fn lower_fabric(cx: &mut Cx, node: &KdlNode) -> Option<Fabric> {
     let kind = r
         .required_prop(cx, "kind", example)
         .and_then(|e| read::choice(cx, e, "the fabric kind", &["infiniband", "ethernet"]))
-        .map(|c| Spanned::new(if c.value == "infiniband" { FabricKind::Infiniband } else { FabricKind::Ethernet }, c.span));
+        .map(|c| {
+            Spanned::new(if c.value == "infiniband" { FabricKind::Infiniband } else { FabricKind::Ethernet }, c.span)
+        });
     let role = r
         .prop(cx, "role")
         .and_then(|e| read::choice(cx, e, "the fabric role", &["compute", "frontend", "storage"]))
@@ -490,23 +509,32 @@ fn lower_topology(cx: &mut Cx, node: &KdlNode) -> Option<Topology> {
     let kind = r
         .required_arg(cx, 0, "a topology", "topology \"fat-tree\" oversubscription=1")
         .and_then(|e| read::choice(cx, e, "the topology", &["fat-tree", "leaf-spine"]))
-        .map(|c| Spanned::new(if c.value == "fat-tree" { TopologyKind::FatTree } else { TopologyKind::LeafSpine }, c.span));
+        .map(|c| {
+            Spanned::new(if c.value == "fat-tree" { TopologyKind::FatTree } else { TopologyKind::LeafSpine }, c.span)
+        });
     let tiers = r.prop(cx, "tiers").and_then(|e| read::count(cx, e, "the number of tiers"));
     if let Some(t) = &tiers {
         if t.value > 4 {
             cx.emit(
-                Diagnostic::new(codes::E0109, format!("a fabric of {} tiers is not buildable; the limit is 4", t.value))
-                    .label(t.span, "too many tiers")
-                    .help("real fabrics have 1 to 3 tiers (leaf, spine, core); leave `tiers` out to let Millwright choose"),
+                Diagnostic::new(
+                    codes::E0109,
+                    format!("a fabric of {} tiers is not buildable; the limit is 4", t.value),
+                )
+                .label(t.span, "too many tiers")
+                .help("real fabrics have 1 to 3 tiers (leaf, spine, core); leave `tiers` out to let Millwright choose"),
             );
         }
     }
-    let oversubscription = r
-        .prop(cx, "oversubscription")
-        .and_then(|e| read::number_in(cx, e, "the oversubscription ratio", 1.0, 64.0));
+    let oversubscription =
+        r.prop(cx, "oversubscription").and_then(|e| read::number_in(cx, e, "the oversubscription ratio", 1.0, 64.0));
     r.finish(cx);
     read::no_children(cx, node);
-    Some(Topology { kind: kind?, tiers: tiers.filter(|t| t.value <= 4), oversubscription, span: cx.node_head_span(node) })
+    Some(Topology {
+        kind: kind?,
+        tiers: tiers.filter(|t| t.value <= 4),
+        oversubscription,
+        span: cx.node_head_span(node),
+    })
 }
 
 fn lower_software(cx: &mut Cx, node: &KdlNode) -> Software {
@@ -523,21 +551,21 @@ fn lower_software(cx: &mut Cx, node: &KdlNode) -> Software {
                 .required_arg(cx, 0, "an engine name", example)
                 .and_then(|e| read::choice(cx, e, "the serving engine", &["vllm", "sglang", "trtllm", "dynamo"]))
                 .map(|c| Spanned::new(c.value.to_string(), c.span));
-            let version = r
-                .required_prop(cx, "version", example)
-                .and_then(|e| read::name(cx, e, "the version"));
-            let backend = r
-                .prop(cx, "backend")
-                .and_then(|e| read::choice(cx, e, "the backend", &["vllm", "sglang", "trtllm"]));
+            let version = r.required_prop(cx, "version", example).and_then(|e| read::name(cx, e, "the version"));
+            let backend =
+                r.prop(cx, "backend").and_then(|e| read::choice(cx, e, "the backend", &["vllm", "sglang", "trtllm"]));
             r.finish(cx);
             read::no_children(cx, child);
             if let (Some(engine), Some(version)) = (engine, version) {
                 if let Some(b) = &backend {
                     if engine.value != "dynamo" {
                         cx.emit(
-                            Diagnostic::new(codes::E0103, format!("`backend` applies to Dynamo only, not to {}", engine.value))
-                                .label(b.span, "not used by this engine")
-                                .help("remove `backend=`; it says which engine Dynamo runs"),
+                            Diagnostic::new(
+                                codes::E0103,
+                                format!("`backend` applies to Dynamo only, not to {}", engine.value),
+                            )
+                            .label(b.span, "not used by this engine")
+                            .help("remove `backend=`; it says which engine Dynamo runs"),
                         );
                     }
                 }
@@ -623,7 +651,8 @@ fn lower_workload(cx: &mut Cx, node: &KdlNode) -> Option<Workload> {
                 let mut r = NodeReader::new(child);
                 let example = "tokens input=2048 output=512";
                 let input = r.required_prop(cx, "input", example).and_then(|e| read::count(cx, e, "the input tokens"));
-                let output = r.required_prop(cx, "output", example).and_then(|e| read::count(cx, e, "the output tokens"));
+                let output =
+                    r.required_prop(cx, "output", example).and_then(|e| read::count(cx, e, "the output tokens"));
                 r.finish(cx);
                 read::no_children(cx, child);
                 if let (Some(input), Some(output)) = (input, output) {
@@ -634,9 +663,8 @@ fn lower_workload(cx: &mut Cx, node: &KdlNode) -> Option<Workload> {
                 let mut r = NodeReader::new(child);
                 let ttft = r.prop(cx, "ttft").and_then(|e| read::quantity(cx, e, "the TTFT target", Dimension::Time));
                 let tpot = r.prop(cx, "tpot").and_then(|e| read::quantity(cx, e, "the TPOT target", Dimension::Time));
-                let any_written = child.entries().iter().any(|e| {
-                    matches!(e.name().map(|n| n.value()), Some("ttft") | Some("tpot"))
-                });
+                let any_written =
+                    child.entries().iter().any(|e| matches!(e.name().map(|n| n.value()), Some("ttft") | Some("tpot")));
                 r.finish(cx);
                 read::no_children(cx, child);
                 if !any_written {
@@ -704,7 +732,13 @@ fn has_child(node: &KdlNode, name: &str) -> bool {
 fn lower_quote(cx: &mut Cx, node: &KdlNode) -> Quote {
     NodeReader::new(node).finish(cx);
     const KNOWN: &[&str] = &["margin", "amortize", "utilization", "price"];
-    let mut q = Quote { margin: None, amortize_years: None, utilization: None, prices: Vec::new(), span: cx.node_name_span(node) };
+    let mut q = Quote {
+        margin: None,
+        amortize_years: None,
+        utilization: None,
+        prices: Vec::new(),
+        span: cx.node_name_span(node),
+    };
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
@@ -734,9 +768,12 @@ fn lower_quote(cx: &mut Cx, node: &KdlNode) -> Quote {
                 if let Some(y) = &q.amortize_years {
                     if y.value > 50 {
                         cx.emit(
-                            Diagnostic::new(codes::E0109, format!("an amortization period of {} years is not plausible", y.value))
-                                .label(y.span, "too long")
-                                .help("GPU systems are amortized over 3 to 6 years; buildings over 15 to 30"),
+                            Diagnostic::new(
+                                codes::E0109,
+                                format!("an amortization period of {} years is not plausible", y.value),
+                            )
+                            .label(y.span, "too long")
+                            .help("GPU systems are amortized over 3 to 6 years; buildings over 15 to 30"),
                         );
                         q.amortize_years = None;
                     }

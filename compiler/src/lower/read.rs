@@ -372,7 +372,10 @@ pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> 
                 cx.emit(
                     Diagnostic::new(
                         codes::E0110,
-                        format!("{what} is {i}; the limit for one count is {}", units::group_thousands(MAX_COUNT as f64)),
+                        format!(
+                            "{what} is {i}; the limit for one count is {}",
+                            units::group_thousands(MAX_COUNT as f64)
+                        ),
                     )
                     .label(span, "too large")
                     .help("a real factory has far fewer; check for a typo"),
@@ -390,7 +393,9 @@ pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> 
             let d = Diagnostic::new(codes::E0106, format!("{what} must be an integer, found {}", describe(other)))
                 .label(span, "expected an integer");
             let d = match other {
-                KdlValue::String(s) if s.trim().parse::<u64>().is_ok() => d.help(format!("remove the quotes: `{}`", s.trim())),
+                KdlValue::String(s) if s.trim().parse::<u64>().is_ok() => {
+                    d.help(format!("remove the quotes: `{}`", s.trim()))
+                }
                 _ => d.help("write a whole number, like `4`"),
             };
             cx.emit(d);
@@ -430,7 +435,12 @@ pub fn quantity(cx: &mut Cx, entry: &KdlEntry, what: &str, dim: Dimension) -> Op
                     format!("{what} is {}, but `{unit}` is a unit of {}", dim.name(), d.name()),
                 )
                 .label(ty_span, format!("a unit of {}", d.name()))
-                .help(format!("use a unit of {}: {} (for example `{}`)", dim.name(), dim.units().join(", "), dim.example())),
+                .help(format!(
+                    "use a unit of {}: {} (for example `{}`)",
+                    dim.name(),
+                    dim.units().join(", "),
+                    dim.example()
+                )),
             );
             return None;
         }
@@ -502,7 +512,12 @@ pub fn money(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Money>
                 )
                 .label(ty_span, format!("{code} here"))
                 .label(currency.span, format!("currency set to {} here", currency.value))
-                .help(format!("convert the amount to {} and write `({}){}`", currency.value, currency.value, units::trim(x))),
+                .help(format!(
+                    "convert the amount to {} and write `({}){}`",
+                    currency.value,
+                    currency.value,
+                    units::trim(x)
+                )),
             );
             return None;
         }

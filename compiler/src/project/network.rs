@@ -8,7 +8,7 @@
 
 use crate::ast::FabricRole;
 use crate::catalog::{Catalog, NicRole, Switch};
-use crate::model::{Factory, Fabric};
+use crate::model::{Fabric, Factory};
 use crate::units::{BitsPerSecond, Watts};
 
 /// Switch counts per tier of a fabric (per site it serves, summed in `FabricPlan`).
@@ -82,7 +82,7 @@ pub fn tiers_needed(k: u64, r: f64, endpoints: u64) -> Option<u64> {
 
 /// Smallest divisor of `n` that is at least `at_least` (or `at_least` itself when none is).
 fn smallest_divisor_at_least(n: u64, at_least: u64) -> u64 {
-    (at_least.max(1)..=n).find(|d| n % d == 0).unwrap_or(at_least.max(1))
+    (at_least.max(1)..=n).find(|d| n.is_multiple_of(*d)).unwrap_or(at_least.max(1))
 }
 
 /// Builds the Clos for `endpoints` with `tiers` tiers.
@@ -92,7 +92,12 @@ pub fn build(k: u64, r: f64, tiers: u64, endpoints: u64) -> Clos {
     }
     if tiers <= 1 {
         let leaves = endpoints.div_ceil(k);
-        return Clos { tiers: 1, switches: Tiers { leaf: leaves, spine: 0, core: 0 }, host_links: endpoints, ..Clos::default() };
+        return Clos {
+            tiers: 1,
+            switches: Tiers { leaf: leaves, spine: 0, core: 0 },
+            host_links: endpoints,
+            ..Clos::default()
+        };
     }
     let d = leaf_downlinks(k, r);
     let u = leaf_uplinks(k, r);
@@ -217,7 +222,8 @@ fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> F
     let mode = switch.radix_at(plan.endpoint_speed);
     plan.radix = mode.map(|m| m.count);
     let Some(k) = plan.radix else { return plan };
-    let cages = switch.port_modes.iter().max_by(|a, b| a.speed.0.total_cmp(&b.speed.0)).map(|m| m.count).unwrap_or(k).max(1);
+    let cages =
+        switch.port_modes.iter().max_by(|a, b| a.speed.0.total_cmp(&b.speed.0)).map(|m| m.count).unwrap_or(k).max(1);
     let ports_per_cage = (k / cages).max(1);
     let r = fabric.oversubscription;
     // Each site gets its own instance of the fabric: InfiniBand and RoCE do not span sites (the

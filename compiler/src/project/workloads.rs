@@ -1,7 +1,10 @@
 //! Workload projections: the catalog's parts turned into the throughput model's inputs, and for
 //! each workload of the factory its memory fit and its best serving configuration.
 
-use super::throughput::{self, Attention, Checkpoint, Efficiency, Estimate, Experts, GpuSpec, Infeasible, MemoryFit, ModelSpec, Request, SlidingWindow, Slo, SystemSpec};
+use super::throughput::{
+    self, Attention, Checkpoint, Efficiency, Estimate, Experts, GpuSpec, Infeasible, MemoryFit, ModelSpec, Request,
+    SlidingWindow, Slo, SystemSpec,
+};
 use crate::ast::Precision;
 use crate::catalog::{self, Architecture, NicRole};
 use crate::model::{Factory, Workload};
@@ -46,7 +49,8 @@ fn u32_of(x: u64) -> u32 {
 /// A catalog system (with its GPU) as the throughput model sees it. Scale-out bandwidth per GPU is
 /// the system's compute NIC ports × speed over its GPUs.
 pub fn system_spec(s: &catalog::System, g: &catalog::Gpu) -> SystemSpec {
-    let scale_out = s.nic(NicRole::Compute).map(|n| n.speed.0 * n.count as f64 / s.gpu_count.max(1) as f64).unwrap_or(0.0);
+    let scale_out =
+        s.nic(NicRole::Compute).map(|n| n.speed.0 * n.count as f64 / s.gpu_count.max(1) as f64).unwrap_or(0.0);
     SystemSpec {
         id: s.id.clone(),
         gpu: gpu_spec(g),
@@ -68,14 +72,18 @@ pub fn model_spec(m: &catalog::Model) -> ModelSpec {
             kv_lora_rank: int("attention", "kv-lora-rank"),
             rope_head_dim: int("attention", "rope-head-dim"),
             nope_head_dim: int("attention", "head-dim"),
-            v_head_dim: field("attention", "v-head-dim").map(|v| v.round() as u32).unwrap_or_else(|| int("attention", "head-dim")),
+            v_head_dim: field("attention", "v-head-dim")
+                .map(|v| v.round() as u32)
+                .unwrap_or_else(|| int("attention", "head-dim")),
         }
     } else {
         let heads = int("attention", "heads");
         Attention::Gqa {
             heads,
             kv_heads: field("attention", "kv-heads").map(|v| v.round() as u32).unwrap_or(heads),
-            head_dim: field("attention", "head-dim").map(|v| v.round() as u32).unwrap_or_else(|| (m.hidden_size as u32).checked_div(heads).unwrap_or(128)),
+            head_dim: field("attention", "head-dim")
+                .map(|v| v.round() as u32)
+                .unwrap_or_else(|| (m.hidden_size as u32).checked_div(heads).unwrap_or(128)),
         }
     };
     let experts = m.fields.get("experts").map(|_| Experts {
@@ -85,7 +93,10 @@ pub fn model_spec(m: &catalog::Model) -> ModelSpec {
         layers: int("experts", "layers"),
         intermediate_size: int("experts", "expert-intermediate-size"),
     });
-    let sliding_window = m.fields.get("sliding-window").map(|_| SlidingWindow { tokens: int("sliding-window", "tokens"), layers: int("sliding-window", "layers") });
+    let sliding_window = m
+        .fields
+        .get("sliding-window")
+        .map(|_| SlidingWindow { tokens: int("sliding-window", "tokens"), layers: int("sliding-window", "layers") });
     ModelSpec {
         id: m.id.clone(),
         parameters: m.parameters,
@@ -137,7 +148,12 @@ pub fn request(w: &Workload) -> Request {
     };
     // Production traffic has variable output lengths: the coefficient of variation the
     // calibration used for natural-text benchmarks.
-    Request { input_tokens: w.input_tokens.value as f64, output_tokens: w.output_tokens.value as f64, output_length_cv: 1.0, slo }
+    Request {
+        input_tokens: w.input_tokens.value as f64,
+        output_tokens: w.output_tokens.value as f64,
+        output_length_cv: 1.0,
+        slo,
+    }
 }
 
 pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {

@@ -216,7 +216,12 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                 precision: w.precision.as_str(),
                 gpus: w.gpus,
                 replicas: e.map(|e| e.replicas).unwrap_or(0),
-                parallelism: e.map(|e| Parallelism { tensor: e.parallelism.tensor, pipeline: e.parallelism.pipeline, expert: e.parallelism.expert, data: e.parallelism.data }),
+                parallelism: e.map(|e| Parallelism {
+                    tensor: e.parallelism.tensor,
+                    pipeline: e.parallelism.pipeline,
+                    expert: e.parallelism.expert,
+                    data: e.parallelism.data,
+                }),
                 batch: e.map(|e| e.batch),
                 tokens_per_second: e.map(|e| e.tokens_per_second).unwrap_or(0.0),
                 tokens_per_second_per_gpu: e.map(|e| e.tokens_per_second_per_gpu).unwrap_or(0.0),
@@ -257,7 +262,14 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
         tokens_per_second_per_gpu: if gpus > 0 { tokens / gpus as f64 } else { 0.0 },
         tokens_per_second_per_mw: if facility_power_kw > 0.0 { tokens / (facility_power_kw / 1e3) } else { 0.0 },
     };
-    PlanView { factory: factory.name.value.clone(), currency: factory.currency.clone(), sites, fabrics, workloads, totals }
+    PlanView {
+        factory: factory.name.value.clone(),
+        currency: factory.currency.clone(),
+        sites,
+        fabrics,
+        workloads,
+        totals,
+    }
 }
 
 fn mw(kw: f64) -> String {
@@ -278,7 +290,14 @@ pub fn human(v: &PlanView) -> String {
     let _ = writeln!(o, "factory {}", v.factory);
     for s in &v.sites {
         let _ = writeln!(o, "\nsite {}{}", s.name, s.tier.map(|t| format!(" (tier {t})")).unwrap_or_default());
-        let _ = writeln!(o, "  racks {}   systems {}   GPUs {}   weight {} t", n(s.racks as f64), n(s.systems as f64), n(s.gpus as f64), crate::units::trim(s.weight_kg / 1e3));
+        let _ = writeln!(
+            o,
+            "  racks {}   systems {}   GPUs {}   weight {} t",
+            n(s.racks as f64),
+            n(s.systems as f64),
+            n(s.gpus as f64),
+            crate::units::trim(s.weight_kg / 1e3)
+        );
         let _ = writeln!(
             o,
             "  IT power        {} nominal, {} peak, {} idle (switches {})",
@@ -287,7 +306,14 @@ pub fn human(v: &PlanView) -> String {
             mw(s.it_power_idle_kw),
             mw(s.switch_power_kw)
         );
-        let _ = writeln!(o, "  facility power  {} at peak PUE {} ({} at peak draw); annual PUE {}", mw(s.facility_power_kw), s.peak_pue, mw(s.facility_power_peak_kw), s.pue);
+        let _ = writeln!(
+            o,
+            "  facility power  {} at peak PUE {} ({} at peak draw); annual PUE {}",
+            mw(s.facility_power_kw),
+            s.peak_pue,
+            mw(s.facility_power_peak_kw),
+            s.pue
+        );
         let _ = writeln!(
             o,
             "  feeds           {} installed, {} after failure ({}); load {:.0} %",
@@ -296,7 +322,13 @@ pub fn human(v: &PlanView) -> String {
             s.redundancy,
             s.feed_utilization * 100.0
         );
-        let _ = writeln!(o, "  heat            {} to liquid, {} to air (air capacity {})", mw(s.liquid_heat_kw), mw(s.air_heat_kw), mw(s.air_capacity_kw));
+        let _ = writeln!(
+            o,
+            "  heat            {} to liquid, {} to air (air capacity {})",
+            mw(s.liquid_heat_kw),
+            mw(s.air_heat_kw),
+            mw(s.air_capacity_kw)
+        );
         for l in &s.loops {
             let _ = writeln!(
                 o,
@@ -357,7 +389,16 @@ pub fn human(v: &PlanView) -> String {
                     );
                 }
                 (None, Some(i)) => {
-                    let _ = writeln!(o, "  {:<12} {} {} on {} × {}: infeasible: {}", w.name, w.model, w.precision, n(w.gpus as f64), w.system, i.message);
+                    let _ = writeln!(
+                        o,
+                        "  {:<12} {} {} on {} × {}: infeasible: {}",
+                        w.name,
+                        w.model,
+                        w.precision,
+                        n(w.gpus as f64),
+                        w.system,
+                        i.message
+                    );
                 }
                 _ => {}
             }
@@ -365,7 +406,14 @@ pub fn human(v: &PlanView) -> String {
     }
     let t = &v.totals;
     let _ = writeln!(o, "\ntotals");
-    let _ = writeln!(o, "  racks {}   GPUs {}   IT {}   facility {}", n(t.racks as f64), n(t.gpus as f64), mw(t.it_power_kw), mw(t.facility_power_kw));
+    let _ = writeln!(
+        o,
+        "  racks {}   GPUs {}   IT {}   facility {}",
+        n(t.racks as f64),
+        n(t.gpus as f64),
+        mw(t.it_power_kw),
+        mw(t.facility_power_kw)
+    );
     let _ = writeln!(
         o,
         "  {} output tokens/s   {} per GPU   {} per MW of facility power",

@@ -55,7 +55,8 @@ fn most_numerous_system<'a>(sites: &[Site<'a>]) -> Option<&'a crate::catalog::Sy
             for row in &hall.rows {
                 for rack in &row.racks {
                     for (system, n) in rack.systems() {
-                        let total = n.saturating_mul(rack.per_row).saturating_mul(row.count).saturating_mul(system.gpu_count);
+                        let total =
+                            n.saturating_mul(rack.per_row).saturating_mul(row.count).saturating_mul(system.gpu_count);
                         let e = gpus.entry(system.id.as_str()).or_insert((0, system));
                         e.0 = e.0.saturating_add(total);
                     }
@@ -63,7 +64,10 @@ fn most_numerous_system<'a>(sites: &[Site<'a>]) -> Option<&'a crate::catalog::Sy
             }
         }
     }
-    gpus.into_values().filter(|(n, _)| *n > 0).max_by_key(|(n, s)| (*n, std::cmp::Reverse(s.id.clone()))).map(|(_, s)| s)
+    gpus.into_values()
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, s)| (*n, std::cmp::Reverse(s.id.clone())))
+        .map(|(_, s)| s)
 }
 
 impl<'a> Resolver<'a, '_> {
@@ -95,7 +99,8 @@ impl<'a> Resolver<'a, '_> {
                 some.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
             ));
         }
-        let mut d = Diagnostic::new(codes::E0201, format!("unknown {what} `{}`", id.value)).label(id.span, "not in the catalog");
+        let mut d = Diagnostic::new(codes::E0201, format!("unknown {what} `{}`", id.value))
+            .label(id.span, "not in the catalog");
         if let Some(h) = help {
             d = d.help(h);
         }
@@ -147,13 +152,25 @@ impl<'a> Resolver<'a, '_> {
 
     fn power(&mut self, s: &ast::Site) -> Power {
         let Some(p) = &s.power else {
-            return Power { feeds: Vec::new(), redundancy: Spanned::new(Redundancy::N, s.span), pue: ast::DEFAULT_PUE, peak_pue: ast::DEFAULT_PUE, energy_price_per_kwh: None, span: s.span };
+            return Power {
+                feeds: Vec::new(),
+                redundancy: Spanned::new(Redundancy::N, s.span),
+                pue: ast::DEFAULT_PUE,
+                peak_pue: ast::DEFAULT_PUE,
+                energy_price_per_kwh: None,
+                span: s.span,
+            };
         };
         self.check_unique("feed", p.feeds.iter().map(|f| &f.name), &format!("site \"{}\"", s.name.value));
         let mut feeds: Vec<Feed> = p
             .feeds
             .iter()
-            .map(|f| Feed { name: f.name.clone(), capacity: f.capacity.clone(), side: f.side.as_ref().map(|s| s.value), span: f.span })
+            .map(|f| Feed {
+                name: f.name.clone(),
+                capacity: f.capacity.clone(),
+                side: f.side.as_ref().map(|s| s.value),
+                span: f.span,
+            })
             .collect();
         if p.redundancy.value == Redundancy::TwoN {
             let with_side = feeds.iter().filter(|f| f.side.is_some()).count();
@@ -167,16 +184,25 @@ impl<'a> Resolver<'a, '_> {
             } else if with_side == 0 {
                 let mut d = Diagnostic::new(
                     codes::E0305,
-                    format!("2N redundancy needs two sides, but the {} feeds of site \"{}\" say no `side=`", feeds.len(), s.name.value),
+                    format!(
+                        "2N redundancy needs two sides, but the {} feeds of site \"{}\" say no `side=`",
+                        feeds.len(),
+                        s.name.value
+                    ),
                 )
                 .label(p.redundancy.span, "2N here");
                 for f in &feeds {
                     d = d.label(f.name.span, "which side?");
                 }
-                self.diags.push(d.help("give every feed `side=\"A\"` or `side=\"B\"`, or give exactly two feeds (one per side)"));
+                self.diags.push(
+                    d.help("give every feed `side=\"A\"` or `side=\"B\"`, or give exactly two feeds (one per side)"),
+                );
             } else if with_side < feeds.len() {
-                let mut d = Diagnostic::new(codes::E0305, format!("under 2N every feed needs a side; {} of {} have one", with_side, feeds.len()))
-                    .label(p.redundancy.span, "2N here");
+                let mut d = Diagnostic::new(
+                    codes::E0305,
+                    format!("under 2N every feed needs a side; {} of {} have one", with_side, feeds.len()),
+                )
+                .label(p.redundancy.span, "2N here");
                 for f in feeds.iter().filter(|f| f.side.is_none()) {
                     d = d.label(f.name.span, "no side");
                 }
@@ -207,7 +233,9 @@ impl<'a> Resolver<'a, '_> {
         let mut cdus = Vec::new();
         for g in &l.cdus {
             match self.catalog.get(&g.part.value) {
-                Some(Part::Cdu(cdu)) => cdus.push(CduGroup { cdu, count: g.count.value, redundancy: g.redundancy.clone(), span: g.span }),
+                Some(Part::Cdu(cdu)) => {
+                    cdus.push(CduGroup { cdu, count: g.count.value, redundancy: g.redundancy.clone(), span: g.span })
+                }
                 Some(other) => {
                     let other = other.clone();
                     self.wrong_kind("a CDU", &g.part, &other, self.list_help("cdu"));
@@ -237,10 +265,20 @@ impl<'a> Resolver<'a, '_> {
                 let name = group.row_name(i);
                 if let Some(first) = seen.get(&name) {
                     self.diags.push(
-                        Diagnostic::new(codes::E0301, format!("row \"{name}\" is defined twice in hall \"{}\"", h.name.value))
-                            .label(row.name.span, if group.count > 1 { format!("expands to \"{name}\" here") } else { "defined again here".to_string() })
-                            .label(*first, "first defined here")
-                            .help("row names are unique within a hall; `row \"A\" count=9` makes rows A01 to A09"),
+                        Diagnostic::new(
+                            codes::E0301,
+                            format!("row \"{name}\" is defined twice in hall \"{}\"", h.name.value),
+                        )
+                        .label(
+                            row.name.span,
+                            if group.count > 1 {
+                                format!("expands to \"{name}\" here")
+                            } else {
+                                "defined again here".to_string()
+                            },
+                        )
+                        .label(*first, "first defined here")
+                        .help("row names are unique within a hall; `row \"A\" count=9` makes rows A01 to A09"),
                     );
                     break;
                 }
@@ -263,12 +301,22 @@ impl<'a> Resolver<'a, '_> {
             let found = loops.iter().position(|l| l.name.value == name.value);
             if found.is_none() {
                 let known: Vec<&str> = loops.iter().map(|l| l.name.value.as_str()).collect();
-                let mut d = Diagnostic::new(codes::E0302, format!("no loop \"{}\" in site \"{}\"", name.value, site.name.value))
-                    .label(name.span, "unknown loop");
+                let mut d = Diagnostic::new(
+                    codes::E0302,
+                    format!("no loop \"{}\" in site \"{}\"", name.value, site.name.value),
+                )
+                .label(name.span, "unknown loop");
                 d = match did_you_mean(&name.value, known.iter().copied()) {
                     Some(h) => d.help(h),
-                    None if known.is_empty() => d.help(format!("site \"{}\" defines no loops; add `cooling {{ loop \"{}\" supply=(C)35 {{ … }} }}`", site.name.value, name.value)),
-                    None => d.help(format!("the loops of site \"{}\" are {}", site.name.value, known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "))),
+                    None if known.is_empty() => d.help(format!(
+                        "site \"{}\" defines no loops; add `cooling {{ loop \"{}\" supply=(C)35 {{ … }} }}`",
+                        site.name.value, name.value
+                    )),
+                    None => d.help(format!(
+                        "the loops of site \"{}\" are {}",
+                        site.name.value,
+                        known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+                    )),
                 };
                 self.diags.push(d);
             }
@@ -289,14 +337,17 @@ impl<'a> Resolver<'a, '_> {
             Some(Part::System(s)) => {
                 let encl: Vec<String> = self.catalog.ids_of_kind("rack").take(4).map(|i| format!("\"{i}\"")).collect();
                 self.diags.push(
-                    Diagnostic::new(codes::E0202, format!("`{}` is a server, not a rack: it goes inside a rack enclosure", s.id))
-                        .label(rg.part.span, "a server")
-                        .help(format!(
-                            "write `rack \"{}\" {{ system \"{}\" count=2 }}` (enclosures: {})",
-                            self.catalog.ids_of_kind("rack").next().unwrap_or("rack-air-48u"),
-                            s.id,
-                            encl.join(", ")
-                        )),
+                    Diagnostic::new(
+                        codes::E0202,
+                        format!("`{}` is a server, not a rack: it goes inside a rack enclosure", s.id),
+                    )
+                    .label(rg.part.span, "a server")
+                    .help(format!(
+                        "write `rack \"{}\" {{ system \"{}\" count=2 }}` (enclosures: {})",
+                        self.catalog.ids_of_kind("rack").next().unwrap_or("rack-air-48u"),
+                        s.id,
+                        encl.join(", ")
+                    )),
                 );
                 return None;
             }
@@ -304,11 +355,16 @@ impl<'a> Resolver<'a, '_> {
                 let mut systems = Vec::new();
                 for sg in &rg.systems {
                     match self.catalog.get(&sg.part.value) {
-                        Some(Part::System(s)) if s.form == Form::Server => systems.push(SystemGroup { system: s, count: sg.count(), span: sg.span }),
+                        Some(Part::System(s)) if s.form == Form::Server => {
+                            systems.push(SystemGroup { system: s, count: sg.count(), span: sg.span })
+                        }
                         Some(Part::System(s)) => self.diags.push(
-                            Diagnostic::new(codes::E0304, format!("`{}` is a rack-scale system and cannot go inside an enclosure", s.id))
-                                .label(sg.part.span, "rack-scale")
-                                .help(format!("write it as a rack of its own: `rack \"{}\"`", s.id)),
+                            Diagnostic::new(
+                                codes::E0304,
+                                format!("`{}` is a rack-scale system and cannot go inside an enclosure", s.id),
+                            )
+                            .label(sg.part.span, "rack-scale")
+                            .help(format!("write it as a rack of its own: `rack \"{}\"`", s.id)),
                         ),
                         Some(other) => {
                             let other = other.clone();
@@ -321,14 +377,23 @@ impl<'a> Resolver<'a, '_> {
                     self.diags.push(
                         Diagnostic::new(codes::W0301, format!("rack enclosure `{}` holds no systems", enclosure.id))
                             .label(rg.part.span, "empty rack")
-                            .help(format!("add servers: `rack \"{}\" {{ system \"hgx-h100-8\" count=2 }}`", enclosure.id)),
+                            .help(format!(
+                                "add servers: `rack \"{}\" {{ system \"hgx-h100-8\" count=2 }}`",
+                                enclosure.id
+                            )),
                     );
                 }
                 RackContents::Enclosure { enclosure, systems }
             }
             Some(other) => {
                 let other = other.clone();
-                self.wrong_kind("a rack", &rg.part, &other, "a rack is a rack-scale system (like `gb200-nvl72`) or an enclosure (like `rack-air-48u`)".to_string());
+                self.wrong_kind(
+                    "a rack",
+                    &rg.part,
+                    &other,
+                    "a rack is a rack-scale system (like `gb200-nvl72`) or an enclosure (like `rack-air-48u`)"
+                        .to_string(),
+                );
                 return None;
             }
             None => {
@@ -378,7 +443,9 @@ impl<'a> Resolver<'a, '_> {
                     ),
                 )
                 .label(span, "the largest rack group")
-                .help("check the `count=` values for a typo; the largest AI factories planned hold about a million GPUs"),
+                .help(
+                    "check the `count=` values for a typo; the largest AI factories planned hold about a million GPUs",
+                ),
             );
         }
     }
@@ -399,8 +466,11 @@ impl<'a> Resolver<'a, '_> {
         let site = f.site.as_ref().and_then(|name| {
             let found = sites.iter().position(|s| s.name.value == name.value);
             if found.is_none() {
-                let mut d = Diagnostic::new(codes::E0302, format!("fabric \"{}\" names site \"{}\", which does not exist", f.name.value, name.value))
-                    .label(name.span, "unknown site");
+                let mut d = Diagnostic::new(
+                    codes::E0302,
+                    format!("fabric \"{}\" names site \"{}\", which does not exist", f.name.value, name.value),
+                )
+                .label(name.span, "unknown site");
                 if let Some(h) = did_you_mean(&name.value, sites.iter().map(|s| s.name.value.as_str())) {
                     d = d.help(h);
                 } else {
@@ -410,11 +480,13 @@ impl<'a> Resolver<'a, '_> {
             }
             found
         });
-        let role = f.role.as_ref().map(|r| r.value).unwrap_or(if f.kind.value == FabricKind::Infiniband || fabric_count == 1 {
-            FabricRole::Compute
-        } else {
-            FabricRole::Frontend
-        });
+        let role = f.role.as_ref().map(|r| r.value).unwrap_or(
+            if f.kind.value == FabricKind::Infiniband || fabric_count == 1 {
+                FabricRole::Compute
+            } else {
+                FabricRole::Frontend
+            },
+        );
         let topology = f.topology.as_ref();
         Fabric {
             name: f.name.clone(),
@@ -436,21 +508,32 @@ impl<'a> Resolver<'a, '_> {
         let product = self.catalog.software(product_id);
         let release = product.and_then(|p| p.release_for(&v.value));
         if release.is_none() {
-            let known: Vec<String> = product.map(|p| p.releases.iter().map(|r| r.version.value.clone()).collect()).unwrap_or_default();
+            let known: Vec<String> =
+                product.map(|p| p.releases.iter().map(|r| r.version.value.clone()).collect()).unwrap_or_default();
             let mut d = Diagnostic::new(codes::W0701, format!("the catalog has no facts about {what} {}", v.value))
                 .label(v.span, "unknown version; its compatibility is not checked");
             d = if known.is_empty() {
                 d.help(format!("add it to `stdlib/software/{product_id}.kdl` with its compatibility facts"))
             } else {
-                d.help(format!("known releases: {}; add it to `stdlib/software/{product_id}.kdl` if it is new", known.join(", ")))
+                d.help(format!(
+                    "known releases: {}; add it to `stdlib/software/{product_id}.kdl` if it is new",
+                    known.join(", ")
+                ))
             };
             self.diags.push(d);
         }
         VersionRef { version: v.clone(), product, release }
     }
 
-    fn software(&mut self, top: &ast::Software, site: Option<&ast::Software>, halls: &[Hall<'a>]) -> EffectiveSoftware<'a> {
-        let pick = |f: fn(&ast::Software) -> &Option<Spanned<String>>| site.and_then(|s| f(s).clone()).or_else(|| f(top).clone());
+    fn software(
+        &mut self,
+        top: &ast::Software,
+        site: Option<&ast::Software>,
+        halls: &[Hall<'a>],
+    ) -> EffectiveSoftware<'a> {
+        let pick = |f: fn(&ast::Software) -> &Option<Spanned<String>>| {
+            site.and_then(|s| f(s).clone()).or_else(|| f(top).clone())
+        };
         let amd = halls.iter().flat_map(|h| &h.rows).flat_map(|r| &r.racks).flat_map(|r| r.systems()).any(|(s, _)| {
             self.catalog.gpu(&s.gpu.value).map(|g| g.vendor == crate::catalog::Vendor::Amd).unwrap_or(false)
         });
@@ -473,7 +556,16 @@ impl<'a> Resolver<'a, '_> {
                 span: sv.span,
             })
             .collect();
-        EffectiveSoftware { os: pick(|s| &s.os), driver, cuda, rocm, kubernetes, gpu_operator, serving, span: site.and_then(|s| s.span).or(top.span) }
+        EffectiveSoftware {
+            os: pick(|s| &s.os),
+            driver,
+            cuda,
+            rocm,
+            kubernetes,
+            gpu_operator,
+            serving,
+            span: site.and_then(|s| s.span).or(top.span),
+        }
     }
 
     fn workload(&mut self, w: &ast::Workload, system: Option<&'a crate::catalog::System>) -> Option<Workload<'a>> {
@@ -515,14 +607,27 @@ impl<'a> Resolver<'a, '_> {
         if let Some(q) = q {
             for p in &q.prices {
                 match self.catalog.get(&p.part.value) {
-                    Some(part) if part.price().is_some() || matches!(part, Part::System(_) | Part::Rack(_) | Part::Switch(_) | Part::Cdu(_) | Part::Transceiver(_)) => {
+                    Some(part)
+                        if part.price().is_some()
+                            || matches!(
+                                part,
+                                Part::System(_) | Part::Rack(_) | Part::Switch(_) | Part::Cdu(_) | Part::Transceiver(_)
+                            ) =>
+                    {
                         overrides.push((p.part.value.clone(), p.price.clone()));
                     }
                     Some(other) => {
                         let other = other.clone();
-                        self.wrong_kind("a priced part", &p.part, &other, "prices apply to systems, enclosures, switches, CDUs and optics".to_string());
+                        self.wrong_kind(
+                            "a priced part",
+                            &p.part,
+                            &other,
+                            "prices apply to systems, enclosures, switches, CDUs and optics".to_string(),
+                        );
                     }
-                    None => self.unknown_part("part", &p.part, &["system", "rack", "switch", "cdu", "transceiver", "cable"]),
+                    None => {
+                        self.unknown_part("part", &p.part, &["system", "rack", "switch", "cdu", "transceiver", "cable"])
+                    }
                 }
             }
         }

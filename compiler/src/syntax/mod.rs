@@ -38,7 +38,10 @@ pub fn not_text(file: FileId, lossy: &str, offset: usize) -> Diagnostic {
     let nul = lossy.contains('\0');
     Diagnostic::new(
         codes::E0114,
-        format!("file is not UTF-8 text (invalid byte at offset {offset}{})", if nul { "; it looks binary" } else { "" }),
+        format!(
+            "file is not UTF-8 text (invalid byte at offset {offset}{})",
+            if nul { "; it looks binary" } else { "" }
+        ),
     )
     .label(Span::new(file, start, len), "this byte is not valid UTF-8")
     .help("blueprints are KDL v2 text files encoded as UTF-8; re-save the file as UTF-8")
@@ -50,11 +53,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits, diags: &mut Diagnostics)
         diags.push(
             Diagnostic::new(
                 codes::E0113,
-                format!(
-                    "file is {} bytes; the limit is {} bytes",
-                    text.len(),
-                    limits.max_file_bytes
-                ),
+                format!("file is {} bytes; the limit is {} bytes", text.len(), limits.max_file_bytes),
             )
             .label(Span::new(file, 0, 0), "file starts here")
             .help("split the factory into several blueprint files, or write repeated racks with `count=`"),
@@ -68,7 +67,9 @@ pub fn parse(file: FileId, text: &str, limits: &Limits, diags: &mut Diagnostics)
                 format!("blocks are nested {depth} levels deep here; the limit is {}", limits.max_depth),
             )
             .label(Span::new(file, offset, 1), "this block is too deeply nested")
-            .help("a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{`"),
+            .help(
+                "a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{`",
+            ),
         );
         return None;
     }

@@ -51,11 +51,7 @@ pub fn weight_bytes(model: &ModelSpec, precision: Precision) -> WeightBytes {
         routed: routed_params * precision.bytes_per_weight(),
         embedding: embedding_params * Precision::Bf16.bytes_per_weight(),
     };
-    let published = model
-        .checkpoints
-        .iter()
-        .find(|c| c.precision == precision)
-        .map(|c| c.bytes);
+    let published = model.checkpoints.iter().find(|c| c.precision == precision).map(|c| c.bytes);
     if let Some(size) = published {
         if model.is_moe() {
             w.routed = (size - w.dense - w.embedding).max(0.0);
@@ -80,14 +76,8 @@ pub fn kv_element_bytes(gpu: &GpuSpec, precision: Precision) -> f64 {
 /// KV-cache elements per token and layer.
 fn kv_elements_per_layer(attention: &Attention) -> f64 {
     match attention {
-        Attention::Gqa {
-            kv_heads, head_dim, ..
-        } => 2.0 * f64::from(*kv_heads) * f64::from(*head_dim),
-        Attention::Mla {
-            kv_lora_rank,
-            rope_head_dim,
-            ..
-        } => f64::from(*kv_lora_rank) + f64::from(*rope_head_dim),
+        Attention::Gqa { kv_heads, head_dim, .. } => 2.0 * f64::from(*kv_heads) * f64::from(*head_dim),
+        Attention::Mla { kv_lora_rank, rope_head_dim, .. } => f64::from(*kv_lora_rank) + f64::from(*rope_head_dim),
     }
 }
 
@@ -112,9 +102,7 @@ fn context_layer_tokens(model: &ModelSpec, context: f64) -> f64 {
 
 /// KV-cache bytes of one sequence of `context` tokens.
 pub fn kv_bytes(model: &ModelSpec, gpu: &GpuSpec, precision: Precision, context: f64) -> f64 {
-    kv_elements_per_layer(&model.attention)
-        * kv_element_bytes(gpu, precision)
-        * context_layer_tokens(model, context)
+    kv_elements_per_layer(&model.attention) * kv_element_bytes(gpu, precision) * context_layer_tokens(model, context)
 }
 
 /// Attention FLOPs of one query token against `context_layer_tokens` (already summed over
@@ -122,23 +110,13 @@ pub fn kv_bytes(model: &ModelSpec, gpu: &GpuSpec, precision: Precision, context:
 /// the expanded heads.
 fn attention_flops(attention: &Attention, layer_tokens: f64, decode: bool) -> f64 {
     match attention {
-        Attention::Gqa {
-            heads, head_dim, ..
-        } => 4.0 * f64::from(*heads) * f64::from(*head_dim) * layer_tokens,
-        Attention::Mla {
-            heads,
-            kv_lora_rank,
-            rope_head_dim,
-            nope_head_dim,
-            v_head_dim,
-        } => {
+        Attention::Gqa { heads, head_dim, .. } => 4.0 * f64::from(*heads) * f64::from(*head_dim) * layer_tokens,
+        Attention::Mla { heads, kv_lora_rank, rope_head_dim, nope_head_dim, v_head_dim } => {
             let h = f64::from(*heads);
             let per_context_token = if decode {
-                2.0 * (f64::from(*kv_lora_rank) + f64::from(*rope_head_dim))
-                    + 2.0 * f64::from(*kv_lora_rank)
+                2.0 * (f64::from(*kv_lora_rank) + f64::from(*rope_head_dim)) + 2.0 * f64::from(*kv_lora_rank)
             } else {
-                2.0 * (f64::from(*nope_head_dim) + f64::from(*rope_head_dim))
-                    + 2.0 * f64::from(*v_head_dim)
+                2.0 * (f64::from(*nope_head_dim) + f64::from(*rope_head_dim)) + 2.0 * f64::from(*v_head_dim)
             };
             h * per_context_token * layer_tokens
         }
@@ -155,9 +133,7 @@ pub struct Split {
 
 impl Split {
     pub fn gpus(&self) -> u32 {
-        self.tensor
-            .saturating_mul(self.pipeline)
-            .saturating_mul(self.expert)
+        self.tensor.saturating_mul(self.pipeline).saturating_mul(self.expert)
     }
 }
 
@@ -185,12 +161,7 @@ pub struct Workload<'a> {
 }
 
 impl<'a> Workload<'a> {
-    pub fn new(
-        system: &'a SystemSpec,
-        model: &'a ModelSpec,
-        precision: Precision,
-        request: &Request,
-    ) -> Workload<'a> {
+    pub fn new(system: &'a SystemSpec, model: &'a ModelSpec, precision: Precision, request: &Request) -> Workload<'a> {
         let gpu = &system.gpu;
         let isl = request.input_tokens.max(1.0);
         let osl = request.output_tokens.max(1.0);
@@ -215,11 +186,7 @@ impl<'a> Workload<'a> {
             kv_read_per_seq: kv_bytes(model, gpu, precision, mean_context),
             dense_flops_per_token: 2.0 * dense_active,
             routed_flops_per_token: 2.0 * routed_active,
-            attention_flops_decode: attention_flops(
-                &model.attention,
-                context_layer_tokens(model, mean_context),
-                true,
-            ),
+            attention_flops_decode: attention_flops(&model.attention, context_layer_tokens(model, mean_context), true),
             attention_flops_prefill: attention_flops(&model.attention, prefill_layer_tokens, false),
             input_tokens: isl,
             output_tokens: osl,
@@ -246,8 +213,7 @@ impl<'a> Workload<'a> {
         let tp = f64::from(s.tensor.max(1));
         let pp = f64::from(s.pipeline.max(1));
         let ep = f64::from(s.expert.max(1));
-        (self.weights.dense + self.weights.embedding) / (tp * pp)
-            + self.weights.routed / (tp * ep * pp)
+        (self.weights.dense + self.weights.embedding) / (tp * pp) + self.weights.routed / (tp * ep * pp)
     }
 
     /// Usable memory per GPU for weights and KV cache.
@@ -261,9 +227,7 @@ impl<'a> Workload<'a> {
         if free <= 0.0 || self.kv_capacity_per_seq <= 0.0 {
             return 0.0;
         }
-        let spread = f64::from(s.pipeline.max(1))
-            * f64::from(s.expert.max(1))
-            * self.kv_split(s.tensor.max(1));
+        let spread = f64::from(s.pipeline.max(1)) * f64::from(s.expert.max(1)) * self.kv_split(s.tensor.max(1));
         (free * spread / self.kv_capacity_per_seq).floor()
     }
 
@@ -326,11 +290,7 @@ impl<'a> Workload<'a> {
         let rank_seqs = micro / ep;
         let layers = f64::from(self.model.layers);
         // An MTP draft module is about one more layer of every kind.
-        let mtp_scale = if tokens_per_seq > 1.0 {
-            1.0 + 1.0 / layers.max(1.0)
-        } else {
-            1.0
-        };
+        let mtp_scale = if tokens_per_seq > 1.0 { 1.0 + 1.0 / layers.max(1.0) } else { 1.0 };
 
         // Routed experts a micro-batch touches: each of E experts is missed by all `tokens`
         // top-k draws with probability (1 - k/E)^tokens.
@@ -342,8 +302,7 @@ impl<'a> Workload<'a> {
             _ => 1.0,
         };
         let lm_head = self.weights.embedding / 2.0;
-        let bytes = ((self.weights.dense + lm_head) / (tp * pp)
-            + self.weights.routed * touched * imb / (tp * ep * pp))
+        let bytes = ((self.weights.dense + lm_head) / (tp * pp) + self.weights.routed * touched * imb / (tp * ep * pp))
             * mtp_scale
             + rank_seqs * self.kv_read_per_seq / (pp * self.kv_split(s.tensor));
         let memory = bytes / self.bandwidth(eff).max(1.0);
@@ -352,17 +311,11 @@ impl<'a> Workload<'a> {
             + self.routed_flops_per_token * tokens * imb / (tp * ep * pp) / eff.expert_gemm)
             * mtp_scale;
         let attn = self.attention_flops_decode * rank_tokens / (tp * pp);
-        let compute =
-            gemm / self.gemm_peak(eff).max(1.0) + attn / self.attention_peak(eff).max(1.0);
+        let compute = gemm / self.gemm_peak(eff).max(1.0) + attn / self.attention_peak(eff).max(1.0);
 
         let comm = self.comm_time(s, rank_tokens, tokens, true) * mtp_scale;
         let latency = layers / pp * eff.layer_latency_s * mtp_scale;
-        Tick {
-            memory,
-            compute,
-            comm,
-            latency,
-        }
+        Tick { memory, compute, comm, latency }
     }
 
     /// Communication of one stage for `rank_tokens` tokens per attention rank (`stage_tokens` in

@@ -95,12 +95,7 @@ impl Efficiency {
 
     /// Inverse of [`Efficiency::to_vec`]; missing entries take the prior.
     pub fn from_slice(v: &[f64]) -> Efficiency {
-        let get = |i: usize| {
-            v.get(i)
-                .copied()
-                .or_else(|| PARAMETERS.get(i).map(|p| p.3))
-                .unwrap_or(0.0)
-        };
+        let get = |i: usize| v.get(i).copied().or_else(|| PARAMETERS.get(i).map(|p| p.3)).unwrap_or(0.0);
         Efficiency {
             compute_nvidia: get(0),
             compute_amd: get(1),

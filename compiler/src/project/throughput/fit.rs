@@ -25,14 +25,12 @@ pub struct CalibrationPoint {
 pub fn log_errors(points: &[CalibrationPoint], eff: &Efficiency) -> Vec<f64> {
     points
         .iter()
-        .map(
-            |p| match super::estimate(&p.system, &p.model, p.precision, &p.request, p.gpus, eff) {
-                Ok(e) if e.tokens_per_second > 0.0 && p.measured_tokens_per_s > 0.0 => {
-                    (e.tokens_per_second / p.measured_tokens_per_s).ln()
-                }
-                _ => -(10f64.ln()),
-            },
-        )
+        .map(|p| match super::estimate(&p.system, &p.model, p.precision, &p.request, p.gpus, eff) {
+            Ok(e) if e.tokens_per_second > 0.0 && p.measured_tokens_per_s > 0.0 => {
+                (e.tokens_per_second / p.measured_tokens_per_s).ln()
+            }
+            _ => -(10f64.ln()),
+        })
         .collect()
 }
 
@@ -78,11 +76,7 @@ pub fn stats(log_errors: &[f64]) -> ErrorStats {
         median: median(&rel),
         p90: percentile(&rel, 0.9),
         max: rel.last().copied().unwrap_or(0.0),
-        within_50: if rel.is_empty() {
-            0.0
-        } else {
-            within as f64 / rel.len() as f64
-        },
+        within_50: if rel.is_empty() { 0.0 } else { within as f64 / rel.len() as f64 },
     }
 }
 
@@ -101,11 +95,7 @@ fn to_bounded(x: f64, lo: f64, hi: f64) -> f64 {
 }
 
 fn decode(x: &[f64]) -> Efficiency {
-    let v: Vec<f64> = PARAMETERS
-        .iter()
-        .zip(x)
-        .map(|(&(_, lo, hi, _), &xi)| to_bounded(xi, lo, hi))
-        .collect();
+    let v: Vec<f64> = PARAMETERS.iter().zip(x).map(|(&(_, lo, hi, _), &xi)| to_bounded(xi, lo, hi)).collect();
     Efficiency::from_slice(&v)
 }
 
@@ -114,28 +104,18 @@ pub fn objective(points: &[CalibrationPoint], eff: &Efficiency) -> f64 {
     let errs = log_errors(points, eff);
     let n = errs.len().max(1) as f64;
     let fit: f64 = errs.iter().map(|e| e.abs()).sum::<f64>() / n;
-    let prior: f64 = PARAMETERS
-        .iter()
-        .zip(eff.to_vec())
-        .map(|(&(_, _, _, p), v)| (v.max(1e-12) / p).ln().powi(2))
-        .sum();
+    let prior: f64 =
+        PARAMETERS.iter().zip(eff.to_vec()).map(|(&(_, _, _, p), v)| (v.max(1e-12) / p).ln().powi(2)).sum();
     fit + PRIOR_WEIGHT * prior
 }
 
 /// Fits the efficiency factors to `points`, starting from the priors.
 pub fn fit(points: &[CalibrationPoint]) -> Efficiency {
-    let start: Vec<f64> = PARAMETERS
-        .iter()
-        .map(|&(_, lo, hi, p)| to_unbounded(p, lo, hi))
-        .collect();
+    let start: Vec<f64> = PARAMETERS.iter().map(|&(_, lo, hi, p)| to_unbounded(p, lo, hi)).collect();
     let f = |x: &[f64]| objective(points, &decode(x));
     let x = nelder_mead(&f, &start, 0.6, ITERATIONS);
     // Round to four significant digits so the stored table is stable and readable.
-    let v: Vec<f64> = decode(&x)
-        .to_vec()
-        .iter()
-        .map(|v| round_sig(*v, 4))
-        .collect();
+    let v: Vec<f64> = decode(&x).to_vec().iter().map(|v| round_sig(*v, 4)).collect();
     Efficiency::from_slice(&v)
 }
 
@@ -149,12 +129,7 @@ pub fn round_sig(v: f64, digits: i32) -> f64 {
 }
 
 /// Nelder–Mead minimisation from `start` with an initial simplex of `step` along each axis.
-pub fn nelder_mead(
-    f: &dyn Fn(&[f64]) -> f64,
-    start: &[f64],
-    step: f64,
-    iterations: usize,
-) -> Vec<f64> {
+pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], step: f64, iterations: usize) -> Vec<f64> {
     let n = start.len();
     let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
     simplex.push((start.to_vec(), f(start)));
@@ -166,18 +141,15 @@ pub fn nelder_mead(
         let fx = f(&x);
         simplex.push((x, fx));
     }
-    let combine = |a: &[f64], b: &[f64], t: f64| -> Vec<f64> {
-        a.iter().zip(b).map(|(ai, bi)| ai + t * (bi - ai)).collect()
-    };
+    let combine =
+        |a: &[f64], b: &[f64], t: f64| -> Vec<f64> { a.iter().zip(b).map(|(ai, bi)| ai + t * (bi - ai)).collect() };
     for _ in 0..iterations {
         simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
         let Some((worst, f_worst)) = simplex.last().cloned() else {
             break;
         };
         let best_f = simplex.first().map_or(f64::INFINITY, |s| s.1);
-        let second_worst_f = simplex
-            .get(n.saturating_sub(1))
-            .map_or(f64::INFINITY, |s| s.1);
+        let second_worst_f = simplex.get(n.saturating_sub(1)).map_or(f64::INFINITY, |s| s.1);
         let mut centroid = vec![0.0; n];
         for (x, _) in simplex.iter().take(n) {
             for (c, xi) in centroid.iter_mut().zip(x) {
@@ -225,9 +197,5 @@ pub fn nelder_mead(
         }
     }
     simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    simplex
-        .into_iter()
-        .next()
-        .map(|s| s.0)
-        .unwrap_or_else(|| start.to_vec())
+    simplex.into_iter().next().map(|s| s.0).unwrap_or_else(|| start.to_vec())
 }

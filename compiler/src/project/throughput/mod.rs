@@ -16,8 +16,8 @@ mod spec;
 pub use cost::{weight_bytes, WeightBytes, RUNTIME_RESERVE};
 pub use efficiency::{Efficiency, PARAMETERS};
 pub use spec::{
-    Architecture, Attention, Checkpoint, Experts, GpuSpec, ModelSpec, Precision, Request,
-    SlidingWindow, Slo, SystemSpec, Vendor,
+    Architecture, Attention, Checkpoint, Experts, GpuSpec, ModelSpec, Precision, Request, SlidingWindow, Slo,
+    SystemSpec, Vendor,
 };
 
 /// Parallelism of a deployment: `tensor × pipeline × expert` GPUs per replica, `data` replicas.
@@ -108,12 +108,9 @@ impl std::fmt::Display for Infeasible {
                 self.best * 1e3,
                 self.target * 1e3
             ),
-            Limit::Memory => write!(
-                f,
-                "one replica needs {:.0} GB but the GPUs have {:.0} GB",
-                self.target / 1e9,
-                self.best / 1e9
-            ),
+            Limit::Memory => {
+                write!(f, "one replica needs {:.0} GB but the GPUs have {:.0} GB", self.target / 1e9, self.best / 1e9)
+            }
         }
     }
 }

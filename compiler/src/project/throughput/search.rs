@@ -30,10 +30,8 @@ pub fn splits(system: &SystemSpec, model: &ModelSpec, gpus: u32) -> Vec<Split> {
         }
         v
     };
-    let tensors: Vec<u32> = powers(domain.min(heads).min(gpus))
-        .into_iter()
-        .filter(|t| domain.is_multiple_of(*t))
-        .collect();
+    let tensors: Vec<u32> =
+        powers(domain.min(heads).min(gpus)).into_iter().filter(|t| domain.is_multiple_of(*t)).collect();
     let mut experts = vec![1u32];
     if let Some(e) = &model.experts {
         for x in powers(e.total.min(gpus)) {
@@ -72,11 +70,7 @@ pub fn splits(system: &SystemSpec, model: &ModelSpec, gpus: u32) -> Vec<Split> {
                 if p > 1 && te < system.host_gpus.max(1).min(gpus) {
                     continue;
                 }
-                out.push(Split {
-                    tensor: t,
-                    pipeline: p,
-                    expert: e,
-                });
+                out.push(Split { tensor: t, pipeline: p, expert: e });
             }
         }
     }
@@ -96,9 +90,7 @@ pub fn memory_fit(
     let needed_per_request = w.kv_capacity_per_seq;
     let available = system.gpu.memory_bytes * f64::from(gpus);
     let weights = w.weights.total();
-    let smallest = splits(system, model, gpus)
-        .into_iter()
-        .find(|s| w.max_batch(*s) >= 1.0);
+    let smallest = splits(system, model, gpus).into_iter().find(|s| w.max_batch(*s) >= 1.0);
     let (gpus_per_replica, parallelism) = match smallest {
         Some(s) => (
             s.gpus(),
@@ -111,8 +103,7 @@ pub fn memory_fit(
         ),
         None => (0, None),
     };
-    let reserve =
-        system.gpu.memory_bytes * super::cost::RUNTIME_RESERVE * f64::from(gpus_per_replica.max(1));
+    let reserve = system.gpu.memory_bytes * super::cost::RUNTIME_RESERVE * f64::from(gpus_per_replica.max(1));
     MemoryFit {
         fits: smallest.is_some(),
         gpus_per_replica,
@@ -143,14 +134,8 @@ struct Point {
 /// Throughput and latency of a replica running `batch` sequences.
 fn evaluate(w: &Workload, s: Split, batch: f64, mtp: bool, eff: &Efficiency) -> Point {
     let pp = f64::from(s.pipeline.max(1));
-    let (verified, accepted) = if mtp {
-        (
-            1.0 + MTP_DRAFT_TOKENS,
-            1.0 + MTP_ACCEPTANCE * MTP_DRAFT_TOKENS,
-        )
-    } else {
-        (1.0, 1.0)
-    };
+    let (verified, accepted) =
+        if mtp { (1.0 + MTP_DRAFT_TOKENS, 1.0 + MTP_ACCEPTANCE * MTP_DRAFT_TOKENS) } else { (1.0, 1.0) };
     let micro = (batch / pp).max(1.0 / pp);
     let tick = w.decode_tick(s, micro, verified, eff);
     let step = pp * tick.total();
@@ -189,9 +174,7 @@ fn best_for_split(
     match request.slo {
         None => {
             let target = KNEE * top.tokens_per_s;
-            let b = bisect(1.0, max_batch, |b| {
-                evaluate(w, s, b, mtp, eff).tokens_per_s >= target
-            });
+            let b = bisect(1.0, max_batch, |b| evaluate(w, s, b, mtp, eff).tokens_per_s >= target);
             Some(Ok(evaluate(w, s, b, mtp, eff)))
         }
         Some(slo) => {
@@ -249,32 +232,15 @@ fn bisect_last(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
 fn bound_of(p: &Point) -> Bound {
     let pp = f64::from(p.split.pipeline.max(1));
     let t = &p.tick;
-    let memory = if t.memory >= t.compute {
-        t.memory * pp
-    } else {
-        0.0
-    };
-    let compute = if t.compute > t.memory {
-        t.compute * pp
-    } else {
-        0.0
-    } + p.prefill_share;
+    let memory = if t.memory >= t.compute { t.memory * pp } else { 0.0 };
+    let compute = if t.compute > t.memory { t.compute * pp } else { 0.0 } + p.prefill_share;
     let parts = [
         (Bound::MemoryBandwidth, memory),
         (Bound::Compute, compute),
         (Bound::Communication, t.comm * pp),
         (Bound::Latency, t.latency * pp),
     ];
-    parts
-        .iter()
-        .fold((Bound::MemoryBandwidth, f64::MIN), |acc, &(b, v)| {
-            if v > acc.1 {
-                (b, v)
-            } else {
-                acc
-            }
-        })
-        .0
+    parts.iter().fold((Bound::MemoryBandwidth, f64::MIN), |acc, &(b, v)| if v > acc.1 { (b, v) } else { acc }).0
 }
 
 /// The best serving configuration of `gpus` GPUs. See [`super::estimate`].
@@ -289,11 +255,7 @@ pub fn estimate(
     let w = Workload::new(system, model, precision, request);
     // Speculative decoding trades math for latency: maximum-throughput (offline) runs already
     // saturate the math at their batch and leave it off, as the published offline recipes do.
-    let mtp_options: &[bool] = if model.mtp_layers > 0 && request.slo.is_some() {
-        &[false, true]
-    } else {
-        &[false]
-    };
+    let mtp_options: &[bool] = if model.mtp_layers > 0 && request.slo.is_some() { &[false, true] } else { &[false] };
     let mut best: Option<(f64, Point)> = None;
     let mut best_ttft = f64::INFINITY;
     let mut best_tpot = f64::INFINITY;
@@ -324,28 +286,14 @@ pub fn estimate(
     let Some((total, p)) = best else {
         if !any_fit {
             let fit = memory_fit(system, model, precision, request, gpus);
-            return Err(Infeasible {
-                limit: Limit::Memory,
-                best: fit.available_bytes,
-                target: fit.needed_bytes,
-            });
+            return Err(Infeasible { limit: Limit::Memory, best: fit.available_bytes, target: fit.needed_bytes });
         }
         return Err(match request.slo {
-            Some(slo) if best_ttft > slo.ttft_s => Infeasible {
-                limit: Limit::Ttft,
-                best: best_ttft,
-                target: slo.ttft_s,
-            },
-            Some(slo) => Infeasible {
-                limit: Limit::Tpot,
-                best: best_tpot,
-                target: slo.tpot_s,
-            },
-            None => Infeasible {
-                limit: Limit::Memory,
-                best: 0.0,
-                target: 0.0,
-            },
+            Some(slo) if best_ttft > slo.ttft_s => {
+                Infeasible { limit: Limit::Ttft, best: best_ttft, target: slo.ttft_s }
+            }
+            Some(slo) => Infeasible { limit: Limit::Tpot, best: best_tpot, target: slo.tpot_s },
+            None => Infeasible { limit: Limit::Memory, best: 0.0, target: 0.0 },
         });
     };
     let replicas = gpus / p.split.gpus().max(1);

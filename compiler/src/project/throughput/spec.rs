@@ -26,10 +26,9 @@ pub enum Vendor {
 impl Architecture {
     pub fn vendor(self) -> Vendor {
         match self {
-            Architecture::Hopper
-            | Architecture::Blackwell
-            | Architecture::BlackwellUltra
-            | Architecture::Rubin => Vendor::Nvidia,
+            Architecture::Hopper | Architecture::Blackwell | Architecture::BlackwellUltra | Architecture::Rubin => {
+                Vendor::Nvidia
+            }
             Architecture::Cdna3 | Architecture::Cdna4 => Vendor::Amd,
         }
     }
@@ -119,11 +118,7 @@ pub struct SystemSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Attention {
     /// Multi-head / grouped-query attention: K and V of `kv_heads` heads of `head_dim` are cached.
-    Gqa {
-        heads: u32,
-        kv_heads: u32,
-        head_dim: u32,
-    },
+    Gqa { heads: u32, kv_heads: u32, head_dim: u32 },
     /// Multi-head latent attention (DeepSeek): one compressed latent of `kv_lora_rank` plus a shared
     /// rotary key of `rope_head_dim` is cached per token and layer, whatever the head count.
     Mla {
@@ -208,9 +203,9 @@ impl ModelSpec {
 
     /// Routed-expert parameters one token passes through.
     pub fn active_routed_parameters(&self) -> f64 {
-        self.experts.as_ref().map_or(0.0, |e| {
-            self.routed_parameters() * f64::from(e.active) / f64::from(e.total.max(1))
-        })
+        self.experts
+            .as_ref()
+            .map_or(0.0, |e| self.routed_parameters() * f64::from(e.active) / f64::from(e.total.max(1)))
     }
 
     /// Input embedding plus output head (untied), kept at 16 bits by every quantised release.

@@ -44,11 +44,7 @@ fn llama_70b() -> ModelSpec {
         layers: 80,
         hidden_size: 8192,
         vocab_size: 128_256,
-        attention: Attention::Gqa {
-            heads: 64,
-            kv_heads: 8,
-            head_dim: 128,
-        },
+        attention: Attention::Gqa { heads: 64, kv_heads: 8, head_dim: 128 },
         experts: None,
         sliding_window: None,
         mtp_layers: 0,
@@ -72,13 +68,7 @@ fn deepseek() -> ModelSpec {
             nope_head_dim: 128,
             v_head_dim: 128,
         },
-        experts: Some(Experts {
-            total: 256,
-            active: 8,
-            shared: 1,
-            layers: 58,
-            intermediate_size: 2048,
-        }),
+        experts: Some(Experts { total: 256, active: 8, shared: 1, layers: 58, intermediate_size: 2048 }),
         sliding_window: None,
         mtp_layers: 1,
         weights: Precision::Fp8,
@@ -87,12 +77,7 @@ fn deepseek() -> ModelSpec {
 }
 
 fn chat(slo: Option<Slo>) -> Request {
-    Request {
-        input_tokens: 1000.0,
-        output_tokens: 1000.0,
-        output_length_cv: 0.0,
-        slo,
-    }
+    Request { input_tokens: 1000.0, output_tokens: 1000.0, output_length_cv: 0.0, slo }
 }
 
 #[test]
@@ -113,14 +98,7 @@ fn deepseek_fp8_needs_more_than_one_h100_node_but_fits_two() {
     let fit = memory_fit(&hopper(80.0), &deepseek(), Precision::Fp8, &chat(None), 16);
     assert!(fit.fits, "{fit:?}");
     assert_eq!(fit.gpus_per_replica, 16);
-    let e = estimate(
-        &hopper(80.0),
-        &deepseek(),
-        Precision::Fp8,
-        &chat(None),
-        8,
-        &Efficiency::fitted(),
-    );
+    let e = estimate(&hopper(80.0), &deepseek(), Precision::Fp8, &chat(None), 8, &Efficiency::fitted());
     assert_eq!(e.err().map(|i| i.limit), Some(Limit::Memory));
 }
 
@@ -128,15 +106,8 @@ fn deepseek_fp8_needs_more_than_one_h100_node_but_fits_two() {
 fn a_70b_model_fits_one_b200_in_fp4_and_its_replicas_fill_the_node() {
     let fit = memory_fit(&blackwell(), &llama_70b(), Precision::Fp4, &chat(None), 8);
     assert_eq!(fit.gpus_per_replica, 1);
-    let e = estimate(
-        &blackwell(),
-        &llama_70b(),
-        Precision::Fp4,
-        &chat(None),
-        8,
-        &Efficiency::fitted(),
-    )
-    .expect("feasible");
+    let e =
+        estimate(&blackwell(), &llama_70b(), Precision::Fp4, &chat(None), 8, &Efficiency::fitted()).expect("feasible");
     let p = e.parallelism;
     assert_eq!(p.tensor * p.pipeline * p.expert * p.data, 8);
     assert!((e.tokens_per_second - e.tokens_per_second_per_gpu * 8.0).abs() < 1e-6);
@@ -156,21 +127,9 @@ fn weight_only_fp4_on_hopper_reads_four_bits_but_computes_at_bf16() {
 fn an_slo_costs_throughput_and_is_met() {
     let eff = Efficiency::fitted();
     let sys = hopper(80.0);
-    let offline =
-        estimate(&sys, &llama_70b(), Precision::Fp8, &chat(None), 8, &eff).expect("offline");
-    let slo = Slo {
-        ttft_s: 2.0,
-        tpot_s: 0.040,
-    };
-    let served = estimate(
-        &sys,
-        &llama_70b(),
-        Precision::Fp8,
-        &chat(Some(slo)),
-        8,
-        &eff,
-    )
-    .expect("slo");
+    let offline = estimate(&sys, &llama_70b(), Precision::Fp8, &chat(None), 8, &eff).expect("offline");
+    let slo = Slo { ttft_s: 2.0, tpot_s: 0.040 };
+    let served = estimate(&sys, &llama_70b(), Precision::Fp8, &chat(Some(slo)), 8, &eff).expect("slo");
     assert!(served.tokens_per_second < offline.tokens_per_second);
     assert!(served.tpot_ms * eff.latency_tail <= 40.0 + 1e-9);
     assert!(served.ttft_ms * eff.latency_tail <= 2000.0 + 1e-9);
@@ -178,19 +137,9 @@ fn an_slo_costs_throughput_and_is_met() {
 
 #[test]
 fn an_impossible_tpot_names_the_limit_and_the_best_reachable() {
-    let slo = Slo {
-        ttft_s: 10.0,
-        tpot_s: 0.001,
-    };
-    let err = estimate(
-        &hopper(80.0),
-        &llama_70b(),
-        Precision::Fp8,
-        &chat(Some(slo)),
-        8,
-        &Efficiency::fitted(),
-    )
-    .expect_err("1 ms per token is below the per-layer floor");
+    let slo = Slo { ttft_s: 10.0, tpot_s: 0.001 };
+    let err = estimate(&hopper(80.0), &llama_70b(), Precision::Fp8, &chat(Some(slo)), 8, &Efficiency::fitted())
+        .expect_err("1 ms per token is below the per-layer floor");
     assert_eq!(err.limit, Limit::Tpot);
     assert!(err.best > err.target);
     assert!((err.target - 0.001).abs() < 1e-12);
@@ -199,19 +148,9 @@ fn an_impossible_tpot_names_the_limit_and_the_best_reachable() {
 
 #[test]
 fn an_impossible_ttft_names_ttft() {
-    let slo = Slo {
-        ttft_s: 0.001,
-        tpot_s: 1.0,
-    };
-    let err = estimate(
-        &hopper(80.0),
-        &llama_70b(),
-        Precision::Fp8,
-        &chat(Some(slo)),
-        8,
-        &Efficiency::fitted(),
-    )
-    .expect_err("a 1,000-token prompt takes longer than 1 ms");
+    let slo = Slo { ttft_s: 0.001, tpot_s: 1.0 };
+    let err = estimate(&hopper(80.0), &llama_70b(), Precision::Fp8, &chat(Some(slo)), 8, &Efficiency::fitted())
+        .expect_err("a 1,000-token prompt takes longer than 1 ms");
     assert_eq!(err.limit, Limit::Ttft);
 }
 
@@ -223,10 +162,7 @@ fn mla_kv_cache_is_a_fraction_of_gqa_and_sliding_windows_cap_it() {
     assert!((mla - 61.0 * 576.0 * 1000.0).abs() < 1.0);
     let mut m = llama_70b();
     let full = cost::kv_bytes(&m, &h.gpu, Precision::Fp8, 10_000.0);
-    m.sliding_window = Some(SlidingWindow {
-        tokens: 128,
-        layers: 40,
-    });
+    m.sliding_window = Some(SlidingWindow { tokens: 128, layers: 40 });
     let windowed = cost::kv_bytes(&m, &h.gpu, Precision::Fp8, 10_000.0);
     assert!(windowed < 0.51 * full);
 }
@@ -254,12 +190,7 @@ fn degenerate_inputs_do_not_panic() {
     let mut m = llama_70b();
     m.layers = 0;
     m.parameters = 0.0;
-    let req = Request {
-        input_tokens: 0.0,
-        output_tokens: 0.0,
-        output_length_cv: 0.0,
-        slo: None,
-    };
+    let req = Request { input_tokens: 0.0, output_tokens: 0.0, output_length_cv: 0.0, slo: None };
     let _ = estimate(&hopper(80.0), &m, Precision::Bf16, &req, 0, &eff);
     let _ = estimate(&hopper(0.0), &llama_70b(), Precision::Bf16, &req, 8, &eff);
     let _ = memory_fit(&hopper(80.0), &llama_70b(), Precision::Bf16, &req, 0);
@@ -268,21 +199,7 @@ fn degenerate_inputs_do_not_panic() {
 #[test]
 fn estimates_are_deterministic() {
     let eff = Efficiency::fitted();
-    let a = estimate(
-        &blackwell(),
-        &deepseek(),
-        Precision::Fp4,
-        &chat(None),
-        8,
-        &eff,
-    );
-    let b = estimate(
-        &blackwell(),
-        &deepseek(),
-        Precision::Fp4,
-        &chat(None),
-        8,
-        &eff,
-    );
+    let a = estimate(&blackwell(), &deepseek(), Precision::Fp4, &chat(None), 8, &eff);
+    let b = estimate(&blackwell(), &deepseek(), Precision::Fp4, &chat(None), 8, &eff);
     assert_eq!(a, b);
 }

@@ -20,5 +20,6 @@ pub mod syntax;
 pub mod units;
 
 pub use compile::{Analysis, Session};
+pub mod compare;
 pub mod graph;
 pub mod render;

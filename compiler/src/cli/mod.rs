@@ -2,6 +2,7 @@
 
 mod catalog;
 mod check;
+mod compare;
 mod estimate;
 mod explain;
 mod format;
@@ -30,6 +31,8 @@ enum Command {
     Plan(plan::Args),
     /// Draw the factory's constraint graph (DOT or Mermaid)
     Graph(graph::Args),
+    /// The same building with another generation of systems, side by side
+    Compare(compare::Args),
     /// Project token throughput of a model on a system
     Estimate(estimate::Args),
     /// Print the documentation page of a diagnostic code
@@ -62,6 +65,7 @@ pub fn main() -> i32 {
         Command::Plan(args) => plan::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Estimate(args) => estimate::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => format::run(args),
         Command::Catalog(cmd) => catalog::run(cmd),

@@ -1,0 +1,93 @@
+//! `millwright compare FILE --swap OLD=NEW [--format human|json]`: the same building with another
+//! generation of systems, side by side.
+
+use super::output::{self, Format};
+use millwright::diag::render;
+use millwright::Session;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The blueprint
+    file: PathBuf,
+    /// The swap, as OLD=NEW system ids (e.g. gb200-nvl72=gb300-nvl72)
+    #[arg(long)]
+    swap: String,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+fn factor(a: f64, b: f64) -> String {
+    if a > 0.0 {
+        format!("{:.2}×", b / a)
+    } else {
+        "–".to_string()
+    }
+}
+
+pub fn run(args: Args) -> i32 {
+    let Some((old, new)) = args.swap.split_once('=') else {
+        output::usage_error("--swap takes OLD=NEW, like `--swap gb200-nvl72=gb300-nvl72`");
+        return super::USAGE;
+    };
+    let mut session = Session::new();
+    let bytes = match output::read_file(&args.file) {
+        Ok(b) => b,
+        Err(msg) => {
+            output::usage_error(&msg);
+            return super::USAGE;
+        }
+    };
+    let lowered = session.lower(&args.file.display().to_string(), &bytes);
+    let Some(bp) = lowered.blueprint else {
+        eprint!("{}", render::human(&lowered.diagnostics.sorted(), &session.sources, output::style()));
+        return super::FAILED;
+    };
+    let c = match millwright::compare::compare(&session, &bp, old.trim(), new.trim()) {
+        Ok(c) => c,
+        Err(e) => {
+            output::usage_error(&e.to_string());
+            return super::USAGE;
+        }
+    };
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
+        Format::Human => {
+            let (a, b) = (&c.before.totals, &c.after.totals);
+            println!("{} → {} in the same building ({})", c.old, c.new, c.before.factory);
+            println!("{:<28} {:>16} {:>16} {:>8}", "", c.old, c.new, "factor");
+            let row = |name: &str, x: f64, y: f64, fmt: &dyn Fn(f64) -> String| {
+                println!("{:<28} {:>16} {:>16} {:>8}", name, fmt(x), fmt(y), factor(x, y));
+            };
+            let int = |x: f64| millwright::units::group_thousands(x.round());
+            let mwf = |x: f64| format!("{:.2} MW", x / 1e3);
+            let racks = |v: &millwright::render::plan::PlanView| v.sites.iter().map(|s| s.racks).sum::<u64>() as f64;
+            row("racks", racks(&c.before), racks(&c.after), &int);
+            row("GPUs", a.gpus as f64, b.gpus as f64, &int);
+            row("IT power", a.it_power_kw, b.it_power_kw, &mwf);
+            row("facility power (peak PUE)", a.facility_power_kw, b.facility_power_kw, &mwf);
+            row("output tokens/s", a.tokens_per_second, b.tokens_per_second, &int);
+            row("tokens/s per GPU", a.tokens_per_second_per_gpu, b.tokens_per_second_per_gpu, &int);
+            row("tokens/s per MW", a.tokens_per_second_per_mw, b.tokens_per_second_per_mw, &int);
+            for (wa, wb) in c.before.workloads.iter().zip(&c.after.workloads) {
+                row(&format!("  {} tokens/s", wa.name), wa.tokens_per_second, wb.tokens_per_second, &int);
+            }
+            if c.changes.is_empty() {
+                println!("\nnothing else had to change");
+            } else {
+                println!("\nwhat had to change:");
+                for ch in &c.changes {
+                    println!("  - {ch}");
+                }
+            }
+            if !c.remaining_errors.is_empty() {
+                println!("\nthe adapted design still has errors:");
+                for e in &c.remaining_errors {
+                    println!("  - {e}");
+                }
+            }
+        }
+    }
+    super::OK
+}

@@ -1,5 +1,6 @@
 //! Command definitions and dispatch. Each subcommand lives in its own file.
 
+mod build;
 mod catalog;
 mod check;
 mod compare;
@@ -27,6 +28,8 @@ pub struct Cli {
 enum Command {
     /// Check blueprints against the language and the design rules
     Check(check::Args),
+    /// Render the build targets (Terraform, Kubernetes, …) into an output folder
+    Build(build::Args),
     /// Print what the checks computed: power, heat, fabrics, workloads and totals
     Plan(plan::Args),
     /// Draw the factory's constraint graph (DOT or Mermaid)
@@ -62,6 +65,7 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Build(args) => build::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Estimate(args) => estimate::run(args),

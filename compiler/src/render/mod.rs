@@ -2,3 +2,5 @@
 //! implement `Serialize`; the model and plan stay internal and free to change.
 
 pub mod plan;
+pub mod target;
+pub mod view;

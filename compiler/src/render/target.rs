@@ -1,0 +1,185 @@
+//! Build targets: each is a folder `targets/<name>/` holding `target.kdl` (which files it writes and
+//! from which templates), handlebars templates in strict mode, and a README naming the view fields
+//! it reads. Targets are embedded in the binary. Templates get the `BuildView` and do no
+//! arithmetic; the helpers here only quote strings for their output format.
+
+use super::view::BuildView;
+use crate::diag::{codes, Diagnostic};
+use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
+use serde_json::Value;
+
+/// `targets/`, embedded at build time.
+pub static TARGETS: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../targets");
+
+/// One output file of a target.
+#[derive(Clone, Debug)]
+pub struct OutputFile {
+    /// Path relative to the target's folder; `{site}` is replaced by each site's slug.
+    pub path: String,
+    pub template: String,
+    /// `site`: one file per site.
+    pub each_site: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub name: String,
+    pub description: String,
+    /// `html` escapes `{{…}}` for HTML; otherwise templates quote with the helpers.
+    pub html_escape: bool,
+    pub files: Vec<OutputFile>,
+    dir: &'static include_dir::Dir<'static>,
+}
+
+/// Every embedded target, sorted by name.
+pub fn targets() -> Vec<Target> {
+    let mut out: Vec<Target> = TARGETS.dirs().filter_map(load).collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn load(dir: &'static include_dir::Dir<'static>) -> Option<Target> {
+    let name = dir.path().file_name()?.to_str()?.to_string();
+    let manifest = dir.get_file(dir.path().join("target.kdl"))?.contents_utf8()?;
+    let doc = kdl::KdlDocument::parse_v2(manifest).ok()?;
+    let node = doc.nodes().iter().find(|n| n.name().value() == "target")?;
+    let children = node.children()?;
+    let mut t = Target { name, description: String::new(), html_escape: false, files: Vec::new(), dir };
+    for c in children.nodes() {
+        let arg = c.entries().iter().find(|e| e.name().is_none()).and_then(|e| e.value().as_string()).unwrap_or("").to_string();
+        let prop = |k: &str| c.entries().iter().find(|e| e.name().map(|n| n.value()) == Some(k)).and_then(|e| e.value().as_string()).map(str::to_string);
+        match c.name().value() {
+            "description" => t.description = arg,
+            "escape" => t.html_escape = arg == "html",
+            "file" => t.files.push(OutputFile { path: arg, template: prop("template")?, each_site: prop("each").as_deref() == Some("site") }),
+            _ => return None,
+        }
+    }
+    Some(t)
+}
+
+fn json_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let v = h.param(0).map(|p| p.value().clone()).unwrap_or(Value::Null);
+    let pretty = h.hash_get("pretty").and_then(|p| p.value().as_bool()).unwrap_or(false);
+    let s = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
+    out.write(&s.map_err(|e| RenderErrorReason::Other(e.to_string()))?)?;
+    Ok(())
+}
+
+/// A YAML double-quoted scalar. JSON string syntax is valid YAML, and quoting every user string
+/// avoids YAML's implicit typing (`yes`, `on`, `1e3`, leading `-`, `:`, `#`).
+fn yaml_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let v = h.param(0).map(|p| p.value().clone()).unwrap_or(Value::Null);
+    let s = match v {
+        Value::String(s) => serde_json::to_string(&s),
+        other => serde_json::to_string(&other.to_string()),
+    };
+    out.write(&s.map_err(|e| RenderErrorReason::Other(e.to_string()))?)?;
+    Ok(())
+}
+
+/// Escapes a string for an HCL quoted string: backslashes, quotes, control characters, and the
+/// template sequences `${` and `%{`, which HCL would otherwise interpolate.
+pub fn hcl_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn hcl_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let v = h.param(0).map(|p| p.value().clone()).unwrap_or(Value::Null);
+    let s = match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    out.write(&hcl_quote(&s))?;
+    Ok(())
+}
+
+/// Renders the chosen targets. Files are `(path relative to the output folder, bytes)`, sorted.
+pub fn render(view: &BuildView, chosen: &[Target]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let root = serde_json::to_value(view).map_err(|e| internal(&format!("the build view does not serialise: {e}")))?;
+    let mut files = Vec::new();
+    for target in chosen {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        if !target.html_escape {
+            hb.register_escape_fn(handlebars::no_escape);
+        }
+        hb.register_helper("json", Box::new(json_helper));
+        hb.register_helper("yaml", Box::new(yaml_helper));
+        hb.register_helper("hcl", Box::new(hcl_helper));
+        for f in target.dir.files() {
+            let Some(fname) = f.path().file_name().and_then(|n| n.to_str()) else { continue };
+            if let Some(stem) = fname.strip_suffix(".hbs") {
+                let text = f.contents_utf8().unwrap_or_default();
+                hb.register_template_string(stem, text).map_err(|e| template_error(target, fname, &e.to_string()))?;
+            }
+        }
+        for out in &target.files {
+            let stem = out.template.strip_suffix(".hbs").unwrap_or(&out.template);
+            let contexts: Vec<(String, Value)> = if out.each_site {
+                view.sites
+                    .iter()
+                    .zip(root.get("sites").and_then(Value::as_array).into_iter().flatten())
+                    .map(|(s, sv)| {
+                        let mut ctx = serde_json::Map::new();
+                        for key in ["schema_version", "generator", "factory", "parts"] {
+                            if let Some(v) = root.get(key) {
+                                ctx.insert(key.to_string(), v.clone());
+                            }
+                        }
+                        ctx.insert("site".to_string(), sv.clone());
+                        (out.path.replace("{site}", &s.slug), Value::Object(ctx))
+                    })
+                    .collect()
+            } else {
+                vec![(out.path.clone(), root.clone())]
+            };
+            for (path, ctx) in contexts {
+                let text = hb.render(stem, &ctx).map_err(|e| template_error(target, &out.template, &e.to_string()))?;
+                if text.trim().is_empty() {
+                    continue;
+                }
+                files.push((format!("{}/{}", target.name, path), text.into_bytes()));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+fn template_error(target: &Target, template: &str, message: &str) -> Diagnostic {
+    Diagnostic::new(codes::E1002, format!("target `{}` failed to render `{template}`: {message}", target.name))
+        .help("this is a bug in the target's templates; please report it with the blueprint")
+}
+
+fn internal(message: &str) -> Diagnostic {
+    Diagnostic::new(codes::E1002, message.to_string()).help("this is a bug; please report it with the blueprint")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hcl_quote;
+
+    #[test]
+    fn hcl_quoting_neutralises_templates() {
+        assert_eq!(hcl_quote("a \"b\" ${c} %{d} \\ \n"), "\"a \\\"b\\\" $${c} %%{d} \\\\ \\n\"");
+    }
+}

@@ -1,0 +1,553 @@
+//! The build view: one serialisable model of the factory that every target's templates read.
+//! Templates do no arithmetic, so every number a target prints is computed here (or in `project`).
+//! Adding a field is an API change for template authors: `millwright build --view` prints it, and
+//! the view of each example is snapshotted.
+
+use crate::ast::FabricRole;
+use crate::catalog::{Catalog, EnclosureCooling, Form, Vendor};
+use crate::model::{Factory, RackContents};
+use crate::project::Plan;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Bumped when a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BuildView {
+    pub schema_version: u32,
+    pub generator: &'static str,
+    pub factory: FactoryView,
+    pub sites: Vec<SiteView>,
+    pub parts: Parts,
+    pub plan: super::plan::PlanView,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FactoryView {
+    pub name: String,
+    pub slug: String,
+    /// As written (may hold any characters; targets escape it).
+    pub description: String,
+    pub region: Option<String>,
+    pub currency: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    pub name: String,
+    pub slug: String,
+    pub region: Option<String>,
+    pub tier: Option<u8>,
+    pub facts: SiteFacts,
+    pub halls: Vec<HallView>,
+    pub racks: Vec<RackView>,
+    pub power_panels: Vec<PowerPanelView>,
+    pub software: SoftwareView,
+    pub kubernetes: KubernetesView,
+    pub gpu_vendor: Option<&'static str>,
+    pub gpu_products: Vec<GpuProduct>,
+    pub fabrics: Vec<SiteFabric>,
+    pub workloads: Vec<WorkloadView>,
+    /// Nodes (hosts) of the site: GPU servers and NVL72 compute trays.
+    pub nodes: u64,
+}
+
+/// Capacity and cooling facts of a site, for custom fields and the quote.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteFacts {
+    pub feed_capacity_kw: f64,
+    pub feed_total_kw: f64,
+    pub redundancy: &'static str,
+    pub pue: f64,
+    pub peak_pue: f64,
+    pub it_power_kw: f64,
+    pub facility_power_kw: f64,
+    pub liquid_heat_kw: f64,
+    pub air_heat_kw: f64,
+    pub air_capacity_kw: f64,
+    pub cooling_loops: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HallView {
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RackView {
+    /// Unique within the site: `<hall>-<row>-<nn>`.
+    pub name: String,
+    pub hall: String,
+    pub hall_slug: String,
+    pub row: String,
+    pub part: String,
+    pub rack_scale: bool,
+    pub u_height: u64,
+    pub weight_kg: f64,
+    pub max_weight_kg: Option<f64>,
+    pub power_kw: f64,
+    pub cooling: &'static str,
+    pub cooling_loop: Option<String>,
+    pub panel: String,
+    /// Servers in an enclosure, one by one with their rack position.
+    pub devices: Vec<DeviceView>,
+    /// Compute trays of a rack-scale system: `trays` devices of `tray_type`, named `<rack>-trayNN`,
+    /// without a position (the vendor's tray layout is not in the catalog). Written as a count so a
+    /// million-GPU factory stays small; targets expand it.
+    pub trays: u64,
+    pub tray_type: Option<String>,
+    pub tray_gpus: u64,
+    /// The rack's panel-to-rack circuits, `count` alike.
+    pub circuits: Option<CircuitsView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceView {
+    pub name: String,
+    pub device_type: String,
+    pub role: &'static str,
+    /// Lowest rack unit, where the layout is known.
+    pub position: Option<u64>,
+    pub gpus: u64,
+}
+
+/// A rack's panel-to-rack circuits, as NetBox models power feeds (named `<rack>-pduNN`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CircuitsView {
+    pub count: u64,
+    pub voltage: u64,
+    pub amperage: u64,
+    pub phase: &'static str,
+    pub supply: &'static str,
+    pub max_utilization: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PowerPanelView {
+    pub name: String,
+    pub hall: String,
+    pub hall_slug: String,
+}
+
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct SoftwareView {
+    pub os: Option<String>,
+    pub driver: Option<String>,
+    pub cuda: Option<String>,
+    pub rocm: Option<String>,
+    pub kubernetes: Option<String>,
+    pub gpu_operator: Option<String>,
+    pub serving: Vec<ServingView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ServingView {
+    pub engine: String,
+    pub version: String,
+    pub backend: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct KubernetesView {
+    pub version: String,
+    pub minor: u64,
+    /// `resource.k8s.io` API version for this Kubernetes: v1beta1 (1.32), v1beta2 (1.33), v1 (1.34+).
+    pub dra_api_version: &'static str,
+    pub dra_enabled_by_default: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GpuProduct {
+    pub system: String,
+    pub gpu: String,
+    pub vendor: &'static str,
+    pub architecture: &'static str,
+    /// What GPU Feature Discovery / the AMD device plugin puts in node labels.
+    pub product_label: String,
+    pub gpus: u64,
+    pub host_gpus: u64,
+    pub host_arch: String,
+    pub nvlink_domain: u64,
+    pub rack_scale: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteFabric {
+    pub name: String,
+    pub slug: String,
+    pub kind: &'static str,
+    pub role: &'static str,
+    pub switch: Option<String>,
+    pub rdma: bool,
+    pub endpoints: u64,
+    pub leaf: u64,
+    pub spine: u64,
+    pub core: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkloadView {
+    pub name: String,
+    pub slug: String,
+    pub model: String,
+    pub model_name: String,
+    pub precision: &'static str,
+    pub gpus: u64,
+    pub system: String,
+    pub replicas: u64,
+    pub tensor: u32,
+    pub pipeline: u32,
+    pub expert: u32,
+    pub replica_gpus: u64,
+    pub gpus_per_node: u64,
+    /// Nodes one replica spans (1 for single-node replicas).
+    pub nodes_per_replica: u64,
+    pub multi_node: bool,
+    /// A replica spans NVL72 trays: it needs a DRA ComputeDomain.
+    pub multi_node_nvlink: bool,
+    pub engine: String,
+    pub engine_version: String,
+    pub backend: String,
+    pub arch: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub tokens_per_second: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct Parts {
+    pub manufacturers: Vec<Manufacturer>,
+    pub device_types: Vec<DeviceType>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Manufacturer {
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceType {
+    pub id: String,
+    pub model: String,
+    pub manufacturer_slug: String,
+    pub u_height: u64,
+    pub role: &'static str,
+}
+
+/// A lower-case, dash-separated identifier (NetBox slugs, Kubernetes names): `[a-z0-9-]`, at most 63
+/// characters, never empty.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_matches('-').chars().take(63).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        // A name with no letters or digits still needs a stable, unique-enough slug.
+        let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        out = format!("x{:08x}", h & 0xffff_ffff);
+    }
+    out
+}
+
+fn vendor_name(v: Vendor) -> &'static str {
+    match v {
+        Vendor::Nvidia => "NVIDIA",
+        Vendor::Amd => "AMD",
+        Vendor::Other => "Other",
+    }
+}
+
+fn product_label(gpu: &crate::catalog::Gpu) -> String {
+    // GPU Feature Discovery labels products like `NVIDIA-H100-80GB-HBM3`; the catalog name with
+    // spaces as dashes is the closest stable form we have.
+    gpu.name.replace(' ', "-")
+}
+
+fn kubernetes_view(version: Option<&str>) -> KubernetesView {
+    let version = version.unwrap_or("1.34").to_string();
+    let parts = crate::catalog::version_parts(&version);
+    let minor = parts.get(1).copied().unwrap_or(34);
+    let (api, on) = match minor {
+        0..=32 => ("v1beta1", false),
+        33 => ("v1beta2", false),
+        _ => ("v1", true),
+    };
+    KubernetesView { version, minor, dra_api_version: api, dra_enabled_by_default: on }
+}
+
+pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
+    let plan_view = super::plan::view(factory, plan);
+    let mut manufacturers: BTreeMap<String, Manufacturer> = BTreeMap::new();
+    let mut device_types: BTreeMap<String, DeviceType> = BTreeMap::new();
+    let mut add_type = |id: &str, name: &str, vendor: Vendor, u: u64, role: &'static str| {
+        let m = vendor_name(vendor).to_string();
+        manufacturers.entry(m.clone()).or_insert_with(|| Manufacturer { slug: slug(&m), name: m.clone() });
+        device_types.entry(id.to_string()).or_insert_with(|| DeviceType { id: id.to_string(), model: name.to_string(), manufacturer_slug: slug(&m), u_height: u, role });
+    };
+    let mut sites = Vec::new();
+    for (si, (site, sp)) in factory.sites.iter().zip(&plan.sites).enumerate() {
+        let mut racks = Vec::new();
+        let mut panels = Vec::new();
+        let mut nodes = 0u64;
+        let mut products: BTreeMap<String, GpuProduct> = BTreeMap::new();
+        for hall in &site.halls {
+            let hall_slug = slug(&hall.name.value);
+            let panel = format!("{}-panel", hall.name.value);
+            panels.push(PowerPanelView { name: panel.clone(), hall: hall.name.value.clone(), hall_slug: hall_slug.clone() });
+            for row in &hall.rows {
+                for ri in 0..row.count {
+                    let row_name = row.row_name(ri);
+                    let mut k = 0u64;
+                    for group in &row.racks {
+                        for _ in 0..group.per_row {
+                            k += 1;
+                            let name = format!("{}-{}-{:02}", hall.name.value, row_name, k);
+                            let mut devices = Vec::new();
+                            let mut trays = (0u64, None, 0u64);
+                            let (u_height, max_weight, cooling) = match &group.contents {
+                                RackContents::RackScale(s) => {
+                                    add_type(&format!("{}-tray", s.id), &format!("{} compute tray", s.name), s.vendor, 1, "gpu-node");
+                                    trays = (s.hosts(), Some(format!("{}-tray", s.id)), s.host_gpus);
+                                    nodes += s.hosts();
+                                    (s.rack_units, s.max_weight.map(|w| w.0), if s.is_liquid_cooled() { "liquid" } else { "air" })
+                                }
+                                RackContents::Enclosure { enclosure, systems } => {
+                                    let mut u = 1u64;
+                                    for g in systems {
+                                        add_type(&g.system.id, &g.system.name, g.system.vendor, g.system.rack_units, "gpu-node");
+                                        for n in 0..g.count {
+                                            devices.push(DeviceView {
+                                                name: format!("{name}-{}{:02}", slug(&g.system.id), n + 1),
+                                                device_type: g.system.id.clone(),
+                                                role: "gpu-node",
+                                                position: (u + g.system.rack_units - 1 <= enclosure.rack_units).then_some(u),
+                                                gpus: g.system.gpu_count,
+                                            });
+                                            u += g.system.rack_units;
+                                            nodes += g.system.hosts();
+                                        }
+                                    }
+                                    let cooling = match enclosure.cooling {
+                                        EnclosureCooling::Air => "air",
+                                        EnclosureCooling::Rdhx => "rear-door",
+                                        EnclosureCooling::Dlc => "liquid",
+                                    };
+                                    (enclosure.rack_units, enclosure.max_weight.map(|w| w.0), cooling)
+                                }
+                            };
+                            // Circuits from the catalog's power inputs (NetBox stores integers).
+                            let mut circuits: Option<CircuitsView> = None;
+                            for (system, n) in group.systems() {
+                                let Some(pi) = &system.power_input else { continue };
+                                let count = if system.form == Form::RackScale { pi.count } else { pi.count.saturating_mul(n) };
+                                match circuits.as_mut() {
+                                    Some(c) => c.count += count,
+                                    None => {
+                                        circuits = Some(CircuitsView {
+                                            count,
+                                            voltage: pi.voltage.0.round().clamp(1.0, 32767.0) as u64,
+                                            amperage: pi.current.0.round().clamp(1.0, 32767.0) as u64,
+                                            phase: if pi.phase >= 3 { "three-phase" } else { "single-phase" },
+                                            supply: "ac",
+                                            max_utilization: 80,
+                                        })
+                                    }
+                                }
+                            }
+                            racks.push(RackView {
+                                name,
+                                hall: hall.name.value.clone(),
+                                hall_slug: hall_slug.clone(),
+                                row: row_name.clone(),
+                                part: group.part_id().to_string(),
+                                rack_scale: matches!(group.contents, RackContents::RackScale(_)),
+                                u_height,
+                                weight_kg: group.weight().0.round(),
+                                max_weight_kg: max_weight.map(f64::round),
+                                power_kw: group.power_nominal().kw(),
+                                cooling,
+                                cooling_loop: group.loop_index.and_then(|i| site.loops.get(i)).map(|l| l.name.value.clone()),
+                                panel: panel.clone(),
+                                devices,
+                                trays: trays.0,
+                                tray_type: trays.1,
+                                tray_gpus: trays.2,
+                                circuits,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for (system, n) in site.gpu_systems() {
+            let Some(gpu) = catalog.gpu(&system.gpu.value) else { continue };
+            let e = products.entry(system.id.clone()).or_insert_with(|| GpuProduct {
+                system: system.id.clone(),
+                gpu: gpu.id.clone(),
+                vendor: gpu.vendor.as_str(),
+                architecture: gpu.architecture.as_str(),
+                product_label: product_label(gpu),
+                gpus: 0,
+                host_gpus: system.host_gpus,
+                host_arch: system.host_arch.clone(),
+                nvlink_domain: system.nvlink_domain,
+                rack_scale: system.form == Form::RackScale,
+            });
+            e.gpus += n * system.gpu_count;
+        }
+        let gpu_vendor = products.values().next().map(|p| p.vendor);
+        let sw = &site.software;
+        let software = SoftwareView {
+            os: sw.os.as_ref().map(|v| v.value.clone()),
+            driver: sw.driver.as_ref().map(|v| v.version.value.clone()),
+            cuda: sw.cuda.as_ref().map(|v| v.version.value.clone()),
+            rocm: sw.rocm.as_ref().map(|v| v.version.value.clone()),
+            kubernetes: sw.kubernetes.as_ref().map(|v| v.version.value.clone()),
+            gpu_operator: sw.gpu_operator.as_ref().map(|v| v.version.value.clone()),
+            serving: sw
+                .serving
+                .iter()
+                .map(|s| ServingView { engine: s.engine.value.clone(), version: s.version.version.value.clone(), backend: s.backend.as_ref().map(|b| b.value.to_string()) })
+                .collect(),
+        };
+        let fabrics = factory
+            .fabrics
+            .iter()
+            .zip(&plan.fabrics)
+            .filter_map(|(f, fp)| {
+                let share = fp.sites.iter().find(|s| s.site == si)?;
+                Some(SiteFabric {
+                    name: f.name.value.clone(),
+                    slug: slug(&f.name.value),
+                    kind: if f.kind.value == crate::ast::FabricKind::Infiniband { "infiniband" } else { "ethernet" },
+                    role: f.role.as_str(),
+                    switch: f.switch.map(|(s, _)| s.id.clone()),
+                    rdma: f.kind.value == crate::ast::FabricKind::Infiniband || f.role == FabricRole::Compute,
+                    endpoints: share.endpoints,
+                    leaf: share.clos.switches.leaf,
+                    spine: share.clos.switches.spine,
+                    core: share.clos.switches.core,
+                })
+            })
+            .collect();
+        for f in &factory.fabrics {
+            if let Some((s, _)) = f.switch {
+                add_type(&s.id, &s.name, s.vendor, s.rack_units, "switch");
+            }
+        }
+        let serving = sw.serving.first();
+        let nvidia = gpu_vendor == Some("nvidia");
+        let workloads = factory
+            .workloads
+            .iter()
+            .zip(&plan.workloads)
+            .filter(|(w, _)| w.system.is_some_and(|s| site.gpu_systems().any(|(x, _)| x.id == s.id)))
+            .map(|(w, p)| {
+                let system = w.system;
+                let host_gpus = system.map(|s| s.host_gpus).unwrap_or(8).max(1);
+                let est = p.estimate.as_ref().ok();
+                let replica = u64::from(p.replica_gpus()).max(1);
+                let replicas = est.map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica);
+                let gpus_per_node = replica.min(host_gpus);
+                let nodes = replica.div_ceil(host_gpus);
+                let engine = serving.map(|s| s.engine.value.clone()).unwrap_or_else(|| "vllm".to_string());
+                let backend = serving
+                    .and_then(|s| s.backend.as_ref().map(|b| b.value.to_string()))
+                    .unwrap_or_else(|| if engine == "dynamo" { if nvidia { "trtllm".into() } else { "vllm".into() } } else { engine.clone() });
+                WorkloadView {
+                    name: w.name.value.clone(),
+                    slug: slug(&w.name.value),
+                    model: w.model.id.clone(),
+                    model_name: w.model.name.clone(),
+                    precision: w.precision.value.as_str(),
+                    gpus: w.gpus.value,
+                    system: system.map(|s| s.id.clone()).unwrap_or_default(),
+                    replicas,
+                    tensor: est.map(|e| e.parallelism.tensor).unwrap_or(1),
+                    pipeline: est.map(|e| e.parallelism.pipeline).unwrap_or(1),
+                    expert: est.map(|e| e.parallelism.expert).unwrap_or(1),
+                    replica_gpus: replica,
+                    gpus_per_node,
+                    nodes_per_replica: nodes,
+                    multi_node: nodes > 1,
+                    multi_node_nvlink: nodes > 1 && system.is_some_and(|s| s.form == Form::RackScale && replica <= s.nvlink_domain),
+                    engine,
+                    engine_version: serving.map(|s| s.version.version.value.clone()).unwrap_or_default(),
+                    backend,
+                    arch: system.map(|s| if s.host_arch == "aarch64" { "arm64".to_string() } else { "amd64".to_string() }).unwrap_or_else(|| "amd64".into()),
+                    input_tokens: w.input_tokens.value,
+                    output_tokens: w.output_tokens.value,
+                    tokens_per_second: est.map(|e| e.tokens_per_second).unwrap_or(0.0),
+                }
+            })
+            .collect();
+        let loops = site.loops.iter().map(|l| format!("{} ({} °C)", l.name.value, crate::units::trim(l.supply.value.0))).collect::<Vec<_>>().join(", ");
+        sites.push(SiteView {
+            name: site.name.value.clone(),
+            slug: slug(&site.name.value),
+            region: site.region.as_ref().map(|r| r.value.clone()),
+            tier: site.tier.as_ref().map(|t| t.value),
+            facts: SiteFacts {
+                feed_capacity_kw: sp.feed_capacity.kw(),
+                feed_total_kw: sp.feed_total.kw(),
+                redundancy: site.power.redundancy.value.as_str(),
+                pue: site.power.pue,
+                peak_pue: site.power.peak_pue,
+                it_power_kw: sp.it_power.kw(),
+                facility_power_kw: sp.facility_power.kw(),
+                liquid_heat_kw: sp.liquid_heat.kw(),
+                air_heat_kw: sp.air_heat.kw(),
+                air_capacity_kw: sp.air_capacity.kw(),
+                cooling_loops: loops,
+            },
+            halls: site.halls.iter().map(|h| HallView { name: h.name.value.clone(), slug: slug(&h.name.value) }).collect(),
+            racks,
+            power_panels: panels,
+            software,
+            kubernetes: kubernetes_view(sw.kubernetes.as_ref().map(|v| v.version.value.as_str())),
+            gpu_vendor,
+            gpu_products: products.into_values().collect(),
+            fabrics,
+            workloads,
+            nodes,
+        });
+    }
+    BuildView {
+        schema_version: SCHEMA_VERSION,
+        generator: concat!("millwright ", env!("CARGO_PKG_VERSION")),
+        factory: FactoryView {
+            name: factory.name.value.clone(),
+            slug: slug(&factory.name.value),
+            description: factory.description.clone().unwrap_or_default(),
+            region: factory.region.as_ref().map(|r| r.value.clone()),
+            currency: factory.currency.clone(),
+        },
+        sites,
+        parts: Parts { manufacturers: manufacturers.into_values().collect(), device_types: device_types.into_values().collect() },
+        plan: plan_view,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_safe_identifiers() {
+        assert_eq!(slug("Frankfurt 1"), "frankfurt-1");
+        assert_eq!(slug("${evil}\"\n"), "evil");
+        assert!(slug("🚀").starts_with('x'));
+        assert!(slug(&"a".repeat(200)).len() <= 63);
+    }
+}

@@ -49,7 +49,12 @@ fn tmp(name: &str) -> std::path::PathBuf {
 #[test]
 fn every_example_builds_and_is_snapshotted() {
     let examples = common::root().join("examples");
-    let mut names: Vec<_> = std::fs::read_dir(&examples).unwrap().flatten().map(|e| e.path()).filter(|p| p.join("factory.kdl").exists()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&examples)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("factory.kdl").exists())
+        .collect();
     names.sort();
     for ex in names {
         let name = ex.file_name().unwrap().to_string_lossy().to_string();

@@ -24,7 +24,16 @@ pub struct Factory {
     pub region: Option<Name>,
     /// ISO code; `USD` (spanned at the factory's name) when not written.
     pub currency: Spanned<String>,
+    /// How the currency was given: written and valid, written but invalid, or not written.
+    pub currency_source: CurrencySource,
     pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurrencySource {
+    Written,
+    Invalid,
+    Default,
 }
 
 #[derive(Clone, Debug)]
@@ -36,6 +45,8 @@ pub struct Site {
     pub cooling: Option<Cooling>,
     pub halls: Vec<Hall>,
     pub software: Option<Software>,
+    /// Whether any `rack` node is written in the site (read or not).
+    pub has_rack_nodes: bool,
     pub span: Span,
 }
 
@@ -75,6 +86,9 @@ pub struct Power {
     pub pue: Option<Spanned<f64>>,
     pub peak_pue: Option<Spanned<f64>>,
     pub energy_price: Option<EnergyPrice>,
+    /// A feed or the redundancy was written but could not be read: power rules that would judge an
+    /// incomplete picture stay quiet (the reading error is reported).
+    pub incomplete: bool,
     pub span: Span,
 }
 
@@ -112,6 +126,8 @@ pub struct EnergyPrice {
 pub struct Cooling {
     pub loops: Vec<Loop>,
     pub air: Option<Spanned<Watts>>,
+    /// `air` was written but its capacity could not be read.
+    pub air_unreadable: bool,
     pub span: Span,
 }
 
@@ -308,7 +324,37 @@ pub struct Quote {
     pub amortize_years: Option<Spanned<u64>>,
     pub utilization: Option<Spanned<f64>>,
     pub prices: Vec<PriceOverride>,
+    /// `exchange-rate (EUR)0.86 per="USD"`: one unit of `from` in the factory currency.
+    pub exchange_rates: Vec<ExchangeRate>,
+    /// `facility "build"` or `facility "colocation"`.
+    pub facility: Option<Spanned<FacilityModel>>,
     pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExchangeRate {
+    pub from: Spanned<String>,
+    pub rate: Spanned<Money>,
+    pub span: Span,
+}
+
+/// How the quote pays for the building: build it (capex per MW) or rent it (colocation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FacilityModel {
+    #[default]
+    Build,
+    Colocation,
+}
+
+impl FacilityModel {
+    pub const CHOICES: &'static [&'static str] = &["build", "colocation"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacilityModel::Build => "build",
+            FacilityModel::Colocation => "colocation",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

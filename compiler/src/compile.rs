@@ -54,7 +54,7 @@ impl Session {
         let Some(doc) = syntax::parse(file, &text, &self.limits, &mut diagnostics) else {
             return Lowered { file, blueprint: None, diagnostics };
         };
-        let mut cx = Cx { file, text: &text, diags: &mut diagnostics, currency: None };
+        let mut cx = Cx { file, text: &text, diags: &mut diagnostics, currency: None, currency_is_default: false };
         let blueprint = crate::lower::blueprint::lower(&mut cx, &doc);
         Lowered { file, blueprint: Some(blueprint), diagnostics }
     }
@@ -62,6 +62,10 @@ impl Session {
     /// Resolves and checks a lowered blueprint. Diagnostics are appended to `diags`.
     pub fn analyze<'a>(&'a self, blueprint: &ast::Blueprint, diags: &mut Diagnostics) -> Option<Analysis<'a>> {
         let factory = crate::resolve::resolve(blueprint, &self.catalog, diags)?;
+        if factory.too_large {
+            // Projections of an absurd factory would only produce absurd follow-on errors.
+            return None;
+        }
         let plan = crate::project::plan(&factory, &self.catalog);
         crate::checks::run(&crate::checks::CheckCtx { factory: &factory, plan: &plan, catalog: &self.catalog }, diags);
         Some(Analysis { factory, plan })

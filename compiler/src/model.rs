@@ -3,7 +3,7 @@
 //! a handful of values here. Checks and projections read this; nothing looks parts up by string
 //! after `resolve`.
 
-use crate::ast::{FabricKind, FabricRole, Precision, Redundancy, TopologyKind};
+use crate::ast::{FabricKind, FabricRole, FacilityModel, Precision, Redundancy, TopologyKind};
 use crate::catalog::{Cdu, Enclosure, Gpu, Model, Software as SoftwareProduct, SoftwareRelease, Switch, System};
 use crate::lower::read::Spanned;
 use crate::source::Span;
@@ -19,6 +19,11 @@ pub struct Factory<'a> {
     pub fabrics: Vec<Fabric<'a>>,
     pub workloads: Vec<Workload<'a>>,
     pub quote: QuoteSettings,
+    /// Beyond the expansion limits (E0303): nothing is projected or checked further.
+    pub too_large: bool,
+    /// Some racks or systems could not be resolved (their errors are reported): GPU totals are
+    /// incomplete, so rules that count GPUs stay quiet.
+    pub parts_unresolved: bool,
     pub span: Span,
 }
 
@@ -30,6 +35,8 @@ pub struct Site<'a> {
     pub power: Power,
     pub loops: Vec<Loop<'a>>,
     pub air_capacity: Option<Spanned<Watts>>,
+    /// No cooling block, or an `air` line that could not be read: the air rule stays quiet.
+    pub air_unknown: bool,
     pub cooling_span: Option<Span>,
     pub halls: Vec<Hall<'a>>,
     pub software: EffectiveSoftware<'a>,
@@ -43,6 +50,8 @@ pub struct Power {
     pub pue: f64,
     pub peak_pue: f64,
     pub energy_price_per_kwh: Option<Money>,
+    /// Some of the power block could not be read; power rules stay quiet.
+    pub incomplete: bool,
     pub span: Span,
 }
 
@@ -61,6 +70,8 @@ pub struct Loop<'a> {
     pub supply: Spanned<Celsius>,
     pub return_temp: Option<Spanned<Celsius>>,
     pub cdus: Vec<CduGroup<'a>>,
+    /// A CDU line named a part that is not a CDU: the capacity rule stays quiet.
+    pub incomplete: bool,
     pub span: Span,
 }
 
@@ -264,6 +275,14 @@ pub struct QuoteSettings {
     pub price_overrides: Vec<(String, Spanned<Money>)>,
     /// Which settings were written, for the quote's assumptions list.
     pub written: bool,
+    /// `exchange-rate` lines: one unit of the named currency in the factory currency.
+    pub exchange_rates: Vec<(String, Spanned<f64>)>,
+    pub facility: FacilityModel,
+    /// The settings left at the language's defaults (`margin`, `amortize`, `utilization`,
+    /// `facility`), for the quote's assumptions.
+    pub defaulted: Vec<&'static str>,
+    /// Where the `quote` block is, when written.
+    pub span: Option<Span>,
 }
 
 impl<'a> Site<'a> {

@@ -1,7 +1,7 @@
-//! The parts catalog: every GPU, system, enclosure, switch, CDU, optic, model and software product
-//! a blueprint can name. Parts are KDL files under `stdlib/<kind>/<id>.kdl`, embedded in the
-//! binary; they are decoded with the same toolkit as blueprints, so a broken part gets the same
-//! diagnostics as a broken blueprint.
+//! The parts catalog: every GPU, system, enclosure, switch, CDU, optic, PDU, model and software
+//! product a blueprint can name, and the services and finance figures the quote prices with. Parts
+//! are KDL files under `stdlib/<kind>/<id>.kdl`, embedded in the binary; they are decoded with the
+//! same toolkit as blueprints, so a broken part gets the same diagnostics as a broken blueprint.
 
 mod fields;
 pub mod parts;
@@ -19,7 +19,20 @@ use std::collections::BTreeMap;
 pub static STDLIB: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../stdlib");
 
 /// The kinds of part, named as their folders.
-pub const KINDS: &[&str] = &["gpu", "system", "rack", "switch", "cdu", "transceiver", "cable", "model", "software"];
+pub const KINDS: &[&str] = &[
+    "gpu",
+    "system",
+    "rack",
+    "switch",
+    "cdu",
+    "transceiver",
+    "cable",
+    "pdu",
+    "model",
+    "software",
+    "service",
+    "finance",
+];
 
 #[derive(Clone, Debug)]
 pub enum Part {
@@ -29,8 +42,11 @@ pub enum Part {
     Switch(Switch),
     Cdu(Cdu),
     Transceiver(Transceiver),
+    Pdu(Pdu),
     Model(Model),
     Software(Software),
+    Service(Service),
+    Finance(Finance),
 }
 
 impl Part {
@@ -43,8 +59,11 @@ impl Part {
             Part::Cdu(_) => "cdu",
             Part::Transceiver(t) if t.is_cable => "cable",
             Part::Transceiver(_) => "transceiver",
+            Part::Pdu(_) => "pdu",
             Part::Model(_) => "model",
             Part::Software(_) => "software",
+            Part::Service(_) => "service",
+            Part::Finance(_) => "finance",
         }
     }
 
@@ -56,8 +75,11 @@ impl Part {
             Part::Switch(p) => &p.name,
             Part::Cdu(p) => &p.name,
             Part::Transceiver(p) => &p.name,
+            Part::Pdu(p) => &p.name,
             Part::Model(p) => &p.name,
             Part::Software(p) => &p.name,
+            Part::Service(p) => &p.name,
+            Part::Finance(p) => &p.name,
         }
     }
 
@@ -69,8 +91,11 @@ impl Part {
             Part::Switch(p) => p.span,
             Part::Cdu(p) => p.span,
             Part::Transceiver(p) => p.span,
+            Part::Pdu(p) => p.span,
             Part::Model(p) => p.span,
             Part::Software(p) => p.span,
+            Part::Service(p) => p.span,
+            Part::Finance(p) => p.span,
         }
     }
 
@@ -81,6 +106,9 @@ impl Part {
             Part::Switch(p) => p.price.as_ref(),
             Part::Cdu(p) => p.price.as_ref(),
             Part::Transceiver(p) => p.price.as_ref(),
+            Part::Pdu(p) => p.price.as_ref(),
+            Part::Service(p) => p.price.as_ref(),
+            Part::Finance(p) => p.price.as_ref(),
             _ => None,
         }
     }
@@ -130,7 +158,7 @@ impl Catalog {
             let text = text.as_ref();
             let file = sources.add(format!("<stdlib>/{path}"), text);
             let Some(doc) = syntax::parse(file, text, &Limits::default(), diags) else { continue };
-            let mut cx = Cx { file, text, diags, currency: None };
+            let mut cx = Cx { file, text, diags, currency: None, currency_is_default: false };
             let (folder, stem) = split_path(&path);
             for node in doc.nodes() {
                 let kind = node.name().value();
@@ -165,8 +193,11 @@ impl Catalog {
                     "cdu" => parts::cdu(&mut cx, node, &id.value).map(Part::Cdu),
                     "transceiver" => parts::transceiver(&mut cx, node, &id.value, false).map(Part::Transceiver),
                     "cable" => parts::transceiver(&mut cx, node, &id.value, true).map(Part::Transceiver),
+                    "pdu" => parts::pdu(&mut cx, node, &id.value).map(Part::Pdu),
                     "model" => parts::model(&mut cx, node, &id.value).map(Part::Model),
                     "software" => parts::software(&mut cx, node, &id.value).map(Part::Software),
+                    "service" => parts::service(&mut cx, node, &id.value).map(Part::Service),
+                    "finance" => parts::finance(&mut cx, node, &id.value).map(Part::Finance),
                     _ => {
                         crate::lower::read::unknown_child(&mut cx, "the catalog", node, KINDS);
                         None
@@ -270,6 +301,34 @@ impl Catalog {
             Some(Part::Software(s)) => Some(s),
             _ => None,
         }
+    }
+
+    pub fn pdus(&self) -> impl Iterator<Item = &Pdu> {
+        self.parts.values().filter_map(|p| match p {
+            Part::Pdu(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &Service> {
+        self.parts.values().filter_map(|p| match p {
+            Part::Service(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    pub fn finances(&self) -> impl Iterator<Item = &Finance> {
+        self.parts.values().filter_map(|p| match p {
+            Part::Finance(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    pub fn switches(&self) -> impl Iterator<Item = &Switch> {
+        self.parts.values().filter_map(|p| match p {
+            Part::Switch(x) => Some(x),
+            _ => None,
+        })
     }
 
     pub fn transceivers(&self) -> impl Iterator<Item = &Transceiver> {

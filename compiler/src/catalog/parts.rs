@@ -37,6 +37,7 @@ impl Vendor {
 /// GPU architectures, oldest first within a vendor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Architecture {
+    Ampere,
     Hopper,
     Blackwell,
     BlackwellUltra,
@@ -46,10 +47,12 @@ pub enum Architecture {
 }
 
 impl Architecture {
-    pub const CHOICES: &'static [&'static str] = &["hopper", "blackwell", "blackwell-ultra", "rubin", "cdna3", "cdna4"];
+    pub const CHOICES: &'static [&'static str] =
+        &["ampere", "hopper", "blackwell", "blackwell-ultra", "rubin", "cdna3", "cdna4"];
 
     fn parse(s: &str) -> Option<Architecture> {
         Some(match s {
+            "ampere" => Architecture::Ampere,
             "hopper" => Architecture::Hopper,
             "blackwell" => Architecture::Blackwell,
             "blackwell-ultra" => Architecture::BlackwellUltra,
@@ -62,6 +65,7 @@ impl Architecture {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Architecture::Ampere => "ampere",
             Architecture::Hopper => "hopper",
             Architecture::Blackwell => "blackwell",
             Architecture::BlackwellUltra => "blackwell-ultra",
@@ -234,6 +238,14 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// As people write it in prose.
+    pub fn display(self) -> &'static str {
+        match self {
+            Protocol::Infiniband => "InfiniBand",
+            Protocol::Ethernet => "Ethernet",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Infiniband => "infiniband",
@@ -259,6 +271,9 @@ pub struct Switch {
     pub power: Watts,
     pub rack_units: u64,
     pub liquid_fraction: f64,
+    /// Physical port cages (a twin-port OSFP cage carries two ports); `None`: one per port of the
+    /// fastest mode.
+    pub cages: Option<u64>,
     pub price: Option<Price>,
     pub span: Span,
 }
@@ -295,7 +310,125 @@ pub struct Transceiver {
     pub is_cable: bool,
     pub speed: BitsPerSecond,
     pub power: Watts,
+    /// Which end of a link the module plugs into (`None` for cables and unspecified modules).
+    pub end: Option<LinkEnd>,
+    /// The NIC role whose ports it fits, where the form factor differs by role.
+    pub nic: Option<NicRole>,
+    /// `multimode`, `single-mode` or `copper`: a link's modules and cable share it.
+    pub medium: Option<&'static str>,
     pub price: Option<Price>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkEnd {
+    Switch,
+    Host,
+}
+
+/// A rack power distribution unit: what an enclosure of servers needs to reach its circuits.
+#[derive(Clone, Debug)]
+pub struct Pdu {
+    pub id: String,
+    pub name: String,
+    /// Usable continuous power (the rating derated for continuous load).
+    pub capacity: Watts,
+    /// Outlets for server power inputs (C19-class).
+    pub outlets: u64,
+    pub price: Option<Price>,
+    pub span: Span,
+}
+
+/// What a yearly service is counted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceUnit {
+    Gpu,
+    Node,
+}
+
+impl ServiceUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceUnit::Gpu => "gpu",
+            ServiceUnit::Node => "node",
+        }
+    }
+}
+
+/// A software subscription or support service priced per GPU or per node and year.
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    /// `software` or `services`: the bill-of-materials category.
+    pub category: &'static str,
+    pub per: ServiceUnit,
+    /// Applies to GPUs of this vendor only.
+    pub gpu_vendor: Option<Vendor>,
+    /// Applies to sites whose `os` starts with this.
+    pub os: Option<String>,
+    pub price: Option<Price>,
+    pub span: Span,
+}
+
+/// What a finance entry is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FinanceUse {
+    /// The default price of energy where a site gives none (per kWh).
+    EnergyPrice,
+    /// One unit of a currency in another.
+    ExchangeRate,
+    /// Building a data center, per MW of critical IT load.
+    FacilityBuild,
+    /// Colocation, per kW of critical IT load and month.
+    Colocation,
+    /// Hardware maintenance and support, a fraction of the hardware price per year.
+    Maintenance,
+}
+
+impl FinanceUse {
+    pub const CHOICES: &'static [&'static str] =
+        &["energy-price", "exchange-rate", "facility-build", "colocation", "maintenance"];
+
+    fn parse(s: &str) -> Option<FinanceUse> {
+        Some(match s {
+            "energy-price" => FinanceUse::EnergyPrice,
+            "exchange-rate" => FinanceUse::ExchangeRate,
+            "facility-build" => FinanceUse::FacilityBuild,
+            "colocation" => FinanceUse::Colocation,
+            "maintenance" => FinanceUse::Maintenance,
+            _ => return None,
+        })
+    }
+
+    /// The unit a `price` of this use is given per.
+    fn per(self) -> &'static [&'static str] {
+        match self {
+            FinanceUse::EnergyPrice => &["kWh", "MWh"],
+            FinanceUse::FacilityBuild => &["MW"],
+            FinanceUse::Colocation => &["kW-month"],
+            FinanceUse::ExchangeRate | FinanceUse::Maintenance => &[],
+        }
+    }
+}
+
+/// A dated figure the quote needs that is not a part: an energy price, an exchange rate, the cost
+/// of a building or of colocation, a maintenance rate. Prices are per the unit in `per` (energy is
+/// normalised to kWh).
+#[derive(Clone, Debug)]
+pub struct Finance {
+    pub id: String,
+    pub name: String,
+    pub use_: FinanceUse,
+    pub price: Option<Price>,
+    pub per: Option<&'static str>,
+    /// `rate 0.05 per="year"`: a fraction (maintenance).
+    pub rate: Option<f64>,
+    /// `exchange (EUR)0.86 per="USD"`: one unit of `per` is worth this amount.
+    pub exchange: Option<(Money, String)>,
+    pub date: String,
+    /// Years over which a building is written off.
+    pub life_years: Option<u64>,
     pub span: Span,
 }
 
@@ -670,7 +803,7 @@ pub fn switch(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Switch> {
         cx,
         node,
         "switch",
-        &["name", "vendor", "protocol", "role", "power", "rack-units", "cooling", "price"],
+        &["name", "vendor", "protocol", "role", "power", "rack-units", "cooling", "cages", "price"],
         &["port-mode"],
     );
     let name = f.req_string(cx, "name", "name \"…\"");
@@ -705,6 +838,7 @@ pub fn switch(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Switch> {
     let power = f.req_quantity(cx, "power", Dimension::Power, "power (W)1720");
     let ru = f.req_count(cx, "rack-units", "rack-units 1");
     let liquid = liquid_fraction(cx, &f).unwrap_or(0.0);
+    let cages = f.count(cx, "cages", "cages 32").map(|c| c.value);
     let price = f.price(cx);
     Some(Switch {
         id: id.to_string(),
@@ -716,6 +850,7 @@ pub fn switch(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Switch> {
         power: Watts(power?.value),
         rack_units: ru?.value,
         liquid_fraction: liquid,
+        cages,
         price,
         span: cx.node_head_span(node),
     })
@@ -754,13 +889,31 @@ pub fn cdu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Cdu> {
 /// Decodes a `transceiver` or `cable` part.
 pub fn transceiver(cx: &mut Cx, node: &KdlNode, id: &str, is_cable: bool) -> Option<Transceiver> {
     let kind = if is_cable { "cable" } else { "transceiver" };
-    let f = Fields::new(cx, node, kind, &["name", "vendor", "form-factor", "reach", "speed", "power", "price"], &[]);
+    let f = Fields::new(
+        cx,
+        node,
+        kind,
+        &["name", "vendor", "form-factor", "reach", "speed", "power", "end", "nic", "medium", "price"],
+        &[],
+    );
     let name = f.req_string(cx, "name", "name \"…\"");
     let _ = f.string(cx, "vendor", "vendor \"…\"");
     let _ = f.string(cx, "form-factor", "form-factor \"OSFP\"");
     let _ = f.string(cx, "reach", "reach \"50 m\"");
     let speed = f.req_quantity(cx, "speed", Dimension::LinkSpeed, "speed (Gbps)800");
     let power = f.quantity(cx, "power", Dimension::Power, "power (W)17");
+    let end = f
+        .arg(cx, "end", "end \"switch\"")
+        .and_then(|e| read::choice(cx, e, "`end`", &["switch", "host"]))
+        .map(|c| if c.value == "switch" { LinkEnd::Switch } else { LinkEnd::Host });
+    let nic = f
+        .arg(cx, "nic", "nic \"compute\"")
+        .and_then(|e| read::choice(cx, e, "`nic`", &["compute", "frontend"]))
+        .map(|c| if c.value == "compute" { NicRole::Compute } else { NicRole::Frontend });
+    let medium = f
+        .arg(cx, "medium", "medium \"multimode\"")
+        .and_then(|e| read::choice(cx, e, "`medium`", &["multimode", "single-mode", "copper"]))
+        .map(|c| c.value);
     let price = f.price(cx);
     Some(Transceiver {
         id: id.to_string(),
@@ -768,7 +921,169 @@ pub fn transceiver(cx: &mut Cx, node: &KdlNode, id: &str, is_cable: bool) -> Opt
         is_cable,
         speed: BitsPerSecond(speed?.value),
         power: Watts(power.map(|p| p.value).unwrap_or(0.0)),
+        end,
+        nic,
+        medium,
         price,
+        span: cx.node_head_span(node),
+    })
+}
+
+/// Decodes a `pdu` part.
+pub fn pdu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Pdu> {
+    let f = Fields::new(cx, node, "pdu", &["name", "vendor", "capacity", "outlets", "power-input", "price"], &[]);
+    let name = f.req_string(cx, "name", "name \"…\"");
+    let _ = f.string(cx, "vendor", "vendor \"…\"");
+    let capacity = f.req_quantity(cx, "capacity", Dimension::Power, "capacity (kW)17.7");
+    let outlets = f.req_count(cx, "outlets", "outlets 12");
+    if let Some(mut r) = f.props("power-input") {
+        let example = "power-input voltage=(V)400 phase=3 current=(A)32";
+        let _ =
+            req_prop(cx, &mut r, "voltage", example, |cx, e| read::quantity(cx, e, "the voltage", Dimension::Voltage));
+        let _ = req_prop(cx, &mut r, "phase", example, |cx, e| read::count(cx, e, "the phase count"));
+        let _ =
+            req_prop(cx, &mut r, "current", example, |cx, e| read::quantity(cx, e, "the current", Dimension::Current));
+        r.finish(cx);
+    }
+    let price = f.price(cx);
+    Some(Pdu {
+        id: id.to_string(),
+        name: name?.value,
+        capacity: Watts(capacity?.value),
+        outlets: outlets?.value,
+        price,
+        span: cx.node_head_span(node),
+    })
+}
+
+/// Decodes a `service` part: a yearly subscription or support contract.
+pub fn service(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Service> {
+    let f = Fields::new(cx, node, "service", &["name", "vendor", "category", "per", "applies", "price"], &[]);
+    let name = f.req_string(cx, "name", "name \"…\"");
+    let _ = f.string(cx, "vendor", "vendor \"…\"");
+    let category = f.req_choice(cx, "category", &["software", "services"], "category \"software\"");
+    let per = f.req_choice(cx, "per", &["gpu", "node"], "per \"gpu\"");
+    let (mut gpu_vendor, mut os) = (None, None);
+    if let Some(mut r) = f.props("applies") {
+        gpu_vendor =
+            opt_prop(cx, &mut r, "gpu-vendor", |cx, e| read::choice(cx, e, "`gpu-vendor`", &["nvidia", "amd"]))
+                .map(|c| Vendor::parse(c.value));
+        os = opt_prop(cx, &mut r, "os", |cx, e| read::string(cx, e, "`os`")).map(|s| s.value);
+        r.finish(cx);
+    }
+    let price = f.price(cx);
+    if price.is_none() && f.node("price").is_none() {
+        cx.emit(
+            Diagnostic::new(codes::E0105, "`service` needs `price`")
+                .label(cx.node_head_span(node), "`price` missing")
+                .help("add `price (USD)4500 date=\"2025-06\"`: the price per unit and year"),
+        );
+    }
+    Some(Service {
+        id: id.to_string(),
+        name: name?.value,
+        category: category?.value,
+        per: if per?.value == "gpu" { ServiceUnit::Gpu } else { ServiceUnit::Node },
+        gpu_vendor,
+        os,
+        price,
+        span: cx.node_head_span(node),
+    })
+}
+
+/// Decodes a `finance` entry: `use` says what it is for, and with it which of `price … per=`,
+/// `rate … per="year"` or `exchange … per=` it needs.
+pub fn finance(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Finance> {
+    let f = Fields::new(cx, node, "finance", &["name", "use", "price", "rate", "exchange", "life"], &[]);
+    let name = f.req_string(cx, "name", "name \"…\"");
+    let use_ =
+        f.req_choice(cx, "use", FinanceUse::CHOICES, "use \"energy-price\"").and_then(|c| FinanceUse::parse(c.value));
+    let mut date = None;
+    let mut price = None;
+    let mut per = None;
+    if let (Some(node), Some(u)) = (f.node("price"), use_) {
+        let mut r = NodeReader::new(node);
+        let example = "price (USD)0.081 per=\"kWh\" date=\"2025-03\"";
+        let amount = r.required_arg(cx, 0, "an amount", example).and_then(|e| read::money(cx, e, "the price"));
+        per = r.required_prop(cx, "per", example).and_then(|e| read::choice(cx, e, "`per`", u.per()));
+        let d = r.required_prop(cx, "date", example).and_then(|e| read::string(cx, e, "the price date"));
+        r.finish(cx);
+        read::no_children(cx, node);
+        if let (Some(amount), Some(d)) = (amount, d) {
+            let mut money = amount.value;
+            if per.as_ref().map(|p| p.value) == Some("MWh") {
+                money.amount /= 1000.0;
+            }
+            date = Some(d.value.clone());
+            price = Some(Price { amount: money, date: d.value, span: cx.node_head_span(node) });
+        }
+    }
+    let mut rate = None;
+    if let Some(node) = f.node("rate") {
+        let mut r = NodeReader::new(node);
+        let example = "rate 0.05 per=\"year\" date=\"2025-06\"";
+        rate = r.required_arg(cx, 0, "a fraction", example).and_then(|e| read::number_in(cx, e, "the rate", 0.0, 1.0));
+        let _ = r.required_prop(cx, "per", example).and_then(|e| read::choice(cx, e, "`per`", &["year"]));
+        let d = r.required_prop(cx, "date", example).and_then(|e| read::string(cx, e, "the date"));
+        r.finish(cx);
+        date = date.or(d.map(|d| d.value));
+    }
+    let mut exchange = None;
+    if let Some(node) = f.node("exchange") {
+        let mut r = NodeReader::new(node);
+        let example = "exchange (EUR)0.86 per=\"USD\" date=\"2025-10\"";
+        let to = r.required_arg(cx, 0, "a rate", example).and_then(|e| read::money(cx, e, "the exchange rate"));
+        let from = r.required_prop(cx, "per", example).and_then(|e| read::string(cx, e, "the currency"));
+        let d = r.required_prop(cx, "date", example).and_then(|e| read::string(cx, e, "the date"));
+        r.finish(cx);
+        if let Some(from) = &from {
+            if !crate::units::is_currency(&from.value) {
+                cx.emit(
+                    Diagnostic::new(codes::E0108, format!("`{}` is not a currency code", from.value))
+                        .label(from.span, "not a currency")
+                        .help("write an ISO 4217 currency code in capitals, like `per=\"USD\"`"),
+                );
+            }
+        }
+        date = date.or(d.map(|d| d.value));
+        if let (Some(to), Some(from)) = (to, from) {
+            exchange = Some((to.value, from.value));
+        }
+    }
+    let life_years = f.props("life").and_then(|mut r| {
+        let y = req_prop(cx, &mut r, "years", "life years=20", |cx, e| read::count(cx, e, "the life in years"));
+        r.finish(cx);
+        y.map(|y| y.value)
+    });
+    let u = use_?;
+    let (needed, example) = match u {
+        FinanceUse::EnergyPrice | FinanceUse::FacilityBuild | FinanceUse::Colocation => {
+            (f.node("price").is_some(), "price (USD)0.081 per=\"kWh\" date=\"2025-03\"")
+        }
+        FinanceUse::Maintenance => (f.node("rate").is_some(), "rate 0.05 per=\"year\" date=\"2025-06\""),
+        FinanceUse::ExchangeRate => (f.node("exchange").is_some(), "exchange (EUR)0.86 per=\"USD\" date=\"2025-10\""),
+    };
+    if !needed {
+        cx.emit(
+            Diagnostic::new(
+                codes::E0105,
+                format!("this `finance` entry needs `{}`", example.split(' ').next().unwrap_or("")),
+            )
+            .label(cx.node_head_span(node), "value missing")
+            .help(format!("add `{example}`")),
+        );
+        return None;
+    }
+    Some(Finance {
+        id: id.to_string(),
+        name: name?.value,
+        use_: u,
+        price,
+        per: per.map(|p| if p.value == "MWh" { "kWh" } else { p.value }),
+        rate: rate.map(|r| r.value),
+        exchange,
+        date: date?,
+        life_years,
         span: cx.node_head_span(node),
     })
 }

@@ -6,6 +6,10 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (site, plan) in cx.factory.sites.iter().zip(&cx.plan.sites) {
+        if site.air_unknown {
+            // No cooling block (E0105) or an unreadable `air` line: its own error says so.
+            continue;
+        }
         if plan.air_heat.0 <= plan.air_capacity.0 * 1.000_001 || plan.air_heat.0 <= 0.0 {
             continue;
         }

@@ -7,6 +7,9 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (site, plan) in cx.factory.sites.iter().zip(&cx.plan.sites) {
         for (l, lp) in site.loops.iter().zip(&plan.loops) {
+            if l.incomplete {
+                continue;
+            }
             let heat = lp.heat();
             if heat.0 <= lp.cdu_capacity.0 * 1.000_001 || heat.0 <= 0.0 {
                 continue;
@@ -33,12 +36,20 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             }
             let help = match l.cdus.first() {
                 Some(g) => {
-                    let unit = g.cdu.capacity.0.max(1.0);
-                    let missing = ((heat.0 - lp.cdu_capacity.0) / unit).ceil() as u64;
+                    // The smallest count that carries the heat after this group's redundancy, with the
+                    // loop's other groups as they are.
+                    let own = crate::project::power::cdu_capacity(g.cdu.capacity, g.count, g.redundancy.value).0;
+                    let others = lp.cdu_capacity.0 - own;
+                    let needed = (g.count..g.count.saturating_add(10_000))
+                        .find(|c| {
+                            others + crate::project::power::cdu_capacity(g.cdu.capacity, *c, g.redundancy.value).0
+                                >= heat.0
+                        })
+                        .unwrap_or(g.count);
                     format!(
-                        "add {missing} more `{}` (count={}), or move racks to another loop",
+                        "use count={needed} for `{}` ({} redundancy), or move racks to another loop",
                         g.cdu.id,
-                        g.count + missing
+                        g.redundancy.value.as_str()
                     )
                 }
                 None => format!(

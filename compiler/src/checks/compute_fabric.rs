@@ -13,7 +13,15 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             continue;
         }
         let covered = cx.factory.fabrics.iter().any(|f| f.role == FabricRole::Compute && f.site.is_none_or(|s| s == i));
-        if !covered {
+        // A workload that cannot fit one system is E0605's error; the warning would repeat it.
+        let spanning = cx.factory.workloads.iter().zip(&cx.plan.workloads).any(|(w, p)| {
+            w.system.is_some_and(|s| {
+                p.memory.fits
+                    && u64::from(p.memory.gpus_per_replica) > s.gpu_count
+                    && site.gpu_systems().any(|(x, _)| x.id == s.id)
+            })
+        });
+        if !covered && !spanning {
             diags.push(
                 Diagnostic::new(codes::W0601, format!("site {} has {} GPU systems but no compute fabric joins them", site.name.value, systems))
                     .label(site.name.span, "no compute fabric")

@@ -17,12 +17,14 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             if arch.vendor() != Vendor::Nvidia {
                 continue;
             }
-            let newest_branch = driver.product.and_then(|p| {
-                p.releases
-                    .iter()
-                    .filter(|r| r.supports.iter().any(|(a, _)| a == arch.as_str()))
-                    .map(|r| r.version.value.clone())
-                    .next()
+            // The newest branch that supports the architecture, and its first version that does.
+            let newest = driver.product.and_then(|p| {
+                p.releases.iter().rev().find_map(|r| {
+                    r.supports
+                        .iter()
+                        .find(|(a, _)| a == arch.as_str())
+                        .map(|(_, m)| (r.version.value.clone(), m.clone()))
+                })
             });
             match release.supports.iter().find(|(a, _)| a == arch.as_str()) {
                 None => diags.push(
@@ -32,8 +34,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     )
                     .label(driver.version.span, format!("R{} driver", release.version.value))
                     .label(rack_span, format!("{} GPUs here", arch.as_str()))
-                    .help(match newest_branch {
-                        Some(b) => format!("use a driver of branch {b} or newer that supports {}", arch.as_str()),
+                    .help(match newest {
+                        Some((b, min)) => format!("use driver {min} or newer (branch {b}) for {}", arch.as_str()),
                         None => format!("use a driver branch that supports {}", arch.as_str()),
                     }),
                 ),

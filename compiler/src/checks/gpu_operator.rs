@@ -10,7 +10,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         let Some(op) = &site.software.gpu_operator else { continue };
         let Some(release) = op.release else { continue };
-        if let Some(k8s) = &site.software.kubernetes {
+        // An unknown Kubernetes version (W0701) is not judged.
+        if let Some(k8s) = site.software.kubernetes.as_ref().filter(|k| k.release.is_some()) {
             let k = &k8s.version.value;
             let below = release.fact("kubernetes-min").filter(|m| version_cmp(k, m) == Ordering::Less);
             // The maximum is a minor version: 1.34 covers every 1.34.x.
@@ -39,7 +40,22 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     .help(if below.is_some() {
                         format!("upgrade Kubernetes to {bound} or newer, or use an older operator")
                     } else {
-                        "use a newer operator release that supports this Kubernetes version".to_string()
+                        // The first catalog release whose range covers this Kubernetes, if any.
+                        let fits = op.product.and_then(|p| {
+                            p.releases.iter().find(|r| {
+                                let kp = crate::catalog::version_parts(k);
+                                let lo = r.fact("kubernetes-min").is_none_or(|m| version_cmp(k, m) != Ordering::Less);
+                                let hi = r.fact("kubernetes-max").is_none_or(|m| {
+                                    let mp = crate::catalog::version_parts(m);
+                                    kp.get(..mp.len().min(kp.len())).is_none_or(|head| head <= mp.as_slice())
+                                });
+                                lo && hi
+                            })
+                        });
+                        match fits {
+                            Some(r) => format!("use operator {} or newer, which supports Kubernetes {k}", r.version.value),
+                            None => format!("no operator release in the catalog supports Kubernetes {k} yet; run Kubernetes {bound} or older"),
+                        }
                     }),
                 );
             }

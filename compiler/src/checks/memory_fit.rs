@@ -21,27 +21,27 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             Bytes(m.kv_bytes_per_request),
             Bytes(m.reserve_bytes)
         );
-        let needed_gpus = (m.needed_bytes / per_gpu.0.max(1.0)).ceil() as u64;
+        let fix = match p.gpus_to_fit {
+            Some(g) => format!("give the workload at least {g} GPUs, or use a smaller precision (fp8 or fp4 halve or quarter the weights)"),
+            None => "use a smaller precision (fp8 or fp4 halve or quarter the weights), a shorter request, or GPUs with more memory".to_string(),
+        };
+        let layout =
+            p.gpus_to_fit.map(|g| format!("; the smallest layout that holds it takes {g} GPUs")).unwrap_or_default();
         diags.push(
             Diagnostic::new(
                 codes::E0804,
                 format!(
-                    "one replica of {} at {} needs {}; workload \"{}\" has {} GPUs of {} ({} in all)",
+                    "one replica of {} at {} does not fit in the {} GPUs of workload \"{}\" ({} each){layout}",
                     w.model.id,
                     w.precision.value.as_str(),
-                    Bytes(m.needed_bytes),
-                    w.name.value,
                     w.gpus.value,
+                    w.name.value,
                     per_gpu,
-                    Bytes(m.available_bytes)
                 ),
             )
             .label(w.gpus.span, format!("{} GPUs", w.gpus.value))
             .label(w.model_span, breakdown)
-            .help(format!(
-                "give the workload at least {} GPUs, use a smaller precision (fp8 or fp4 halves or quarters the weights), or GPUs with more memory",
-                needed_gpus.max(w.gpus.value + 1)
-            )),
+            .help(fix),
         );
     }
 }

@@ -6,6 +6,7 @@ mod air_capacity;
 mod cdu_capacity;
 mod compute_fabric;
 mod context_length;
+mod cooling_utilization;
 mod cuda;
 mod cuda_architecture;
 mod driver;
@@ -16,6 +17,7 @@ mod kubernetes_dra;
 mod liquid_loop;
 mod memory_fit;
 mod precision;
+mod quote;
 mod rack_air_heat;
 mod rack_power;
 mod region;
@@ -59,6 +61,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "cdu_capacity", codes: &["E0502"], run: cdu_capacity::run },
     Check { name: "supply_temperature", codes: &["E0503"], run: supply_temperature::run },
     Check { name: "air_capacity", codes: &["E0504"], run: air_capacity::run },
+    Check { name: "cooling_utilization", codes: &["W0501"], run: cooling_utilization::run },
     Check { name: "rack_air_heat", codes: &["E0505"], run: rack_air_heat::run },
     Check { name: "switch_protocol", codes: &["E0601"], run: switch_protocol::run },
     Check { name: "fabric_capacity", codes: &["E0602"], run: fabric_capacity::run },
@@ -80,6 +83,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "context_length", codes: &["E0803"], run: context_length::run },
     Check { name: "region", codes: &["E0901"], run: region::run },
     Check { name: "site_tier", codes: &["W0901", "W0902"], run: site_tier::run },
+    Check { name: "quote", codes: &["W1001", "W1002"], run: quote::run },
 ];
 
 /// Runs every check.

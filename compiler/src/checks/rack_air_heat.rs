@@ -11,6 +11,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         for (_, rack) in site.rack_groups() {
             let RackContents::Enclosure { enclosure, .. } = &rack.contents else { continue };
+            if rack.power_peak().0 > enclosure.max_power.0 * 1.000_001 {
+                // Over its power rating already (E0401): the air rating says the same thing again.
+                continue;
+            }
             let air = rack.air_heat();
             let rating = match enclosure.cooling {
                 EnclosureCooling::Rdhx => enclosure.liquid_heat.unwrap_or(Watts(0.0)) + enclosure.air_heat,
@@ -23,7 +27,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                         format!("each `{}` rack rejects {} to air; the enclosure is rated for {}", enclosure.id, air, rating),
                     )
                     .label(rack.part_span, format!("{air} of air heat per rack"))
-                    .help("put fewer servers in each rack, or use an enclosure rated for more (a contained aisle, a rear-door heat exchanger or direct liquid cooling)"),
+                    .help(match enclosure.cooling {
+                        EnclosureCooling::Air if enclosure.air_heat.0 < 40e3 => "put fewer servers in each rack, or use an enclosure rated for more (a contained aisle, a rear-door heat exchanger or direct liquid cooling)",
+                        EnclosureCooling::Air => "put fewer servers in each rack, or move the heat to liquid (a rear-door heat exchanger or direct liquid cooling)",
+                        _ => "put fewer servers in each rack, or use liquid-cooled servers so less heat goes to air",
+                    }),
                 );
             }
         }

@@ -1,5 +1,6 @@
-//! E0401: a rack's nominal draw must stay within what feeds it: the enclosure's power rating, or
-//! for a rack-scale system the usable capacity of its power shelves (half of them under N+N).
+//! E0401: a rack's peak draw must stay within what feeds it: the enclosure's power rating (its PDUs
+//! carry the peak, not the average), or for a rack-scale system the usable capacity of its power
+//! shelves (half of them under N+N, all but one under N+1).
 
 use super::CheckCtx;
 use crate::catalog::Form;
@@ -9,7 +10,7 @@ use crate::model::RackContents;
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         for (_, rack) in site.rack_groups() {
-            let draw = rack.power_nominal();
+            let draw = rack.power_peak();
             let (rating, what, help) = match &rack.contents {
                 RackContents::Enclosure { enclosure, .. } => (
                     enclosure.max_power,
@@ -39,9 +40,12 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             };
             if draw.0 > rating.0 * 1.000_001 && rating.0 > 0.0 {
                 diags.push(
-                    Diagnostic::new(codes::E0401, format!("each `{}` rack draws {}, but {what}", rack.part_id(), draw))
-                        .label(rack.part_span, format!("{} per rack", draw))
-                        .help(help),
+                    Diagnostic::new(
+                        codes::E0401,
+                        format!("each `{}` rack draws up to {} at peak, but {what}", rack.part_id(), draw),
+                    )
+                    .label(rack.part_span, format!("{} peak per rack", draw))
+                    .help(help),
                 );
             }
         }

@@ -8,8 +8,10 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (w, p) in cx.factory.workloads.iter().zip(&cx.plan.workloads) {
         let Some(system) = w.system else { continue };
-        let replica = u64::from(p.replica_gpus());
-        if replica <= system.gpu_count {
+        // The smallest replica that holds the model: if even that spans systems, they must be
+        // joined (the planner keeps replicas inside one system when there is no fabric).
+        let replica = u64::from(p.memory.gpus_per_replica);
+        if replica <= system.gpu_count || !p.memory.fits {
             continue;
         }
         for (i, site) in cx.factory.sites.iter().enumerate() {

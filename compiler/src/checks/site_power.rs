@@ -18,7 +18,7 @@ fn redundancy_words(r: Redundancy) -> &'static str {
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (site, plan) in cx.factory.sites.iter().zip(&cx.plan.sites) {
-        if site.power.feeds.is_empty() || plan.it_power.0 <= 0.0 {
+        if site.power.feeds.is_empty() || site.power.incomplete || plan.it_power.0 <= 0.0 {
             continue;
         }
         let red = site.power.redundancy.value;
@@ -56,12 +56,26 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 d = d.label(span, text);
             }
             let short = plan.facility_power - plan.feed_capacity;
-            diags.push(d.help(format!(
-                "add {} of feed capacity {}, or remove racks drawing about {} of IT power",
-                short,
-                if red == Redundancy::TwoN { "on each side" } else { "after the failure" },
-                crate::units::Watts(short.0 / site.power.peak_pue.max(1.0))
-            )));
+            let it_short = crate::units::Watts(short.0 / site.power.peak_pue.max(1.0));
+            let help = match red {
+                Redundancy::NPlus1 if site.power.feeds.len() < 2 => format!(
+                    "N+1 needs a second feed: with one feed, nothing is left after a failure; add a feed of at least {}",
+                    plan.facility_power
+                ),
+                Redundancy::TwoN => {
+                    let side = |s: &str| -> crate::units::Watts {
+                        site.power.feeds.iter().filter(|f| f.side == Some(s)).map(|f| f.capacity.value).sum()
+                    };
+                    let short_sides: Vec<String> = ["A", "B"]
+                        .iter()
+                        .filter(|s| side(s).0 < plan.facility_power.0)
+                        .map(|s| format!("side {s} needs {} more", plan.facility_power - side(s)))
+                        .collect();
+                    format!("each side must carry the whole site: {}; or remove racks drawing about {it_short} of IT power", short_sides.join(", "))
+                }
+                _ => format!("add {short} of feed capacity that survives the failure, or remove racks drawing about {it_short} of IT power"),
+            };
+            diags.push(d.help(help));
             continue;
         }
         let util = plan.feed_utilization();

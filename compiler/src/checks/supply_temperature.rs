@@ -39,7 +39,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     }
                 }
             }
-            for g in &l.cdus {
+            // A CDU outside its window is worth saying only when no system already says the same.
+            for g in l.cdus.iter().filter(|_| reported.is_empty()) {
                 let Some((min, max)) = g.cdu.supply_temperature else { continue };
                 if t < min.0 || t > max.0 {
                     diags.push(

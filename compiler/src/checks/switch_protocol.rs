@@ -1,5 +1,6 @@
-//! E0601: a fabric's switch speaks the fabric's kind: InfiniBand switches for `kind="infiniband"`,
-//! Ethernet switches for `kind="ethernet"`.
+//! E0601: a fabric's switch speaks the fabric's kind (InfiniBand switches for
+//! `kind="infiniband"`, Ethernet switches for `kind="ethernet"`) and is a fabric switch, not a
+//! management switch.
 
 use super::CheckCtx;
 use crate::ast::FabricKind;
@@ -13,33 +14,46 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             FabricKind::Infiniband => Protocol::Infiniband,
             FabricKind::Ethernet => Protocol::Ethernet,
         };
+        let alternatives: Vec<String> = cx
+            .catalog
+            .parts()
+            .filter_map(|p| match p {
+                crate::catalog::Part::Switch(s) if s.protocol == want && !s.management => Some(format!("`{}`", s.id)),
+                _ => None,
+            })
+            .collect();
+        if switch.management {
+            diags.push(
+                Diagnostic::new(
+                    codes::E0601,
+                    format!("fabric \"{}\" is built of `{}`, a management switch", f.name.value, switch.id),
+                )
+                .label(span, "a management switch")
+                .help(format!(
+                    "management switches serve BMC and out-of-band ports; build the fabric of {} switches ({})",
+                    want.display(),
+                    alternatives.join(", ")
+                )),
+            );
+            continue;
+        }
         if switch.protocol != want {
-            let alternatives: Vec<String> = cx
-                .catalog
-                .parts()
-                .filter_map(|p| match p {
-                    crate::catalog::Part::Switch(s) if s.protocol == want && !s.management => {
-                        Some(format!("`{}`", s.id))
-                    }
-                    _ => None,
-                })
-                .collect();
             diags.push(
                 Diagnostic::new(
                     codes::E0601,
                     format!(
                         "fabric \"{}\" is {}, but switch `{}` is an {} switch",
                         f.name.value,
-                        want.as_str(),
+                        want.display(),
                         switch.id,
-                        switch.protocol.as_str()
+                        switch.protocol.display()
                     ),
                 )
-                .label(span, format!("{} switch", switch.protocol.as_str()))
-                .label(f.kind.span, format!("{} fabric", want.as_str()))
+                .label(span, format!("{} switch", switch.protocol.display()))
+                .label(f.kind.span, format!("{} fabric", want.display()))
                 .help(format!(
-                    "use a {} switch ({}), or change the fabric's `kind`",
-                    want.as_str(),
+                    "use an {} switch ({}), or change the fabric's `kind`",
+                    want.display(),
                     alternatives.join(", ")
                 )),
             );

@@ -23,10 +23,36 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 ),
             )
             .label(span, format!("at most {}", switch.max_speed()))
-            .help(format!(
-                "use a switch with {} ports (for example `quantum-x800-q3400` or `spectrum-sn5600`)",
-                plan.endpoint_speed
-            )),
+            .help({
+                let fits: Vec<String> = cx
+                    .catalog
+                    .parts()
+                    .filter_map(|p| match p {
+                        crate::catalog::Part::Switch(s)
+                            if s.protocol == switch.protocol
+                                && !s.management
+                                && s.radix_at(plan.endpoint_speed).is_some() =>
+                        {
+                            Some(format!("`{}`", s.id))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if fits.is_empty() {
+                    format!(
+                        "no {} switch in the catalog runs at {}; add one to `stdlib/switch/`",
+                        switch.protocol.display(),
+                        plan.endpoint_speed
+                    )
+                } else {
+                    format!(
+                        "use a {} switch that runs at {}: {}",
+                        switch.protocol.display(),
+                        plan.endpoint_speed,
+                        fits.join(", ")
+                    )
+                }
+            }),
         );
     }
 }

@@ -27,7 +27,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     if let Some(s) = amd_span {
                         d = d.label(s, "AMD GPUs here");
                     }
-                    diags.push(d.help(format!("remove `{what}`; AMD GPUs use ROCm: `rocm \"7.0\"`")));
+                    diags.push(d.help(if sw.rocm.is_some() {
+                        format!("remove `{what}`: the site's ROCm is what AMD GPUs use")
+                    } else {
+                        format!("replace `{what}` with ROCm, e.g. `rocm \"7.0\"`")
+                    }));
                 }
             }
         }

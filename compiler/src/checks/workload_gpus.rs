@@ -8,7 +8,7 @@ use crate::units::group_thousands;
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     let have = cx.factory.total_gpus();
     let claimed: u64 = cx.factory.workloads.iter().map(|w| w.gpus.value).fold(0u64, u64::saturating_add);
-    if cx.factory.workloads.is_empty() || claimed <= have {
+    if cx.factory.workloads.is_empty() || claimed <= have || cx.factory.parts_unresolved {
         return;
     }
     let mut d = Diagnostic::new(

@@ -53,7 +53,9 @@ pub fn run(args: Args) -> i32 {
         match all.iter().find(|t| &t.name == name) {
             Some(t) => chosen.push(t.clone()),
             None => {
-                let hint = millwright::diag::did_you_mean(name, all.iter().map(|t| t.name.as_str())).map(|h| format!("; {h}")).unwrap_or_default();
+                let hint = millwright::diag::did_you_mean(name, all.iter().map(|t| t.name.as_str()))
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
                 let d = Diagnostic::new(codes::E1001, format!("no build target `{name}`{hint}"))
                     .help(format!("targets: {}", all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")));
                 eprint!("{}", render::human(&[d], &session.sources, output::style()));
@@ -92,8 +94,15 @@ pub fn run(args: Args) -> i32 {
             return super::FAILED;
         }
         _ => {
-            let blocked = Diagnostic::new(codes::E1003, format!("nothing was built: {} has {}", file.display(), render::summary(diags.errors(), diags.warnings())))
-                .help("fix the errors above; `millwright check` lists them, `millwright plan` shows the numbers");
+            let blocked = Diagnostic::new(
+                codes::E1003,
+                format!(
+                    "nothing was built: {} has {}",
+                    file.display(),
+                    render::summary(diags.errors(), diags.warnings())
+                ),
+            )
+            .help("fix the errors above; `millwright check` lists them, `millwright plan` shows the numbers");
             let mut shown = diags.sorted();
             shown.push(blocked);
             eprint!("{}", render::human(&shown, &session.sources, output::style()));
@@ -111,10 +120,20 @@ pub fn run(args: Args) -> i32 {
         output::usage_error("build needs `--out DIR`");
         return super::USAGE;
     };
-    progress(&format!("rendered {} files in {:.1} s; writing {}", files.len(), started.elapsed().as_secs_f64(), out.display()));
+    progress(&format!(
+        "rendered {} files in {:.1} s; writing {}",
+        files.len(),
+        started.elapsed().as_secs_f64(),
+        out.display()
+    ));
     match write_atomically(&out, &chosen.iter().map(|t| t.name.clone()).collect::<Vec<_>>(), &files) {
         Ok(()) => {
-            eprintln!("built {} ({} files) into {}", chosen.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "), files.len(), out.display());
+            eprintln!(
+                "built {} ({} files) into {}",
+                chosen.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+                files.len(),
+                out.display()
+            );
             super::OK
         }
         Err(e) => {

@@ -7,7 +7,7 @@ use millwright::Session;
 pub enum Command {
     /// List parts, optionally of one kind
     List {
-        /// gpu, system, rack, switch, cdu, transceiver, cable, model or software
+        /// gpu, system, rack, switch, cdu, transceiver, cable, pdu, model, software, service or finance
         #[arg(long)]
         kind: Option<String>,
     },
@@ -71,7 +71,10 @@ fn id_of(p: &Part) -> &str {
         Part::Switch(x) => &x.id,
         Part::Cdu(x) => &x.id,
         Part::Transceiver(x) => &x.id,
+        Part::Pdu(x) => &x.id,
         Part::Model(x) => &x.id,
         Part::Software(x) => &x.id,
+        Part::Service(x) => &x.id,
+        Part::Finance(x) => &x.id,
     }
 }

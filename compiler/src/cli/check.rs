@@ -1,6 +1,6 @@
-//! `millwright check FILE… [--format human|json]`.
+//! `millwright check FILE… [--format human|json|sarif] [--docs-url URL]`.
 
-use super::output::{self, Format};
+use super::output::{self, CheckFormat as Format};
 use millwright::diag::render;
 use millwright::Session;
 use std::path::PathBuf;
@@ -10,9 +10,13 @@ pub struct Args {
     /// Blueprint files to check
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Output format
+    /// Output format: human (on stderr), json or sarif (SARIF 2.1.0, for code scanning; on stdout)
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// With `--format sarif`: the URL the docs pages of the codes are published under (the page
+    /// name, like `E0401.md`, is appended), for each rule's `helpUri`
+    #[arg(long, value_name = "URL")]
+    docs_url: Option<String>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -34,7 +38,12 @@ pub fn run(args: Args) -> i32 {
     match args.format {
         Format::Json => {
             let value = render::json(&all, &session.sources);
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            output::print_stdout(&serde_json::to_string_pretty(&value).unwrap_or_default());
+        }
+        Format::Sarif => {
+            let options = render::SarifOptions { docs_url: args.docs_url.clone() };
+            let value = render::sarif_with(&all, &session.sources, &options);
+            output::print_stdout(&serde_json::to_string_pretty(&value).unwrap_or_default());
         }
         Format::Human => {
             eprint!("{}", render::human(&all, &session.sources, output::style()));

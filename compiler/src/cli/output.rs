@@ -10,6 +10,14 @@ pub enum Format {
     Json,
 }
 
+/// The formats of `check`: diagnostics for people, as JSON, or as a SARIF 2.1.0 log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
 /// Reads a blueprint file, or prints why it cannot be read (the caller exits 2).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     if path.is_dir() {
@@ -35,4 +43,13 @@ fn terminal_width() -> Option<usize> {
 
 pub fn usage_error(message: &str) {
     eprintln!("error: {message}");
+}
+
+/// Prints a line to stdout. A closed pipe (`millwright check --format json … | head`) is not an
+/// error worth a panic: the rest of the output is dropped.
+pub fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
 }

@@ -76,6 +76,7 @@ codes! {
     E0503 "supply-temperature" "a loop's supply temperature is outside an attached system's window";
     E0504 "air-capacity" "a site's air heat exceeds its room air capacity";
     E0505 "rack-air-heat" "a rack rejects more heat to air than its enclosure is rated for";
+    W0501 "cooling-utilization" "a loop's CDUs or a site's room air are more than 80 % used";
     // E06: network.
     E0601 "switch-protocol" "a fabric's switch does not speak the fabric's kind";
     E0602 "fabric-capacity" "a fabric's endpoints do not fit its topology";
@@ -102,14 +103,16 @@ codes! {
     E0804 "memory-fit" "one replica of the model does not fit in the workload's GPUs";
     E0805 "slo-infeasible" "no serving configuration meets the workload's latency targets";
     W0801 "weight-only-fp4" "4-bit weights run weight-only on GPUs without native FP4";
-    // E10: targets.
-    E1001 "unknown-target" "a build target that does not exist";
-    E1002 "target-render" "a target failed to render (a bug in its templates)";
-    E1003 "build-blocked" "the blueprint has errors, so nothing was built";
     // E09: site and sovereignty.
     E0901 "region" "a site is outside the factory's sovereignty region";
     W0901 "tier-liquid" "a rack-scale liquid-cooled design sits in a site below tier 3";
     W0902 "tier-redundancy" "a tier 3 or 4 site has no redundancy in power or cooling";
+    // E10: targets.
+    E1001 "unknown-target" "a build target that does not exist";
+    E1002 "target-render" "a target failed to render (a bug in its templates)";
+    E1003 "build-blocked" "the blueprint has errors, so nothing was built";
+    W1001 "default-energy-price" "the quote prices a site's energy at the catalog's default price";
+    W1002 "unpriced-line" "a line of the bill of materials or the quote has no price";
 }
 
 /// The code with this identifier, if it is registered.

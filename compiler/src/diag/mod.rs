@@ -67,11 +67,18 @@ impl Diagnostic {
     }
 }
 
+/// At most this many diagnostics are kept for one compilation; the rest are only counted, and
+/// `sorted` ends with one E0113 that says how many there were. It bounds the memory and the
+/// output of a file with a hundred thousand mistakes.
+pub const MAX_KEPT: usize = 10_000;
+
 /// The diagnostics of a compilation, in the order they were found; `sorted` gives the order they
 /// are shown in.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    dropped_errors: usize,
+    dropped_warnings: usize,
 }
 
 impl Diagnostics {
@@ -80,23 +87,33 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
+        if self.items.len() < MAX_KEPT {
+            self.items.push(diagnostic);
+        } else if diagnostic.severity() == Severity::Error {
+            self.dropped_errors += 1;
+        } else {
+            self.dropped_warnings += 1;
+        }
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        self.dropped_errors += other.dropped_errors;
+        self.dropped_warnings += other.dropped_warnings;
+        for d in other.items {
+            self.push(d);
+        }
     }
 
     pub fn errors(&self) -> usize {
-        self.items.iter().filter(|d| d.severity() == Severity::Error).count()
+        self.items.iter().filter(|d| d.severity() == Severity::Error).count() + self.dropped_errors
     }
 
     pub fn warnings(&self) -> usize {
-        self.items.iter().filter(|d| d.severity() == Severity::Warning).count()
+        self.items.iter().filter(|d| d.severity() == Severity::Warning).count() + self.dropped_warnings
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity() == Severity::Error)
+        self.dropped_errors > 0 || self.items.iter().any(|d| d.severity() == Severity::Error)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -120,6 +137,19 @@ impl Diagnostics {
             ka.cmp(&kb)
         });
         items.dedup();
+        let dropped = self.dropped_errors + self.dropped_warnings;
+        if dropped > 0 {
+            items.push(
+                Diagnostic::new(
+                    codes::E0113,
+                    format!(
+                        "{dropped} more diagnostics ({} errors, {} warnings) were found; only the first {MAX_KEPT} are kept",
+                        self.dropped_errors, self.dropped_warnings
+                    ),
+                )
+                .help("fix the problems above and check again; a file with this many is usually not a blueprint"),
+            );
+        }
         items
     }
 

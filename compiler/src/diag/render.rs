@@ -75,7 +75,7 @@ impl miette::Diagnostic for Report<'_> {
         Some(Box::new(self.labels.iter().enumerate().map(move |(i, l)| {
             let start = (l.span.start as usize).min(len);
             let end = (l.span.end as usize).clamp(start, len);
-            let text = if l.message.is_empty() { None } else { Some(l.message.clone()) };
+            let text = if l.message.is_empty() { None } else { Some(sanitize(&l.message)) };
             let span = SourceSpan::new(start.into(), end - start);
             if i == 0 && !self.is_related {
                 LabeledSpan::new_primary_with_span(text, span)
@@ -95,7 +95,36 @@ impl miette::Diagnostic for Report<'_> {
 }
 
 fn named_source(file: &SourceFile) -> NamedSource<String> {
-    NamedSource::new(file.name.clone(), file.text.to_string()).with_language("kdl")
+    NamedSource::new(sanitize(&file.name), sanitize_keeping_offsets(&file.text)).with_language("kdl")
+}
+
+/// Characters a terminal would act on (escape sequences, bell, backspace) or that reorder text
+/// (bidirectional overrides): never print them from user input.
+fn is_hostile(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Replaces hostile characters in a message with a visible `�`.
+pub fn sanitize(s: &str) -> String {
+    s.chars().map(|c| if is_hostile(c) && c != '\r' { '\u{FFFD}' } else { c }).collect()
+}
+
+/// Replaces each byte of a hostile character with `?`, so spans into the text stay valid; carriage
+/// returns before a newline are kept (CRLF files).
+fn sanitize_keeping_offsets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            out.push(c);
+        } else if is_hostile(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'a> {
@@ -115,7 +144,7 @@ fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'
         .into_iter()
         .map(|(file, labels)| Report {
             diagnostic,
-            message: format!("see {}", sources.name(file)),
+            message: format!("see {}", sanitize(sources.name(file))),
             labels,
             source: sources.get(file).map(named_source),
             related: Vec::new(),
@@ -133,21 +162,47 @@ fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'
     }
     Report {
         diagnostic,
-        message: format!("{}[{}]: {}", diagnostic.severity().as_str(), diagnostic.code.code, diagnostic.message),
+        message: format!(
+            "{}[{}]: {}",
+            diagnostic.severity().as_str(),
+            diagnostic.code.code,
+            sanitize(&diagnostic.message)
+        ),
         labels: here,
         source: primary_file.and_then(|f| sources.get(f)).map(named_source),
         related,
-        help,
+        help: help.map(|h| sanitize(&h)),
         is_related: false,
     }
 }
 
-/// Renders diagnostics as miette reports, one after another.
+/// At most this many diagnostics are drawn in full by [`human`]; each one copies its file.
+pub const MAX_SHOWN: usize = 200;
+
+/// Renders diagnostics as miette reports, one after another (the first [`MAX_SHOWN`]).
 pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style) -> String {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_primary_span_start()
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
-    for d in diagnostics {
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i == MAX_SHOWN {
+            let rest = diagnostics.len() - MAX_SHOWN;
+            // The last one stays visible: it is the count of any diagnostics that were not kept.
+            let last = diagnostics.last().filter(|l| l.code == super::codes::E0113 && l.labels.is_empty());
+            out.push_str(&format!(
+                "… and {} more diagnostics not shown here; `--format json` lists every one\n",
+                rest - usize::from(last.is_some())
+            ));
+            if let Some(l) = last {
+                out.push_str(&format!("{}[{}]: {}\n", l.severity().as_str(), l.code.code, sanitize(&l.message)));
+            }
+            break;
+        }
         let report = build_report(d, sources);
         let mut one = String::new();
         if handler.render_report(&mut one, &report).is_err() {
@@ -204,4 +259,173 @@ fn json_one(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
         "help": d.help,
         "notes": d.notes,
     })
+}
+
+/// Where the docs pages of the codes live, for SARIF rules' `helpUri` (absolute URIs only).
+#[derive(Clone, Debug, Default)]
+pub struct SarifOptions {
+    /// A base URL that the page file name (`E0101.md`) is appended to, such as
+    /// `https://example.com/millwright/blob/main/docs/codes/`.
+    pub docs_url: Option<String>,
+}
+
+/// The `--format sarif` log: SARIF 2.1.0 with one rule per registered code (its summary, its
+/// docs page as help) and one result per diagnostic, located by line, column (in Unicode code
+/// points) and byte range; further labels are related locations.
+pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
+    sarif_with(diagnostics, sources, &SarifOptions::default())
+}
+
+/// [`sarif`] with options.
+pub fn sarif_with(diagnostics: &[Diagnostic], sources: &SourceMap, options: &SarifOptions) -> serde_json::Value {
+    use serde_json::json;
+    let codes: Vec<&super::CodeInfo> = super::codes::ALL.iter().copied().collect();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|c| {
+            let level = match c.severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut rule = json!({
+                "id": c.code,
+                "name": c.slug,
+                "shortDescription": { "text": c.summary },
+                "fullDescription": { "text": format!("{}: {}. Run `millwright explain {}` for the full page.", c.code, c.summary, c.code) },
+                "defaultConfiguration": { "level": level },
+                "properties": { "docs": format!("docs/codes/{}.md", c.code), "tags": [area(c.code)] },
+            });
+            if let Some(page) = crate::docs::code_page(c.code) {
+                rule["help"] = json!({ "text": page, "markdown": page });
+            } else {
+                rule["help"] = json!({ "text": c.summary });
+            }
+            if let Some(base) = &options.docs_url {
+                let sep = if base.ends_with('/') { "" } else { "/" };
+                rule["helpUri"] = json!(format!("{base}{sep}{}.md", c.code));
+            }
+            rule
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let rule_index = codes.iter().position(|c| c.code == d.code.code);
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            for note in &d.notes {
+                message.push_str("\nnote: ");
+                message.push_str(note);
+            }
+            let locations: Vec<serde_json::Value> =
+                d.labels.first().and_then(|l| sarif_location(l, sources, None)).into_iter().collect();
+            let related: Vec<serde_json::Value> =
+                d.labels.iter().enumerate().skip(1).filter_map(|(i, l)| sarif_location(l, sources, Some(i))).collect();
+            let mut result = json!({
+                "ruleId": d.code.code,
+                "level": match d.severity() { Severity::Error => "error", Severity::Warning => "warning" },
+                "message": { "text": message },
+                "locations": locations,
+            });
+            if let Some(i) = rule_index {
+                result["ruleIndex"] = json!(i);
+            }
+            if !related.is_empty() {
+                result["relatedLocations"] = json!(related);
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "millwright",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {
+                "STDLIB": { "description": { "text": "the parts catalog built into millwright (stdlib/ in its source)" } }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+fn area(code: &str) -> &'static str {
+    match code.get(1..3) {
+        Some("01") => "syntax",
+        Some("02") => "catalog",
+        Some("03") => "structure",
+        Some("04") => "power",
+        Some("05") => "cooling",
+        Some("06") => "network",
+        Some("07") => "software",
+        Some("08") => "workloads",
+        Some("09") => "site",
+        Some("10") => "targets",
+        _ => "other",
+    }
+}
+
+/// A file name as a SARIF artifact location: catalog files against `STDLIB`, other paths as
+/// relative URI references (or `file://` URIs when absolute), percent-encoded.
+fn artifact_location(name: &str) -> serde_json::Value {
+    fn encode(path: &str) -> String {
+        let mut out = String::with_capacity(path.len());
+        for b in path.replace('\\', "/").bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    if let Some(rest) = name.strip_prefix("<stdlib>/") {
+        return serde_json::json!({ "uri": encode(rest), "uriBaseId": "STDLIB" });
+    }
+    let path = name.strip_prefix("./").unwrap_or(name);
+    if path.starts_with('/') {
+        serde_json::json!({ "uri": format!("file://{}", encode(path)) })
+    } else {
+        serde_json::json!({ "uri": encode(path) })
+    }
+}
+
+fn sarif_location(label: &Label, sources: &SourceMap, id: Option<usize>) -> Option<serde_json::Value> {
+    let file = sources.get(label.span.file)?;
+    let len = file.text.len();
+    let start = (label.span.start as usize).min(len);
+    let end = (label.span.end as usize).clamp(start, len);
+    let (start_line, start_column) = file.line_col(u32::try_from(start).unwrap_or(u32::MAX));
+    let (end_line, end_column) = file.line_col(u32::try_from(end).unwrap_or(u32::MAX));
+    let mut region = serde_json::json!({
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+        "byteOffset": start,
+        "byteLength": end - start,
+    });
+    let snippet = file.text.get(start..end).unwrap_or("");
+    if !snippet.is_empty() && snippet.len() <= 200 {
+        region["snippet"] = serde_json::json!({ "text": snippet });
+    }
+    let mut location = serde_json::json!({
+        "physicalLocation": { "artifactLocation": artifact_location(&file.name), "region": region },
+    });
+    if !label.message.is_empty() {
+        location["message"] = serde_json::json!({ "text": label.message });
+    }
+    if let Some(id) = id {
+        location["id"] = serde_json::json!(id);
+    }
+    Some(location)
 }

@@ -43,8 +43,10 @@ pub fn lower(cx: &mut Cx, doc: &KdlDocument) -> Blueprint {
             bp.factory = lower_factory(cx, node);
         }
     }
-    if let Some(f) = &bp.factory {
+    // An unreadable currency checks no amounts (its own error says why) rather than all of them.
+    if let Some(f) = bp.factory.as_ref().filter(|f| f.currency_source != CurrencySource::Invalid) {
         cx.currency = Some(f.currency.clone());
+        cx.currency_is_default = f.currency_source == CurrencySource::Default;
     }
     for node in doc.nodes() {
         match node.name().value() {
@@ -103,6 +105,7 @@ fn lower_factory(cx: &mut Cx, node: &KdlNode) -> Option<Factory> {
     let mut description = None;
     let mut region = None;
     let mut currency = None;
+    let mut currency_invalid = false;
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
@@ -130,6 +133,7 @@ fn lower_factory(cx: &mut Cx, node: &KdlNode) -> Option<Factory> {
                         if crate::units::is_currency(&c.value) {
                             currency = Some(c);
                         } else {
+                            currency_invalid = true;
                             cx.emit(
                                 Diagnostic::new(
                                     codes::E0111,
@@ -151,9 +155,16 @@ fn lower_factory(cx: &mut Cx, node: &KdlNode) -> Option<Factory> {
             }
         }
     }
-    let name = name?;
+    // A factory whose name cannot be read still governs the file (its currency, its region), so
+    // the rest of the blueprint is checked; the name's own error is reported.
+    let name = name.unwrap_or_else(|| Spanned::new(String::new(), cx.node_name_span(node)));
+    let currency_source = match (&currency, currency_invalid) {
+        (Some(_), _) => CurrencySource::Written,
+        (None, true) => CurrencySource::Invalid,
+        (None, false) => CurrencySource::Default,
+    };
     let currency = currency.unwrap_or_else(|| Spanned::new("USD".to_string(), name.span));
-    Some(Factory { name, description, region, currency, span: cx.node_head_span(node) })
+    Some(Factory { name, description, region, currency, currency_source, span: cx.node_head_span(node) })
 }
 
 fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
@@ -169,6 +180,7 @@ fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
         cooling: None,
         halls: Vec::new(),
         software: None,
+        has_rack_nodes: has_descendant(node, "rack"),
         span: cx.node_head_span(node),
     };
     let mut once = Once::default();
@@ -185,8 +197,8 @@ fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
             }
             "tier" => {
                 if let Some(e) = read::single_arg(cx, child, "tier 3") {
-                    if let Some(t) = read::integer_at_least(cx, e, "the tier", 1) {
-                        if t.value > 4 {
+                    if let Some(t) = read::integer_at_least(cx, e, "the tier", 0) {
+                        if t.value == 0 || t.value > 4 {
                             cx.emit(
                                 Diagnostic::new(
                                     codes::E0109,
@@ -208,7 +220,21 @@ fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
             _ => read::unknown_child(cx, "site", child, KNOWN),
         }
     }
-    if site.power.is_none() && name.is_some() {
+    if name.is_some() && !has_child(node, "hall") && !misspelt_child(node, "hall") {
+        cx.emit(
+            Diagnostic::new(codes::E0105, format!("site \"{}\" has no `hall`", site.name.value))
+                .label(site.span, "no halls, so no racks")
+                .help("add `hall \"A\" { row \"A\" count=4 { rack \"gb200-nvl72\" count=8 loop=\"tcs-1\" } }`"),
+        );
+    }
+    if site.cooling.is_none() && name.is_some() && !has_child(node, "cooling") && !misspelt_child(node, "cooling") {
+        cx.emit(
+            Diagnostic::new(codes::E0105, format!("site \"{}\" has no `cooling` block", site.name.value))
+                .label(site.span, "no cooling described")
+                .help("add `cooling { air capacity=(kW)500 }` (and `loop …` for liquid-cooled racks): the checks need to know where the heat goes"),
+        );
+    }
+    if site.power.is_none() && name.is_some() && !has_child(node, "power") && !misspelt_child(node, "power") {
         cx.emit(
             Diagnostic::new(codes::E0105, format!("site \"{}\" has no `power` block", site.name.value))
                 .label(site.span, "no power described")
@@ -230,6 +256,7 @@ fn lower_power(cx: &mut Cx, node: &KdlNode) -> Option<Power> {
         pue: None,
         peak_pue: None,
         energy_price: None,
+        incomplete: false,
         span,
     };
     let mut once = Once::default();
@@ -239,13 +266,17 @@ fn lower_power(cx: &mut Cx, node: &KdlNode) -> Option<Power> {
             continue;
         }
         match key {
-            "feed" => power.feeds.extend(lower_feed(cx, child)),
+            "feed" => match lower_feed(cx, child) {
+                Some(f) => power.feeds.push(f),
+                None => power.incomplete = true,
+            },
             "redundancy" => {
                 if let Some(e) = read::single_arg(cx, child, "redundancy \"2N\"") {
-                    if let Some(c) = read::choice(cx, e, "redundancy", Redundancy::CHOICES) {
-                        if let Some(red) = Redundancy::parse(c.value) {
-                            power.redundancy = Spanned::new(red, c.span);
-                        }
+                    match read::choice(cx, e, "redundancy", Redundancy::CHOICES)
+                        .and_then(|c| Redundancy::parse(c.value).map(|r| (r, c.span)))
+                    {
+                        Some((red, span)) => power.redundancy = Spanned::new(red, span),
+                        None => power.incomplete = true,
                     }
                 }
             }
@@ -281,9 +312,13 @@ fn lower_feed(cx: &mut Cx, node: &KdlNode) -> Option<Feed> {
     let capacity = r
         .required_prop(cx, "capacity", "feed \"grid-a\" capacity=(MW)40")
         .and_then(|e| read::quantity(cx, e, "the feed capacity", Dimension::Power));
-    let side = r.prop(cx, "side").and_then(|e| read::choice(cx, e, "the feed side", &["A", "B"]));
+    let side_entry = r.prop(cx, "side");
+    let side = side_entry.and_then(|e| read::choice(cx, e, "the feed side", &["A", "B"]));
     r.finish(cx);
     read::no_children(cx, node);
+    if side_entry.is_some() && side.is_none() {
+        return None;
+    }
     Some(Feed {
         name: name?,
         capacity: capacity.map(|c| Spanned::new(Watts(c.value), c.span))?,
@@ -310,7 +345,7 @@ fn lower_energy_price(cx: &mut Cx, node: &KdlNode) -> Option<EnergyPrice> {
 
 fn lower_cooling(cx: &mut Cx, node: &KdlNode) -> Cooling {
     NodeReader::new(node).finish(cx);
-    let mut cooling = Cooling { loops: Vec::new(), air: None, span: cx.node_name_span(node) };
+    let mut cooling = Cooling { loops: Vec::new(), air: None, air_unreadable: false, span: cx.node_name_span(node) };
     let mut once = Once::default();
     for child in children(node) {
         match child.name().value() {
@@ -325,6 +360,7 @@ fn lower_cooling(cx: &mut Cx, node: &KdlNode) -> Cooling {
                     .and_then(|e| read::quantity(cx, e, "the air capacity", Dimension::Power));
                 r.finish(cx);
                 read::no_children(cx, child);
+                cooling.air_unreadable = cap.is_none();
                 cooling.air = cap.map(|c| Spanned::new(Watts(c.value), c.span));
             }
             _ => read::unknown_child(cx, "cooling", child, &["loop", "air"]),
@@ -514,11 +550,11 @@ fn lower_topology(cx: &mut Cx, node: &KdlNode) -> Option<Topology> {
         });
     let tiers = r.prop(cx, "tiers").and_then(|e| read::count(cx, e, "the number of tiers"));
     if let Some(t) = &tiers {
-        if t.value > 4 {
+        if t.value > 3 {
             cx.emit(
                 Diagnostic::new(
                     codes::E0109,
-                    format!("a fabric of {} tiers is not buildable; the limit is 4", t.value),
+                    format!("Millwright sizes fat trees of 1 to 3 tiers; {} tiers were asked for", t.value),
                 )
                 .label(t.span, "too many tiers")
                 .help("real fabrics have 1 to 3 tiers (leaf, spine, core); leave `tiers` out to let Millwright choose"),
@@ -531,7 +567,7 @@ fn lower_topology(cx: &mut Cx, node: &KdlNode) -> Option<Topology> {
     read::no_children(cx, node);
     Some(Topology {
         kind: kind?,
-        tiers: tiers.filter(|t| t.value <= 4),
+        tiers: tiers.filter(|t| t.value <= 3),
         oversubscription,
         span: cx.node_head_span(node),
     })
@@ -545,6 +581,10 @@ fn lower_software(cx: &mut Cx, node: &KdlNode) -> Software {
     for child in children(node) {
         let key = child.name().value();
         if key == "serving" {
+            // One serving engine per block: the workloads of a site are served by it.
+            if !once.first(cx, "software", child) {
+                continue;
+            }
             let mut r = NodeReader::new(child);
             let example = "serving \"vllm\" version=\"0.10.1\"";
             let engine = r
@@ -725,18 +765,77 @@ fn lower_workload(cx: &mut Cx, node: &KdlNode) -> Option<Workload> {
     name.map(|_| w)
 }
 
+/// A child whose name is a misspelling of `name` (its E0102 already suggests the fix).
+fn misspelt_child(node: &KdlNode, name: &str) -> bool {
+    children(node)
+        .iter()
+        .any(|c| c.name().value() != name && crate::diag::suggest(c.name().value(), [name]).first().is_some())
+}
+
+fn has_descendant(node: &KdlNode, name: &str) -> bool {
+    children(node).iter().any(|c| c.name().value() == name || has_descendant(c, name))
+}
+
 fn has_child(node: &KdlNode, name: &str) -> bool {
     children(node).iter().any(|c| c.name().value() == name)
 }
 
+/// `exchange-rate (EUR)0.86 per="USD"`: the rate is money in the factory currency (E0115
+/// otherwise), `per` another currency, each currency at most once.
+fn lower_exchange_rate(cx: &mut Cx, node: &KdlNode, seen: &[ExchangeRate]) -> Option<ExchangeRate> {
+    let mut r = NodeReader::new(node);
+    let example = "exchange-rate (EUR)0.86 per=\"USD\"";
+    let rate = r.required_arg(cx, 0, "a rate", example).and_then(|e| read::money(cx, e, "the exchange rate"));
+    let from = r.required_prop(cx, "per", example).and_then(|e| read::string(cx, e, "`per`"));
+    r.finish(cx);
+    read::no_children(cx, node);
+    let (rate, from) = (rate?, from?);
+    if !crate::units::is_currency(&from.value) {
+        cx.emit(
+            Diagnostic::new(codes::E0108, format!("`per` must be a currency code, not `{}`", from.value))
+                .label(from.span, "not a currency")
+                .help("write an ISO 4217 code in capitals, like `per=\"USD\"`"),
+        );
+        return None;
+    }
+    if from.value == rate.value.currency {
+        cx.emit(
+            Diagnostic::new(codes::E0111, format!("an exchange rate from {} to itself", from.value))
+                .label(from.span, "the factory's own currency")
+                .help("name the currency the catalog prices are in, like `per=\"USD\"`"),
+        );
+        return None;
+    }
+    if rate.value.amount <= 0.0 {
+        cx.emit(
+            Diagnostic::new(codes::E0109, "an exchange rate must be above zero")
+                .label(rate.span, "zero")
+                .help("write what one unit of the other currency is worth"),
+        );
+        return None;
+    }
+    if let Some(first) = seen.iter().find(|x| x.from.value == from.value) {
+        cx.emit(
+            Diagnostic::new(codes::E0112, format!("a second exchange rate for {}", from.value))
+                .label(from.span, "given again here")
+                .label(first.from.span, "first given here")
+                .help("keep one `exchange-rate` per currency"),
+        );
+        return None;
+    }
+    Some(ExchangeRate { from, rate, span: cx.node_head_span(node) })
+}
+
 fn lower_quote(cx: &mut Cx, node: &KdlNode) -> Quote {
     NodeReader::new(node).finish(cx);
-    const KNOWN: &[&str] = &["margin", "amortize", "utilization", "price"];
+    const KNOWN: &[&str] = &["margin", "amortize", "utilization", "price", "exchange-rate", "facility"];
     let mut q = Quote {
         margin: None,
         amortize_years: None,
         utilization: None,
         prices: Vec::new(),
+        exchange_rates: Vec::new(),
+        facility: None,
         span: cx.node_name_span(node),
     };
     let mut once = Once::default();
@@ -746,10 +845,25 @@ fn lower_quote(cx: &mut Cx, node: &KdlNode) -> Quote {
             read::unknown_child(cx, "quote", child, KNOWN);
             continue;
         }
-        if key != "price" && !once.first(cx, "quote", child) {
+        if key != "price" && key != "exchange-rate" && !once.first(cx, "quote", child) {
             continue;
         }
         match key {
+            "facility" => {
+                if let Some(e) = read::single_arg(cx, child, "facility \"colocation\"") {
+                    q.facility = read::choice(cx, e, "the facility", FacilityModel::CHOICES).map(|c| {
+                        Spanned::new(
+                            if c.value == "build" { FacilityModel::Build } else { FacilityModel::Colocation },
+                            c.span,
+                        )
+                    });
+                }
+            }
+            "exchange-rate" => {
+                if let Some(x) = lower_exchange_rate(cx, child, &q.exchange_rates) {
+                    q.exchange_rates.push(x);
+                }
+            }
             "margin" => {
                 if let Some(e) = read::single_arg(cx, child, "margin 0.18") {
                     q.margin = read::number_in(cx, e, "the margin", 0.0, 0.95);
@@ -789,7 +903,16 @@ fn lower_quote(cx: &mut Cx, node: &KdlNode) -> Quote {
                 r.finish(cx);
                 read::no_children(cx, child);
                 if let (Some(part), Some(price)) = (part, price) {
-                    q.prices.push(PriceOverride { part, price, span: cx.node_head_span(child) });
+                    if let Some(first) = q.prices.iter().find(|p| p.part.value == part.value) {
+                        cx.emit(
+                            Diagnostic::new(codes::E0112, format!("`{}` is priced twice in `quote`", part.value))
+                                .label(part.span, "priced again here")
+                                .label(first.part.span, "first priced here")
+                                .help("keep one `price` line per part"),
+                        );
+                    } else {
+                        q.prices.push(PriceOverride { part, price, span: cx.node_head_span(child) });
+                    }
                 }
             }
         }

@@ -33,6 +33,8 @@ pub struct Cx<'a> {
     pub diags: &'a mut Diagnostics,
     /// The factory's currency, once known; money in any other currency is an E0115 error.
     pub currency: Option<Spanned<String>>,
+    /// The currency is the language's default (USD), not written in the file.
+    pub currency_is_default: bool,
 }
 
 impl Cx<'_> {
@@ -146,7 +148,14 @@ impl<'n> NodeReader<'n> {
     /// A required property, or an E0105 naming it.
     pub fn required_prop(&mut self, cx: &mut Cx, key: &'static str, example: &str) -> Option<&'n KdlEntry> {
         let entry = self.prop(cx, key);
-        if entry.is_none() {
+        // A misspelt key (`capacty=`) is reported once, as an unknown property with a suggestion.
+        let misspelt = self
+            .node
+            .entries()
+            .iter()
+            .filter_map(|e| e.name())
+            .any(|n| n.value() != key && crate::diag::suggest(n.value(), [key]).first().is_some());
+        if entry.is_none() && !misspelt {
             cx.emit(
                 Diagnostic::new(codes::E0105, format!("`{}` needs the property `{key}`", self.name()))
                     .label(cx.node_head_span(self.node), format!("`{key}=` missing"))
@@ -184,10 +193,15 @@ impl<'n> NodeReader<'n> {
                         1 => "one argument".to_string(),
                         n => format!("{n} arguments"),
                     };
+                    let help = if self.known_props.contains(&"count") && matches!(entry.value(), KdlValue::Integer(_)) {
+                        format!("to say how many, write it as a property: `count={}`", entry.value())
+                    } else {
+                        "remove it, or if it is a setting write it as a property like `key=value`".to_string()
+                    };
                     cx.emit(
                         Diagnostic::new(codes::E0104, format!("`{}` takes {takes}", self.name()))
                             .label(cx.span(entry.span()), "unexpected argument")
-                            .help("remove it, or if it is a setting write it as a property like `key=value`"),
+                            .help(help),
                     );
                 }
             }
@@ -241,11 +255,15 @@ pub fn string(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Strin
 /// A name: a non-empty string without control characters.
 pub fn name(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<String>> {
     let s = string(cx, entry, what)?;
-    if s.value.trim().is_empty() || s.value.chars().any(char::is_control) || s.value.len() > 256 {
+    let invisible =
+        |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+    if s.value.trim().is_empty() || s.value.chars().any(|c| c.is_control() || invisible(c)) || s.value.len() > 256 {
         let why = if s.value.trim().is_empty() {
             "is empty".to_string()
         } else if s.value.len() > 256 {
             format!("is {} bytes long; the limit is 256", s.value.len())
+        } else if s.value.chars().any(invisible) {
+            "contains an invisible formatting character (such as a text-direction override)".to_string()
         } else {
             "contains a control character or line break".to_string()
         };
@@ -446,8 +464,12 @@ pub fn quantity(cx: &mut Cx, entry: &KdlEntry, what: &str, dim: Dimension) -> Op
         }
         None => {
             let mut d = Diagnostic::new(codes::E0108, format!("unknown unit `{unit}`")).label(ty_span, "unknown unit");
-            let close = did_you_mean(unit, dim.units().into_iter().chain(units::all_names()));
+            let apparent = matches!(unit.to_ascii_lowercase().as_str(), "va" | "kva" | "mva" | "gva");
+            let close = did_you_mean(unit, dim.units());
             d = d.help(match close {
+                _ if apparent && dim == Dimension::Power => format!(
+                    "`{unit}` is apparent power; write usable real power in W, kW, MW or GW (kW ≈ kVA × power factor, about 0.95–0.99 for IT load)"
+                ),
                 Some(h) => format!("{h} {} units: {}", dim.name(), dim.units().join(", ")),
                 None => format!("{} units: {}", dim.name(), dim.units().join(", ")),
             });
@@ -486,10 +508,16 @@ pub fn money(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Money>
     if !units::is_currency(code) {
         let d = Diagnostic::new(codes::E0108, format!("{what} is money, but `{code}` is not a currency code"))
             .label(ty_span, "not a currency");
-        let d = if units::lookup(code).is_some() {
-            d.help("write an ISO 4217 currency code such as `USD` or `EUR`")
+        let upper = code.to_ascii_uppercase();
+        let d = if code.to_ascii_lowercase().ends_with("wh") {
+            let c = cx.currency.as_ref().map(|c| c.value.clone()).unwrap_or_else(|| "EUR".into());
+            d.help(format!(
+                "the annotation is the currency and the energy unit goes in `per=`: `({c})0.11 per=\"{code}\"`"
+            ))
+        } else if units::is_currency(&upper) {
+            d.help(format!("currency codes are capitals: `({upper})`"))
         } else {
-            d.help(format!("write an ISO 4217 currency code in capitals, like `({})`", code.to_ascii_uppercase()))
+            d.help("write an ISO 4217 currency code such as `USD` or `EUR`")
         };
         cx.emit(d);
         return None;
@@ -505,20 +533,21 @@ pub fn money(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Money>
     }
     if let Some(currency) = cx.currency.clone() {
         if currency.value != code {
-            cx.emit(
-                Diagnostic::new(
-                    codes::E0115,
-                    format!("{what} is in {code}, but the factory's currency is {}", currency.value),
-                )
-                .label(ty_span, format!("{code} here"))
-                .label(currency.span, format!("currency set to {} here", currency.value))
-                .help(format!(
-                    "convert the amount to {} and write `({}){}`",
-                    currency.value,
-                    currency.value,
-                    units::trim(x)
-                )),
-            );
+            let d = Diagnostic::new(
+                codes::E0115,
+                format!("{what} is in {code}, but the factory's currency is {}", currency.value),
+            )
+            .label(ty_span, format!("{code} here"));
+            let d = if cx.currency_is_default {
+                d.label(currency.span, format!("no `currency` here, so the factory counts in {}", currency.value)).help(format!(
+                    "if the factory counts in {code}, add `currency \"{code}\"` to the `factory` block; otherwise convert the amount to {}",
+                    currency.value
+                ))
+            } else {
+                d.label(currency.span, format!("currency set to {} here", currency.value))
+                    .help(format!("convert the amount to {} and write it with `({})`", currency.value, currency.value))
+            };
+            cx.emit(d);
             return None;
         }
     }
@@ -544,13 +573,14 @@ pub fn boolean(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<bool
 /// Reports a child node the parent does not take, with a suggestion among `known`.
 pub fn unknown_child(cx: &mut Cx, parent: &str, child: &KdlNode, known: &[&str]) {
     let name = child.name().value();
-    let mut d = Diagnostic::new(codes::E0102, format!("`{parent}` has no node `{name}`"))
+    let owner = if parent.starts_with("the ") { parent.to_string() } else { format!("`{parent}`") };
+    let mut d = Diagnostic::new(codes::E0102, format!("{owner} has no node `{name}`"))
         .label(cx.node_name_span(child), "unknown node");
     let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
     d = match did_you_mean(name, known.iter().copied()) {
         Some(h) => d.help(h),
-        None if known.is_empty() => d.help(format!("`{parent}` has no children")),
-        None => d.help(format!("`{parent}` takes {list}")),
+        None if known.is_empty() => d.help(format!("{owner} has no children")),
+        None => d.help(format!("{owner} takes {list}")),
     };
     cx.emit(d);
 }

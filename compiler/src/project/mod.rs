@@ -2,6 +2,7 @@
 //! from the resolved factory. The checks read these numbers and `plan` prints them, so every
 //! number a user sees comes from one place.
 
+pub mod cost;
 pub mod network;
 pub mod power;
 pub mod throughput;
@@ -16,12 +17,49 @@ pub struct Plan {
     pub sites: Vec<power::SitePlan>,
     pub fabrics: Vec<network::FabricPlan>,
     pub workloads: Vec<workloads::WorkloadPlan>,
+    /// The bill of materials and the quote, priced from the numbers above.
+    pub cost: cost::Cost,
 }
 
-/// Computes the plan. Network first: switches are IT load in the sites they serve.
+/// Computes the plan. Network first: switches are IT load in the sites they serve; the cost last,
+/// from everything else.
 pub fn plan(factory: &Factory, catalog: &Catalog) -> Plan {
     let fabrics = network::plan(factory, catalog);
     let sites = factory.sites.iter().enumerate().map(|(i, s)| power::site_plan(i, s, &fabrics)).collect();
     let workloads = workloads::plan(factory);
-    Plan { sites, fabrics, workloads }
+    let mut plan = Plan { sites, fabrics, workloads, cost: cost::Cost::default() };
+    plan.cost = cost::compute(factory, &plan, catalog);
+    plan
+}
+
+/// The factory's totals: what `plan` prints under "totals" and the quote's headline reads, summed
+/// once here so both report the same numbers to the last bit.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Headline {
+    pub racks: u64,
+    pub gpus: u64,
+    pub it_power_kw: f64,
+    pub facility_power_kw: f64,
+    /// Output tokens/s of every workload's best configuration (0 for an infeasible one).
+    pub tokens_per_second: f64,
+    /// Output tokens/s over every GPU of the factory (idle ones included).
+    pub tokens_per_second_per_gpu: f64,
+    /// Output tokens/s per MW of facility power at peak PUE.
+    pub tokens_per_second_per_mw: f64,
+}
+
+pub fn headline(plan: &Plan) -> Headline {
+    let gpus: u64 = plan.sites.iter().map(|s| s.gpus).sum();
+    let facility_power_kw: f64 = plan.sites.iter().map(|s| s.facility_power.kw()).sum();
+    let tokens: f64 =
+        plan.workloads.iter().map(|w| w.estimate.as_ref().map(|e| e.tokens_per_second).unwrap_or(0.0)).sum();
+    Headline {
+        racks: plan.sites.iter().map(|s| s.racks).sum(),
+        gpus,
+        it_power_kw: plan.sites.iter().map(|s| s.it_power.kw()).sum(),
+        facility_power_kw,
+        tokens_per_second: tokens,
+        tokens_per_second_per_gpu: if gpus > 0 { tokens / gpus as f64 } else { 0.0 },
+        tokens_per_second_per_mw: if facility_power_kw > 0.0 { tokens / (facility_power_kw / 1e3) } else { 0.0 },
+    }
 }

@@ -21,7 +21,7 @@ pub struct Tiers {
 
 impl Tiers {
     pub fn total(&self) -> u64 {
-        self.leaf + self.spine + self.core
+        self.leaf.saturating_add(self.spine).saturating_add(self.core)
     }
 }
 
@@ -40,7 +40,7 @@ pub struct Clos {
 
 impl Clos {
     pub fn cables(&self) -> u64 {
-        self.host_links + self.leaf_spine_links + self.spine_core_links
+        self.host_links.saturating_add(self.leaf_spine_links).saturating_add(self.spine_core_links)
     }
 }
 
@@ -102,7 +102,7 @@ pub fn build(k: u64, r: f64, tiers: u64, endpoints: u64) -> Clos {
     let d = leaf_downlinks(k, r);
     let u = leaf_uplinks(k, r);
     let leaves = endpoints.div_ceil(d);
-    let uplinks = leaves * u;
+    let uplinks = leaves.saturating_mul(u);
     if tiers == 2 {
         let spines = smallest_divisor_at_least(u, uplinks.div_ceil(k));
         return Clos {
@@ -116,7 +116,7 @@ pub fn build(k: u64, r: f64, tiers: u64, endpoints: u64) -> Clos {
     // Three tiers: spines split their ports evenly between leaves and cores.
     let half = k / 2;
     let spines = uplinks.div_ceil(half.max(1));
-    let spine_up = spines * half;
+    let spine_up = spines.saturating_mul(half);
     let cores = spine_up.div_ceil(k);
     Clos {
         tiers: 3,
@@ -158,6 +158,8 @@ pub struct FabricPlan {
     pub switches: Tiers,
     pub cables: u64,
     pub transceivers: u64,
+    /// Ports at the endpoint speed per switch cage: one module carries this many links.
+    pub ports_per_cage: u64,
     pub switch_liquid_fraction: f64,
     pub sites: Vec<SiteShare>,
 }
@@ -222,9 +224,15 @@ fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> F
     let mode = switch.radix_at(plan.endpoint_speed);
     plan.radix = mode.map(|m| m.count);
     let Some(k) = plan.radix else { return plan };
-    let cages =
-        switch.port_modes.iter().max_by(|a, b| a.speed.0.total_cmp(&b.speed.0)).map(|m| m.count).unwrap_or(k).max(1);
+    // Physical cages: as the catalog gives them (a QM9700 has 32 twin-port cages for 64 ports),
+    // else one per port of the fastest mode.
+    let cages = switch
+        .cages
+        .or_else(|| switch.port_modes.iter().max_by(|a, b| a.speed.0.total_cmp(&b.speed.0)).map(|m| m.count))
+        .unwrap_or(k)
+        .max(1);
     let ports_per_cage = (k / cages).max(1);
+    plan.ports_per_cage = ports_per_cage;
     let r = fabric.oversubscription;
     // Each site gets its own instance of the fabric: InfiniBand and RoCE do not span sites (the
     // network check reports a fabric that tries), and a frontend network is built per building.
@@ -235,7 +243,10 @@ fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> F
     for (site, endpoints, _) in shares {
         let tiers = fabric.tiers.as_ref().map(|t| t.value).or(tiers_needed(k, r, endpoints)).unwrap_or(3);
         let clos = build(k, r, tiers, endpoints);
-        let switch_ports = clos.host_links + 2 * clos.leaf_spine_links + 2 * clos.spine_core_links;
+        let switch_ports = clos
+            .host_links
+            .saturating_add(clos.leaf_spine_links.saturating_mul(2))
+            .saturating_add(clos.spine_core_links.saturating_mul(2));
         let share = SiteShare {
             site,
             endpoints,

@@ -11,6 +11,7 @@ use crate::model::{Factory, Workload};
 
 fn arch(a: Architecture) -> throughput::Architecture {
     match a {
+        Architecture::Ampere => throughput::Architecture::Ampere,
         Architecture::Hopper => throughput::Architecture::Hopper,
         Architecture::Blackwell => throughput::Architecture::Blackwell,
         Architecture::BlackwellUltra => throughput::Architecture::BlackwellUltra,
@@ -125,6 +126,8 @@ pub struct WorkloadPlan {
     pub estimate: Result<Estimate, Infeasible>,
     /// The same workload without its SLO: the best it could do offline.
     pub offline: Option<Estimate>,
+    /// When one replica does not fit: the fewest GPUs of this system that would hold one.
+    pub gpus_to_fit: Option<u32>,
 }
 
 impl WorkloadPlan {
@@ -156,6 +159,13 @@ pub fn request(w: &Workload) -> Request {
     }
 }
 
+/// Whether every site holding `system` has a compute fabric.
+pub fn has_compute_fabric(factory: &Factory, system: &catalog::System) -> bool {
+    factory.sites.iter().enumerate().filter(|(_, s)| s.gpu_systems().any(|(x, _)| x.id == system.id)).all(|(i, _)| {
+        factory.fabrics.iter().any(|f| f.role == crate::ast::FabricRole::Compute && f.site.is_none_or(|s| s == i))
+    })
+}
+
 pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
     let eff = Efficiency::fitted();
     factory
@@ -163,12 +173,25 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
         .iter()
         .filter_map(|w| {
             let (system, gpu) = (w.system?, w.gpu?);
-            let sys = system_spec(system, gpu);
+            let mut sys = system_spec(system, gpu);
+            if !has_compute_fabric(factory, system) {
+                // Without a compute fabric, systems cannot share a replica: leave the planner
+                // only a token link between them, so it keeps every replica inside one system.
+                sys.scale_out_bits_per_s_per_gpu = 1.0;
+            }
             let model = model_spec(w.model);
             let req = request(w);
             let gpus = u32_of(w.gpus.value);
             let p = precision(w.precision.value);
             let memory = throughput::memory_fit(&sys, &model, p, &req, gpus);
+            // Layouts come in steps (tensor groups within a domain, pipeline stages across
+            // hosts), so the smallest count that fits is found by trying, not by dividing bytes.
+            let gpus_to_fit = if memory.fits {
+                None
+            } else {
+                let limit = gpus.saturating_mul(8).max(4096);
+                (gpus.saturating_add(1)..=limit).find(|g| throughput::memory_fit(&sys, &model, p, &req, *g).fits)
+            };
             let estimate = throughput::estimate(&sys, &model, p, &req, gpus, &eff);
             let offline = if req.slo.is_some() {
                 throughput::estimate(&sys, &model, p, &Request { slo: None, ..req.clone() }, gpus, &eff).ok()
@@ -184,6 +207,7 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
                 memory,
                 estimate,
                 offline,
+                gpus_to_fit,
             })
         })
         .collect()

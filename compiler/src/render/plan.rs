@@ -250,17 +250,16 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
             }
         })
         .collect();
-    let gpus: u64 = sites.iter().map(|s| s.gpus).sum();
-    let facility_power_kw: f64 = sites.iter().map(|s| s.facility_power_kw).sum();
-    let tokens: f64 = workloads.iter().map(|w| w.tokens_per_second).sum();
+    // Summed in `project` so the quote reads the very same numbers.
+    let h = crate::project::headline(plan);
     let totals = Totals {
-        racks: sites.iter().map(|s| s.racks).sum(),
-        gpus,
-        it_power_kw: sites.iter().map(|s| s.it_power_kw).sum(),
-        facility_power_kw,
-        tokens_per_second: tokens,
-        tokens_per_second_per_gpu: if gpus > 0 { tokens / gpus as f64 } else { 0.0 },
-        tokens_per_second_per_mw: if facility_power_kw > 0.0 { tokens / (facility_power_kw / 1e3) } else { 0.0 },
+        racks: h.racks,
+        gpus: h.gpus,
+        it_power_kw: h.it_power_kw,
+        facility_power_kw: h.facility_power_kw,
+        tokens_per_second: h.tokens_per_second,
+        tokens_per_second_per_gpu: h.tokens_per_second_per_gpu,
+        tokens_per_second_per_mw: h.tokens_per_second_per_mw,
     };
     PlanView {
         factory: factory.name.value.clone(),

@@ -46,12 +46,28 @@ fn load(dir: &'static include_dir::Dir<'static>) -> Option<Target> {
     let children = node.children()?;
     let mut t = Target { name, description: String::new(), html_escape: false, files: Vec::new(), dir };
     for c in children.nodes() {
-        let arg = c.entries().iter().find(|e| e.name().is_none()).and_then(|e| e.value().as_string()).unwrap_or("").to_string();
-        let prop = |k: &str| c.entries().iter().find(|e| e.name().map(|n| n.value()) == Some(k)).and_then(|e| e.value().as_string()).map(str::to_string);
+        let arg = c
+            .entries()
+            .iter()
+            .find(|e| e.name().is_none())
+            .and_then(|e| e.value().as_string())
+            .unwrap_or("")
+            .to_string();
+        let prop = |k: &str| {
+            c.entries()
+                .iter()
+                .find(|e| e.name().map(|n| n.value()) == Some(k))
+                .and_then(|e| e.value().as_string())
+                .map(str::to_string)
+        };
         match c.name().value() {
             "description" => t.description = arg,
             "escape" => t.html_escape = arg == "html",
-            "file" => t.files.push(OutputFile { path: arg, template: prop("template")?, each_site: prop("each").as_deref() == Some("site") }),
+            "file" => t.files.push(OutputFile {
+                path: arg,
+                template: prop("template")?,
+                each_site: prop("each").as_deref() == Some("site"),
+            }),
             _ => return None,
         }
     }
@@ -112,6 +128,65 @@ fn hcl_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, ou
     Ok(())
 }
 
+/// A CSV field (RFC 4180): quoted when it holds a comma, quote, line break or outer space, with
+/// quotes doubled. A text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP advises against CSV injection.
+pub fn csv_quote(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// `{{csv x}}`: strings quoted as CSV fields; whole numbers without a decimal point; null empty.
+fn csv_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let v = h.param(0).map(|p| p.value().clone()).unwrap_or(Value::Null);
+    let s = match v {
+        Value::Null => String::new(),
+        Value::String(s) => csv_quote(&s),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
+        other => csv_quote(&other.to_string()),
+    };
+    out.write(&s)?;
+    Ok(())
+}
+
+/// Text for a Markdown table cell or paragraph: Markdown's special characters and HTML
+/// (`< > &`) escaped, line breaks and control characters turned into spaces.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn md_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let v = h.param(0).map(|p| p.value().clone()).unwrap_or(Value::Null);
+    let s = match v {
+        Value::Null => String::new(),
+        Value::String(s) => md_escape(&s),
+        other => md_escape(&other.to_string()),
+    };
+    out.write(&s)?;
+    Ok(())
+}
+
 /// Renders the chosen targets. Files are `(path relative to the output folder, bytes)`, sorted.
 pub fn render(view: &BuildView, chosen: &[Target]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let root = serde_json::to_value(view).map_err(|e| internal(&format!("the build view does not serialise: {e}")))?;
@@ -125,6 +200,8 @@ pub fn render(view: &BuildView, chosen: &[Target]) -> Result<Vec<(String, Vec<u8
         hb.register_helper("json", Box::new(json_helper));
         hb.register_helper("yaml", Box::new(yaml_helper));
         hb.register_helper("hcl", Box::new(hcl_helper));
+        hb.register_helper("csv", Box::new(csv_helper));
+        hb.register_helper("md", Box::new(md_helper));
         for f in target.dir.files() {
             let Some(fname) = f.path().file_name().and_then(|n| n.to_str()) else { continue };
             if let Some(stem) = fname.strip_suffix(".hbs") {
@@ -176,7 +253,15 @@ fn internal(message: &str) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::hcl_quote;
+    use super::{csv_quote, hcl_quote, md_escape};
+
+    #[test]
+    fn csv_and_markdown_quoting() {
+        assert_eq!(csv_quote("plain"), "plain");
+        assert_eq!(csv_quote("a, \"b\""), "\"a, \"\"b\"\"\"");
+        assert_eq!(csv_quote("=cmd()"), "'=cmd()");
+        assert_eq!(md_escape("a|b <i>*x*</i>\n"), "a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt; ");
+    }
 
     #[test]
     fn hcl_quoting_neutralises_templates() {

@@ -21,6 +21,8 @@ pub struct BuildView {
     pub sites: Vec<SiteView>,
     pub parts: Parts,
     pub plan: super::plan::PlanView,
+    /// The bill of materials and the quote (`project::cost`), with their drawings.
+    pub cost: super::cost::CostView,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -51,6 +53,10 @@ pub struct SiteView {
     pub workloads: Vec<WorkloadView>,
     /// Nodes (hosts) of the site: GPU servers and NVL72 compute trays.
     pub nodes: u64,
+    /// A fabric of the site carries RDMA (InfiniBand, or RoCE on a compute fabric).
+    pub rdma: bool,
+    /// A workload placed in the site spans NVLink trays, so the site runs DRA ComputeDomains.
+    pub compute_domains: bool,
 }
 
 /// Capacity and cooling facts of a site, for custom fields and the quote.
@@ -101,6 +107,11 @@ pub struct RackView {
     pub tray_gpus: u64,
     /// The rack's panel-to-rack circuits, `count` alike.
     pub circuits: Option<CircuitsView>,
+    /// `name` as a slug: a Kubernetes label value for the rack.
+    pub slug: String,
+    /// The rack's row (`<hall>-<row>` as a slug): the block of racks a scheduler keeps a group of
+    /// hosts in when it cannot have one rack.
+    pub block: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -214,6 +225,23 @@ pub struct WorkloadView {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub tokens_per_second: f64,
+    /// Replicas placed in this site. Workloads draw on the factory's GPUs as one pool; in a
+    /// multi-site factory [`place_replicas`] splits them, so `replicas` is the factory total.
+    pub site_replicas: u64,
+    /// GPUs those replicas request in this site (`site_replicas × nodes_per_replica × gpus_per_node`).
+    pub site_gpus: u64,
+    /// Tensor × expert ranks of a replica: the world of engines that run expert parallelism
+    /// inside their tensor-parallel group (SGLang, TensorRT-LLM), with attention data-parallel.
+    pub tensor_expert: u64,
+    /// A Kubernetes object name for the workload: the slug, starting with a letter (`w-` is put in
+    /// front of a leading digit) and at most 40 characters, leaving room for the suffixes that
+    /// controllers add to pod and service names.
+    pub kube_name: String,
+    /// Where the serving pods read the weights: `/models/<model>/<precision>`.
+    pub weights: String,
+    /// The serving engine's public container image with the engine version as tag, for the
+    /// workload's GPU vendor (see `docs/kubernetes.md` for the architectures each is published for).
+    pub image: String,
 }
 
 #[derive(Clone, Debug, Serialize, Default)]
@@ -231,6 +259,8 @@ pub struct Manufacturer {
 #[derive(Clone, Debug, Serialize)]
 pub struct DeviceType {
     pub id: String,
+    /// `id` as a slug (NetBox device-type slugs allow only `[-a-zA-Z0-9_]`).
+    pub slug: String,
     pub model: String,
     pub manufacturer_slug: String,
     pub u_height: u64,
@@ -286,6 +316,121 @@ fn kubernetes_view(version: Option<&str>) -> KubernetesView {
     KubernetesView { version, minor, dra_api_version: api, dra_enabled_by_default: on }
 }
 
+/// How a workload's replicas sit on hosts.
+struct ReplicaShape {
+    /// Replicas in the whole factory.
+    replicas: u64,
+    /// GPUs of one replica (tensor × pipeline × expert).
+    replica: u64,
+    gpus_per_node: u64,
+    /// Hosts one replica spans.
+    nodes: u64,
+    host_gpus: u64,
+}
+
+impl ReplicaShape {
+    fn of(w: &crate::model::Workload, p: &crate::project::workloads::WorkloadPlan) -> Self {
+        let host_gpus = w.system.map(|s| s.host_gpus).unwrap_or(8).max(1);
+        let replica = u64::from(p.replica_gpus()).max(1);
+        let replicas =
+            p.estimate.as_ref().ok().map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica);
+        ReplicaShape {
+            replicas,
+            replica,
+            gpus_per_node: replica.min(host_gpus),
+            nodes: replica.div_ceil(host_gpus),
+            host_gpus,
+        }
+    }
+}
+
+/// Replicas of each workload per site, `[workload][site]`. Workloads draw on the factory's GPUs as
+/// one pool (the language does not pin a workload to a site), so a multi-site factory splits them:
+/// in blueprint order, each workload fills the sites in order, counting whole hosts. A replica that
+/// spans NVLink trays needs one NVLink domain, which holds `⌊domain hosts / replica hosts⌋` of them;
+/// a single-host replica shares its host with `⌊host GPUs / replica GPUs⌋ − 1` others. Replicas that
+/// fit nowhere stay with the first site that has the workload's system, where the scheduler keeps
+/// them pending: the quota then shows the shortfall instead of hiding it.
+fn place_replicas(factory: &Factory, plan: &Plan) -> Vec<Vec<u64>> {
+    let mut free: Vec<BTreeMap<&str, u64>> = factory
+        .sites
+        .iter()
+        .map(|site| {
+            let mut hosts = BTreeMap::new();
+            for (system, n) in site.gpu_systems() {
+                *hosts.entry(system.id.as_str()).or_insert(0u64) += n.saturating_mul(system.hosts());
+            }
+            hosts
+        })
+        .collect();
+    let mut placement = Vec::new();
+    for (w, p) in factory.workloads.iter().zip(&plan.workloads) {
+        let mut per_site = vec![0u64; factory.sites.len()];
+        if let Some(system) = w.system {
+            let shape = ReplicaShape::of(w, p);
+            let nvlink = shape.nodes > 1 && system.form == Form::RackScale && shape.replica <= system.nvlink_domain;
+            // Hosts a placement unit takes, and the replicas one unit holds.
+            let (unit_hosts, per_unit) = if nvlink {
+                let domain_hosts = system.nvlink_domain.div_ceil(shape.host_gpus).max(1);
+                (domain_hosts, (domain_hosts / shape.nodes).max(1))
+            } else if shape.nodes == 1 {
+                (1, (shape.host_gpus / shape.gpus_per_node).max(1))
+            } else {
+                (shape.nodes, 1)
+            };
+            let mut left = shape.replicas;
+            for (si, hosts) in free.iter_mut().enumerate() {
+                let Some(h) = hosts.get_mut(system.id.as_str()) else { continue };
+                let n = left.min((*h / unit_hosts).saturating_mul(per_unit));
+                *h -= n.div_ceil(per_unit).saturating_mul(unit_hosts);
+                if let Some(slot) = per_site.get_mut(si) {
+                    *slot = n;
+                }
+                left -= n;
+            }
+            if left > 0 {
+                if let Some(slot) =
+                    free.iter().position(|h| h.contains_key(system.id.as_str())).and_then(|si| per_site.get_mut(si))
+                {
+                    *slot += left;
+                }
+            }
+        }
+        placement.push(per_site);
+    }
+    placement
+}
+
+/// A workload's Kubernetes object name (see [`WorkloadView::kube_name`]).
+fn kube_name(name: &str) -> String {
+    let s = slug(name);
+    let mut out = if s.starts_with(|c: char| c.is_ascii_digit()) { format!("w-{s}") } else { s };
+    out.truncate(40);
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// The public image of a serving engine, tagged with the engine version. Dynamo runtimes bundle
+/// their backend; vLLM and SGLang publish separate ROCm images for AMD GPUs (SGLang per GPU
+/// generation: `mi30x` for CDNA 3, `mi35x` for CDNA 4).
+fn image(engine: &str, backend: &str, version: &str, nvidia: bool, architecture: &str) -> String {
+    match (engine, nvidia) {
+        ("dynamo", _) => {
+            let runtime = if backend == "trtllm" { "tensorrtllm" } else { backend };
+            format!("nvcr.io/nvidia/ai-dynamo/{runtime}-runtime:{version}")
+        }
+        ("sglang", true) => format!("lmsysorg/sglang:v{version}"),
+        ("sglang", false) => {
+            format!("lmsysorg/sglang:v{version}-rocm700-{}", if architecture == "cdna4" { "mi35x" } else { "mi30x" })
+        }
+        ("trtllm", _) => format!("nvcr.io/nvidia/tensorrt-llm/release:{version}"),
+        (_, true) => format!("vllm/vllm-openai:v{version}"),
+        (_, false) => format!("vllm/vllm-openai-rocm:v{version}"),
+    }
+}
+
 pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
     let plan_view = super::plan::view(factory, plan);
     let mut manufacturers: BTreeMap<String, Manufacturer> = BTreeMap::new();
@@ -293,8 +438,16 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
     let mut add_type = |id: &str, name: &str, vendor: Vendor, u: u64, role: &'static str| {
         let m = vendor_name(vendor).to_string();
         manufacturers.entry(m.clone()).or_insert_with(|| Manufacturer { slug: slug(&m), name: m.clone() });
-        device_types.entry(id.to_string()).or_insert_with(|| DeviceType { id: id.to_string(), model: name.to_string(), manufacturer_slug: slug(&m), u_height: u, role });
+        device_types.entry(id.to_string()).or_insert_with(|| DeviceType {
+            id: id.to_string(),
+            slug: slug(id),
+            model: name.to_string(),
+            manufacturer_slug: slug(&m),
+            u_height: u,
+            role,
+        });
     };
+    let placement = place_replicas(factory, plan);
     let mut sites = Vec::new();
     for (si, (site, sp)) in factory.sites.iter().zip(&plan.sites).enumerate() {
         let mut racks = Vec::new();
@@ -304,7 +457,11 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         for hall in &site.halls {
             let hall_slug = slug(&hall.name.value);
             let panel = format!("{}-panel", hall.name.value);
-            panels.push(PowerPanelView { name: panel.clone(), hall: hall.name.value.clone(), hall_slug: hall_slug.clone() });
+            panels.push(PowerPanelView {
+                name: panel.clone(),
+                hall: hall.name.value.clone(),
+                hall_slug: hall_slug.clone(),
+            });
             for row in &hall.rows {
                 for ri in 0..row.count {
                     let row_name = row.row_name(ri);
@@ -317,21 +474,38 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                             let mut trays = (0u64, None, 0u64);
                             let (u_height, max_weight, cooling) = match &group.contents {
                                 RackContents::RackScale(s) => {
-                                    add_type(&format!("{}-tray", s.id), &format!("{} compute tray", s.name), s.vendor, 1, "gpu-node");
+                                    add_type(
+                                        &format!("{}-tray", s.id),
+                                        &format!("{} compute tray", s.name),
+                                        s.vendor,
+                                        1,
+                                        "gpu-node",
+                                    );
                                     trays = (s.hosts(), Some(format!("{}-tray", s.id)), s.host_gpus);
                                     nodes += s.hosts();
-                                    (s.rack_units, s.max_weight.map(|w| w.0), if s.is_liquid_cooled() { "liquid" } else { "air" })
+                                    (
+                                        s.rack_units,
+                                        s.max_weight.map(|w| w.0),
+                                        if s.is_liquid_cooled() { "liquid" } else { "air" },
+                                    )
                                 }
                                 RackContents::Enclosure { enclosure, systems } => {
                                     let mut u = 1u64;
                                     for g in systems {
-                                        add_type(&g.system.id, &g.system.name, g.system.vendor, g.system.rack_units, "gpu-node");
+                                        add_type(
+                                            &g.system.id,
+                                            &g.system.name,
+                                            g.system.vendor,
+                                            g.system.rack_units,
+                                            "gpu-node",
+                                        );
                                         for n in 0..g.count {
                                             devices.push(DeviceView {
-                                                name: format!("{name}-{}{:02}", slug(&g.system.id), n + 1),
+                                                name: format!("{name}-{}-{:02}", slug(&g.system.id), n + 1),
                                                 device_type: g.system.id.clone(),
                                                 role: "gpu-node",
-                                                position: (u + g.system.rack_units - 1 <= enclosure.rack_units).then_some(u),
+                                                position: (u + g.system.rack_units - 1 <= enclosure.rack_units)
+                                                    .then_some(u),
                                                 gpus: g.system.gpu_count,
                                             });
                                             u += g.system.rack_units;
@@ -350,7 +524,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                             let mut circuits: Option<CircuitsView> = None;
                             for (system, n) in group.systems() {
                                 let Some(pi) = &system.power_input else { continue };
-                                let count = if system.form == Form::RackScale { pi.count } else { pi.count.saturating_mul(n) };
+                                let count =
+                                    if system.form == Form::RackScale { pi.count } else { pi.count.saturating_mul(n) };
                                 match circuits.as_mut() {
                                     Some(c) => c.count += count,
                                     None => {
@@ -366,6 +541,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                 }
                             }
                             racks.push(RackView {
+                                slug: slug(&name),
+                                block: slug(&format!("{}-{}", hall.name.value, row_name)),
                                 name,
                                 hall: hall.name.value.clone(),
                                 hall_slug: hall_slug.clone(),
@@ -377,7 +554,10 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                 max_weight_kg: max_weight.map(f64::round),
                                 power_kw: group.power_nominal().kw(),
                                 cooling,
-                                cooling_loop: group.loop_index.and_then(|i| site.loops.get(i)).map(|l| l.name.value.clone()),
+                                cooling_loop: group
+                                    .loop_index
+                                    .and_then(|i| site.loops.get(i))
+                                    .map(|l| l.name.value.clone()),
                                 panel: panel.clone(),
                                 devices,
                                 trays: trays.0,
@@ -418,10 +598,14 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             serving: sw
                 .serving
                 .iter()
-                .map(|s| ServingView { engine: s.engine.value.clone(), version: s.version.version.value.clone(), backend: s.backend.as_ref().map(|b| b.value.to_string()) })
+                .map(|s| ServingView {
+                    engine: s.engine.value.clone(),
+                    version: s.version.version.value.clone(),
+                    backend: s.backend.as_ref().map(|b| b.value.to_string()),
+                })
                 .collect(),
         };
-        let fabrics = factory
+        let fabrics: Vec<SiteFabric> = factory
             .fabrics
             .iter()
             .zip(&plan.fabrics)
@@ -448,23 +632,33 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         }
         let serving = sw.serving.first();
         let nvidia = gpu_vendor == Some("nvidia");
-        let workloads = factory
+        let workloads: Vec<WorkloadView> = factory
             .workloads
             .iter()
             .zip(&plan.workloads)
-            .filter(|(w, _)| w.system.is_some_and(|s| site.gpu_systems().any(|(x, _)| x.id == s.id)))
-            .map(|(w, p)| {
+            .enumerate()
+            .filter(|(_, (w, _))| w.system.is_some_and(|s| site.gpu_systems().any(|(x, _)| x.id == s.id)))
+            .map(|(wi, (w, p))| {
                 let system = w.system;
-                let host_gpus = system.map(|s| s.host_gpus).unwrap_or(8).max(1);
                 let est = p.estimate.as_ref().ok();
-                let replica = u64::from(p.replica_gpus()).max(1);
-                let replicas = est.map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica);
-                let gpus_per_node = replica.min(host_gpus);
-                let nodes = replica.div_ceil(host_gpus);
+                let ReplicaShape { replicas, replica, gpus_per_node, nodes, .. } = ReplicaShape::of(w, p);
+                let site_replicas = placement.get(wi).and_then(|v| v.get(si)).copied().unwrap_or(0);
+                let tensor = est.map(|e| e.parallelism.tensor).unwrap_or(1);
+                let expert = est.map(|e| e.parallelism.expert).unwrap_or(1);
                 let engine = serving.map(|s| s.engine.value.clone()).unwrap_or_else(|| "vllm".to_string());
-                let backend = serving
-                    .and_then(|s| s.backend.as_ref().map(|b| b.value.to_string()))
-                    .unwrap_or_else(|| if engine == "dynamo" { if nvidia { "trtllm".into() } else { "vllm".into() } } else { engine.clone() });
+                let engine_version = serving.map(|s| s.version.version.value.clone()).unwrap_or_default();
+                let backend =
+                    serving.and_then(|s| s.backend.as_ref().map(|b| b.value.to_string())).unwrap_or_else(|| {
+                        if engine == "dynamo" {
+                            if nvidia {
+                                "trtllm".into()
+                            } else {
+                                "vllm".into()
+                            }
+                        } else {
+                            engine.clone()
+                        }
+                    });
                 WorkloadView {
                     name: w.name.value.clone(),
                     slug: slug(&w.name.value),
@@ -474,25 +668,47 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     gpus: w.gpus.value,
                     system: system.map(|s| s.id.clone()).unwrap_or_default(),
                     replicas,
-                    tensor: est.map(|e| e.parallelism.tensor).unwrap_or(1),
+                    tensor,
                     pipeline: est.map(|e| e.parallelism.pipeline).unwrap_or(1),
-                    expert: est.map(|e| e.parallelism.expert).unwrap_or(1),
+                    expert,
                     replica_gpus: replica,
                     gpus_per_node,
                     nodes_per_replica: nodes,
                     multi_node: nodes > 1,
-                    multi_node_nvlink: nodes > 1 && system.is_some_and(|s| s.form == Form::RackScale && replica <= s.nvlink_domain),
-                    engine,
-                    engine_version: serving.map(|s| s.version.version.value.clone()).unwrap_or_default(),
-                    backend,
-                    arch: system.map(|s| if s.host_arch == "aarch64" { "arm64".to_string() } else { "amd64".to_string() }).unwrap_or_else(|| "amd64".into()),
+                    multi_node_nvlink: nodes > 1
+                        && system.is_some_and(|s| s.form == Form::RackScale && replica <= s.nvlink_domain),
+                    arch: system
+                        .map(|s| if s.host_arch == "aarch64" { "arm64".to_string() } else { "amd64".to_string() })
+                        .unwrap_or_else(|| "amd64".into()),
                     input_tokens: w.input_tokens.value,
                     output_tokens: w.output_tokens.value,
                     tokens_per_second: est.map(|e| e.tokens_per_second).unwrap_or(0.0),
+                    site_replicas,
+                    site_gpus: site_replicas.saturating_mul(nodes).saturating_mul(gpus_per_node),
+                    tensor_expert: u64::from(tensor).saturating_mul(u64::from(expert)),
+                    kube_name: kube_name(&w.name.value),
+                    weights: format!("/models/{}/{}", w.model.id, w.precision.value.as_str()),
+                    image: image(
+                        &engine,
+                        &backend,
+                        &engine_version,
+                        nvidia,
+                        system.and_then(|s| catalog.gpu(&s.gpu.value)).map(|g| g.architecture.as_str()).unwrap_or(""),
+                    ),
+                    engine,
+                    engine_version,
+                    backend,
                 }
             })
             .collect();
-        let loops = site.loops.iter().map(|l| format!("{} ({} °C)", l.name.value, crate::units::trim(l.supply.value.0))).collect::<Vec<_>>().join(", ");
+        let rdma = fabrics.iter().any(|f| f.rdma);
+        let compute_domains = workloads.iter().any(|w| w.multi_node_nvlink && w.site_replicas > 0);
+        let loops = site
+            .loops
+            .iter()
+            .map(|l| format!("{} ({} °C)", l.name.value, crate::units::trim(l.supply.value.0)))
+            .collect::<Vec<_>>()
+            .join(", ");
         sites.push(SiteView {
             name: site.name.value.clone(),
             slug: slug(&site.name.value),
@@ -511,7 +727,11 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                 air_capacity_kw: sp.air_capacity.kw(),
                 cooling_loops: loops,
             },
-            halls: site.halls.iter().map(|h| HallView { name: h.name.value.clone(), slug: slug(&h.name.value) }).collect(),
+            halls: site
+                .halls
+                .iter()
+                .map(|h| HallView { name: h.name.value.clone(), slug: slug(&h.name.value) })
+                .collect(),
             racks,
             power_panels: panels,
             software,
@@ -521,6 +741,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             fabrics,
             workloads,
             nodes,
+            rdma,
+            compute_domains,
         });
     }
     BuildView {
@@ -534,8 +756,12 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             currency: factory.currency.clone(),
         },
         sites,
-        parts: Parts { manufacturers: manufacturers.into_values().collect(), device_types: device_types.into_values().collect() },
+        parts: Parts {
+            manufacturers: manufacturers.into_values().collect(),
+            device_types: device_types.into_values().collect(),
+        },
         plan: plan_view,
+        cost: super::cost::view(factory, plan),
     }
 }
 

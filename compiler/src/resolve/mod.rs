@@ -18,18 +18,36 @@ pub const MAX_GPUS: u64 = 50_000_000;
 struct Resolver<'a, 'd> {
     catalog: &'a Catalog,
     diags: &'d mut Diagnostics,
+    unresolved: bool,
 }
 
 /// Resolves a lowered blueprint. Returns `None` only when there is no factory to speak of.
 pub fn resolve<'a>(bp: &ast::Blueprint, catalog: &'a Catalog, diags: &mut Diagnostics) -> Option<Factory<'a>> {
-    let mut r = Resolver { catalog, diags };
-    let factory = bp.factory.as_ref()?;
+    let mut r = Resolver { catalog, diags, unresolved: false };
+    // Without a factory node (reported by lowering) the rest is still resolved and checked, so one
+    // missing line does not hide every other error.
+    let placeholder;
+    let factory = match bp.factory.as_ref() {
+        Some(f) => f,
+        None => {
+            let span = bp.sites.first().map(|s| Span { file: s.span.file, start: 0, end: 0 })?;
+            placeholder = ast::Factory {
+                name: Spanned::new(String::new(), span),
+                description: None,
+                region: None,
+                currency: Spanned::new("USD".to_string(), span),
+                currency_source: ast::CurrencySource::Default,
+                span,
+            };
+            &placeholder
+        }
+    };
     let top_software = bp.software.clone().unwrap_or_default();
     r.check_unique("site", bp.sites.iter().map(|s| &s.name), "the factory");
     r.check_unique("fabric", bp.fabrics.iter().map(|f| &f.name), "the factory");
     r.check_unique("workload", bp.workloads.iter().map(|w| &w.name), "the factory");
     let sites: Vec<Site> = bp.sites.iter().map(|s| r.site(s, &top_software)).collect();
-    r.check_expansion(&sites);
+    let too_large = r.check_expansion(&sites);
     let fabrics = bp.fabrics.iter().map(|f| r.fabric(f, &bp.sites, bp.fabrics.len())).collect();
     let main_system = most_numerous_system(&sites);
     let workloads = bp.workloads.iter().filter_map(|w| r.workload(w, main_system)).collect();
@@ -43,6 +61,8 @@ pub fn resolve<'a>(bp: &ast::Blueprint, catalog: &'a Catalog, diags: &mut Diagno
         fabrics,
         workloads,
         quote,
+        too_large,
+        parts_unresolved: r.unresolved,
         span: factory.span,
     })
 }
@@ -72,9 +92,24 @@ fn most_numerous_system<'a>(sites: &[Site<'a>]) -> Option<&'a crate::catalog::Sy
 
 impl<'a> Resolver<'a, '_> {
     fn check_unique<'n>(&mut self, what: &str, names: impl Iterator<Item = &'n Spanned<String>>, scope: &str) {
-        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        // Names must also differ after slugging (NetBox slugs, Kubernetes names): `Hall A` and
+        // `hall-a` would collide in every target.
+        let mut seen: BTreeMap<String, (Span, String)> = BTreeMap::new();
         for n in names {
-            if let Some(first) = seen.get(n.value.as_str()) {
+            let key = crate::render::view::slug(&n.value);
+            if let Some((first, first_name)) = seen.get(&key).filter(|(_, f)| *f != n.value) {
+                self.diags.push(
+                    Diagnostic::new(
+                        codes::E0301,
+                        format!("{what} names \"{}\" and \"{}\" differ only in case or punctuation", first_name, n.value),
+                    )
+                    .label(n.span, "this one")
+                    .label(*first, "and this one")
+                    .help(format!("NetBox slugs and Kubernetes names would both be `{key}`; make the names differ in letters or digits")),
+                );
+                continue;
+            }
+            if let Some((first, _)) = seen.get(&key) {
                 self.diags.push(
                     Diagnostic::new(codes::E0301, format!("{what} \"{}\" is defined twice in {scope}", n.value))
                         .label(n.span, "defined again here")
@@ -82,12 +117,13 @@ impl<'a> Resolver<'a, '_> {
                         .help(format!("{what} names are unique within {scope}; rename one of them")),
                 );
             } else {
-                seen.insert(&n.value, n.span);
+                seen.insert(key, (n.span, n.value.clone()));
             }
         }
     }
 
     fn unknown_part(&mut self, what: &str, id: &Spanned<String>, kinds: &[&str]) {
+        self.unresolved = true;
         let candidates: Vec<&str> = kinds.iter().flat_map(|k| self.catalog.ids_of_kind(k)).collect();
         let mut help = did_you_mean(&id.value, candidates.iter().copied());
         if help.is_none() {
@@ -108,6 +144,7 @@ impl<'a> Resolver<'a, '_> {
     }
 
     fn wrong_kind(&mut self, what: &str, id: &Spanned<String>, part: &Part, help: String) {
+        self.unresolved = true;
         self.diags.push(
             Diagnostic::new(codes::E0202, format!("`{}` is a {} part, not {what}", id.value, part.kind()))
                 .label(id.span, format!("a {}", part.kind()))
@@ -128,7 +165,7 @@ impl<'a> Resolver<'a, '_> {
         }
         self.check_unique("hall", s.halls.iter().map(|h| &h.name), &format!("site \"{}\"", s.name.value));
         let halls: Vec<Hall> = s.halls.iter().map(|h| self.hall(h, s, &loops)).collect();
-        if halls.iter().all(|h| h.rows.iter().all(|r| r.racks.is_empty())) {
+        if !s.has_rack_nodes && !s.halls.is_empty() {
             self.diags.push(
                 Diagnostic::new(codes::W0302, format!("site \"{}\" has no racks", s.name.value))
                     .label(s.name.span, "no `hall { row { rack … } }` here")
@@ -143,6 +180,7 @@ impl<'a> Resolver<'a, '_> {
             power,
             loops,
             air_capacity: air,
+            air_unknown: s.cooling.as_ref().is_none_or(|c| c.air_unreadable),
             cooling_span: s.cooling.as_ref().map(|c| c.span),
             halls,
             software,
@@ -158,10 +196,12 @@ impl<'a> Resolver<'a, '_> {
                 pue: ast::DEFAULT_PUE,
                 peak_pue: ast::DEFAULT_PUE,
                 energy_price_per_kwh: None,
+                incomplete: true,
                 span: s.span,
             };
         };
         self.check_unique("feed", p.feeds.iter().map(|f| &f.name), &format!("site \"{}\"", s.name.value));
+        let mut sides_invalid = false;
         let mut feeds: Vec<Feed> = p
             .feeds
             .iter()
@@ -172,7 +212,7 @@ impl<'a> Resolver<'a, '_> {
                 span: f.span,
             })
             .collect();
-        if p.redundancy.value == Redundancy::TwoN {
+        if p.redundancy.value == Redundancy::TwoN && !p.incomplete {
             let with_side = feeds.iter().filter(|f| f.side.is_some()).count();
             if with_side == 0 && feeds.len() == 2 {
                 if let Some(f) = feeds.get_mut(0) {
@@ -197,6 +237,7 @@ impl<'a> Resolver<'a, '_> {
                 self.diags.push(
                     d.help("give every feed `side=\"A\"` or `side=\"B\"`, or give exactly two feeds (one per side)"),
                 );
+                sides_invalid = true;
             } else if with_side < feeds.len() {
                 let mut d = Diagnostic::new(
                     codes::E0305,
@@ -207,9 +248,11 @@ impl<'a> Resolver<'a, '_> {
                     d = d.label(f.name.span, "no side");
                 }
                 self.diags.push(d.help("add `side=\"A\"` or `side=\"B\"` to each feed"));
+                sides_invalid = true;
             } else {
                 for side in ["A", "B"] {
                     if !feeds.iter().any(|f| f.side == Some(side)) {
+                        sides_invalid = true;
                         self.diags.push(
                             Diagnostic::new(codes::E0305, format!("2N redundancy, but no feed is on side {side}"))
                                 .label(p.redundancy.span, "2N here")
@@ -225,6 +268,7 @@ impl<'a> Resolver<'a, '_> {
             pue: p.pue(),
             peak_pue: p.peak_pue(),
             energy_price_per_kwh: p.energy_price.as_ref().map(|e| e.per_kwh.clone()),
+            incomplete: p.incomplete || sides_invalid,
             span: p.span,
         }
     }
@@ -243,7 +287,15 @@ impl<'a> Resolver<'a, '_> {
                 None => self.unknown_part("CDU", &g.part, &["cdu"]),
             }
         }
-        Loop { name: l.name.clone(), supply: l.supply.clone(), return_temp: l.return_temp.clone(), cdus, span: l.span }
+        let incomplete = cdus.len() < l.cdus.len();
+        Loop {
+            name: l.name.clone(),
+            supply: l.supply.clone(),
+            return_temp: l.return_temp.clone(),
+            cdus,
+            incomplete,
+            span: l.span,
+        }
     }
 
     fn list_help(&self, kind: &str) -> String {
@@ -325,6 +377,7 @@ impl<'a> Resolver<'a, '_> {
         let contents = match self.catalog.get(&rg.part.value) {
             Some(Part::System(s)) if s.form == Form::RackScale => {
                 if let Some(first) = rg.systems.first() {
+                    self.unresolved = true;
                     self.diags.push(
                         Diagnostic::new(codes::E0304, format!("`{}` is a rack-scale system: it is its own rack and holds no other systems", s.id))
                             .label(first.part.span, "cannot go inside it")
@@ -336,6 +389,7 @@ impl<'a> Resolver<'a, '_> {
             }
             Some(Part::System(s)) => {
                 let encl: Vec<String> = self.catalog.ids_of_kind("rack").take(4).map(|i| format!("\"{i}\"")).collect();
+                self.unresolved = true;
                 self.diags.push(
                     Diagnostic::new(
                         codes::E0202,
@@ -358,14 +412,17 @@ impl<'a> Resolver<'a, '_> {
                         Some(Part::System(s)) if s.form == Form::Server => {
                             systems.push(SystemGroup { system: s, count: sg.count(), span: sg.span })
                         }
-                        Some(Part::System(s)) => self.diags.push(
-                            Diagnostic::new(
-                                codes::E0304,
-                                format!("`{}` is a rack-scale system and cannot go inside an enclosure", s.id),
+                        Some(Part::System(s)) => {
+                            self.unresolved = true;
+                            self.diags.push(
+                                Diagnostic::new(
+                                    codes::E0304,
+                                    format!("`{}` is a rack-scale system and cannot go inside an enclosure", s.id),
+                                )
+                                .label(sg.part.span, "rack-scale")
+                                .help(format!("write it as a rack of its own: `rack \"{}\"`", s.id)),
                             )
-                            .label(sg.part.span, "rack-scale")
-                            .help(format!("write it as a rack of its own: `rack \"{}\"`", s.id)),
-                        ),
+                        }
                         Some(other) => {
                             let other = other.clone();
                             self.wrong_kind("a system", &sg.part, &other, self.list_help("system"));
@@ -411,7 +468,8 @@ impl<'a> Resolver<'a, '_> {
         })
     }
 
-    fn check_expansion(&mut self, sites: &[Site<'a>]) {
+    /// Reports E0303 and returns true when the factory is beyond the expansion limits.
+    fn check_expansion(&mut self, sites: &[Site<'a>]) -> bool {
         let mut racks: u64 = 0;
         let mut gpus: u64 = 0;
         let mut biggest: Option<(u64, Span)> = None;
@@ -429,8 +487,9 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
         }
-        let Some((_, span)) = biggest else { return };
-        if racks > MAX_RACKS || gpus > MAX_GPUS {
+        let Some((_, span)) = biggest else { return false };
+        let too_large = racks > MAX_RACKS || gpus > MAX_GPUS;
+        if too_large {
             self.diags.push(
                 Diagnostic::new(
                     codes::E0303,
@@ -448,6 +507,7 @@ impl<'a> Resolver<'a, '_> {
                 ),
             );
         }
+        too_large
     }
 
     fn fabric(&mut self, f: &ast::Fabric, sites: &[ast::Site], fabric_count: usize) -> Fabric<'a> {
@@ -611,7 +671,13 @@ impl<'a> Resolver<'a, '_> {
                         if part.price().is_some()
                             || matches!(
                                 part,
-                                Part::System(_) | Part::Rack(_) | Part::Switch(_) | Part::Cdu(_) | Part::Transceiver(_)
+                                Part::System(_)
+                                    | Part::Rack(_)
+                                    | Part::Switch(_)
+                                    | Part::Cdu(_)
+                                    | Part::Transceiver(_)
+                                    | Part::Pdu(_)
+                                    | Part::Service(_)
                             ) =>
                     {
                         overrides.push((p.part.value.clone(), p.price.clone()));
@@ -622,12 +688,14 @@ impl<'a> Resolver<'a, '_> {
                             "a priced part",
                             &p.part,
                             &other,
-                            "prices apply to systems, enclosures, switches, CDUs and optics".to_string(),
+                            "prices apply to systems, enclosures, switches, CDUs, optics, PDUs, services and priced finance entries".to_string(),
                         );
                     }
-                    None => {
-                        self.unknown_part("part", &p.part, &["system", "rack", "switch", "cdu", "transceiver", "cable"])
-                    }
+                    None => self.unknown_part(
+                        "part",
+                        &p.part,
+                        &["system", "rack", "switch", "cdu", "transceiver", "cable", "pdu", "service", "finance"],
+                    ),
                 }
             }
         }
@@ -637,6 +705,26 @@ impl<'a> Resolver<'a, '_> {
             utilization: q.and_then(|q| q.utilization.as_ref()).map(|u| u.value).unwrap_or(0.7),
             price_overrides: overrides,
             written: q.is_some(),
+            exchange_rates: q
+                .map(|q| {
+                    q.exchange_rates
+                        .iter()
+                        .map(|x| (x.from.value.clone(), Spanned::new(x.rate.value.amount, x.rate.span)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            facility: q.and_then(|q| q.facility.as_ref()).map(|f| f.value).unwrap_or_default(),
+            defaulted: [
+                ("margin", q.is_some_and(|q| q.margin.is_some())),
+                ("amortize", q.is_some_and(|q| q.amortize_years.is_some())),
+                ("utilization", q.is_some_and(|q| q.utilization.is_some())),
+                ("facility", q.is_some_and(|q| q.facility.is_some())),
+            ]
+            .into_iter()
+            .filter(|(_, written)| !written)
+            .map(|(k, _)| k)
+            .collect(),
+            span: q.map(|q| q.span),
         }
     }
 }

@@ -5,21 +5,32 @@
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
+pub mod parser;
+
 /// The compiler's input limits; each one is reported as an E0113 diagnostic when exceeded.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
     pub max_file_bytes: usize,
-    /// Deepest `{ … }` nesting accepted. A blueprint needs six levels; the KDL parser recurses once
-    /// per level and overflows the stack at a few thousand.
+    /// Deepest `{ … }` (and `/* … */`) nesting accepted. A blueprint needs six levels.
     pub max_depth: usize,
+    /// Most nodes plus values (arguments and properties) in one file. A 10,000-rack blueprint
+    /// written out rack by rack has about 60,000; the limit bounds the tree's memory.
+    pub max_items: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_file_bytes: 64 * 1024 * 1024, max_depth: 64 }
+        Limits { max_file_bytes: 64 * 1024 * 1024, max_depth: 64, max_items: 2_000_000 }
     }
 }
+
+/// Invalid files up to this size get their syntax errors worded by the `kdl` crate, which
+/// reports every error it can recover from; larger ones get the first error only.
+pub const KDL_WORDING_MAX_BYTES: usize = 256 * 1024;
+
+/// At most this many syntax errors are reported for one file.
+pub const MAX_SYNTAX_ERRORS: usize = 50;
 
 /// Decodes file bytes as UTF-8. Invalid bytes become an E0114 diagnostic pointing at the first one;
 /// the returned text (lossily decoded) is still good for showing the location.
@@ -60,20 +71,68 @@ pub fn parse(file: FileId, text: &str, limits: &Limits, diags: &mut Diagnostics)
         );
         return None;
     }
-    if let Some((offset, depth)) = too_deep(text, limits.max_depth) {
-        diags.push(
+    let parse_limits = parser::ParseLimits { max_depth: limits.max_depth, max_items: limits.max_items };
+    let failure = match parser::parse(text, parse_limits) {
+        Ok(doc) => return Some(doc),
+        Err(failure) => failure,
+    };
+    match failure {
+        parser::Failure::Limit(parser::LimitHit::Depth { offset }) => {
+            diags.push(too_deep_diagnostic(file, offset, limits))
+        }
+        parser::Failure::Limit(parser::LimitHit::Items { offset }) => diags.push(
             Diagnostic::new(
                 codes::E0113,
-                format!("blocks are nested {depth} levels deep here; the limit is {}", limits.max_depth),
+                format!(
+                    "the file has more than {} nodes and values; the limit is {}",
+                    crate::units::group_thousands(limits.max_items as f64),
+                    crate::units::group_thousands(limits.max_items as f64)
+                ),
             )
-            .label(Span::new(file, offset, 1), "this block is too deeply nested")
-            .help(
-                "a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{`",
-            ),
-        );
+            .label(Span::new(file, offset, 0), "the limit is reached here")
+            .help("write repeated rows, racks and systems once with `count=`, or split the factory into several files"),
+        ),
+        parser::Failure::Syntax(first) => {
+            // Small files: let the `kdl` crate word the errors (it recovers and reports them all).
+            // It accepts nothing this parser rejects; if it does, its tree is used.
+            if text.len() <= KDL_WORDING_MAX_BYTES {
+                match kdl_reference(text, limits) {
+                    Some(Ok(doc)) => return Some(doc),
+                    Some(Err(err)) if !err.diagnostics.is_empty() => {
+                        push_kdl_errors(file, text, err, diags);
+                        return None;
+                    }
+                    _ => {}
+                }
+            }
+            let (start, len) = snap(text, first.offset, first.len);
+            let help = first.help.unwrap_or_else(|| DEFAULT_HELP.to_string());
+            diags.push(
+                Diagnostic::new(codes::E0101, format!("invalid KDL: {}", lowercase_first(&first.message)))
+                    .label(Span::new(file, start, len), first.label)
+                    .help(help),
+            );
+        }
+    }
+    None
+}
+
+const DEFAULT_HELP: &str =
+    "see docs/language.md for the syntax; strings are quoted, numbers are bare, and units are written `(kW)10`";
+
+fn too_deep_diagnostic(file: FileId, offset: usize, limits: &Limits) -> Diagnostic {
+    Diagnostic::new(codes::E0113, format!("blocks are nested more than {} levels deep here", limits.max_depth))
+        .label(Span::new(file, offset, 1), "this block is too deeply nested")
+        .help("a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{` or `/*`")
+}
+
+/// Runs the `kdl` crate's parser on a thread with a large stack (it recurses once per nesting
+/// level and once per token of a block comment). `None` when it could not be run.
+fn kdl_reference(text: &str, limits: &Limits) -> Option<Result<kdl::KdlDocument, kdl::KdlError>> {
+    if too_deep(text, limits.max_depth).is_some() {
         return None;
     }
-    // A byte-order mark is not KDL; blank it out so offsets stay the same.
+    // A byte-order mark is not KDL to the crate; blank it out so offsets stay the same.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
         owned = format!("   {rest}");
@@ -81,29 +140,35 @@ pub fn parse(file: FileId, text: &str, limits: &Limits, diags: &mut Diagnostics)
     } else {
         text
     };
-    match kdl::KdlDocument::parse_v2(text) {
-        Ok(doc) => Some(doc),
-        Err(err) => {
-            let mut seen = Vec::new();
-            for d in err.diagnostics {
-                let span = snap(text, d.span.offset(), d.span.len());
-                if seen.contains(&(span, d.message.clone())) {
-                    continue;
-                }
-                seen.push((span, d.message.clone()));
-                let message = d.message.unwrap_or_else(|| "invalid KDL".to_string());
-                let label = d.label.unwrap_or_else(|| "here".to_string());
-                let help = d.help.unwrap_or_else(|| {
-                    "see docs/language.md for the syntax; strings are quoted, numbers are bare, and units are written `(kW)10`".to_string()
-                });
-                diags.push(
-                    Diagnostic::new(codes::E0101, format!("invalid KDL: {}", lowercase_first(&message)))
-                        .label(Span::new(file, span.0, span.1), label)
-                        .help(help),
-                );
-            }
-            None
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("kdl-reference".to_string())
+            .stack_size(1 << 30)
+            .spawn_scoped(scope, || kdl::KdlDocument::parse_v2(text))
+            .ok()?
+            .join()
+            .ok()
+    })
+}
+
+fn push_kdl_errors(file: FileId, text: &str, err: kdl::KdlError, diags: &mut Diagnostics) {
+    let mut seen = std::collections::HashSet::new();
+    for d in err.diagnostics {
+        if seen.len() >= MAX_SYNTAX_ERRORS {
+            break;
         }
+        let span = snap(text, d.span.offset(), d.span.len());
+        if !seen.insert((span, d.message.clone())) {
+            continue;
+        }
+        let message = d.message.unwrap_or_else(|| "invalid KDL".to_string());
+        let label = d.label.unwrap_or_else(|| "here".to_string());
+        let help = d.help.unwrap_or_else(|| DEFAULT_HELP.to_string());
+        diags.push(
+            Diagnostic::new(codes::E0101, format!("invalid KDL: {}", lowercase_first(&message)))
+                .label(Span::new(file, span.0, span.1), label)
+                .help(help),
+        );
     }
 }
 

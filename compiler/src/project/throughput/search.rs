@@ -41,13 +41,26 @@ pub fn splits(system: &SystemSpec, model: &ModelSpec, gpus: u32) -> Vec<Split> {
         }
         // Whole NVLink domains (72 on NVL72) and multiples of them: wide EP with redundant
         // expert slots when the count does not divide evenly.
+        // Every multiple up to 1,024 GPUs, then steps of about a tenth: the options grow with
+        // the logarithm of the workload, not with it.
+        let listed = |m: u32| m.is_power_of_two() && m <= e.total.min(gpus);
         let mut m = domain;
         while m <= gpus && domain > 1 {
-            if !experts.contains(&m) {
+            if !listed(m) {
                 experts.push(m);
             }
-            m = m.saturating_add(domain);
+            let step = if m < 1024 { domain } else { (m / 10 / domain).max(1).saturating_mul(domain) };
+            m = m.saturating_add(step);
         }
+        // Whole fractions of the workload (one to eight replicas) stay options at any size.
+        for k in 1..=8u32 {
+            let m = gpus / k / domain.max(1) * domain;
+            if domain > 1 && m >= domain && !listed(m) {
+                experts.push(m);
+            }
+        }
+        experts.sort_unstable();
+        experts.dedup();
     }
     let mut out = Vec::new();
     for &t in &tensors {

@@ -8,6 +8,7 @@
 /// no new parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Architecture {
+    Ampere,
     Hopper,
     Blackwell,
     BlackwellUltra,
@@ -26,9 +27,11 @@ pub enum Vendor {
 impl Architecture {
     pub fn vendor(self) -> Vendor {
         match self {
-            Architecture::Hopper | Architecture::Blackwell | Architecture::BlackwellUltra | Architecture::Rubin => {
-                Vendor::Nvidia
-            }
+            Architecture::Ampere
+            | Architecture::Hopper
+            | Architecture::Blackwell
+            | Architecture::BlackwellUltra
+            | Architecture::Rubin => Vendor::Nvidia,
             Architecture::Cdna3 | Architecture::Cdna4 => Vendor::Amd,
         }
     }

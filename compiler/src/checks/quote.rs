@@ -1,0 +1,72 @@
+//! W1001, W1002: what the quote had to assume. A blueprint with a `quote` block whose site gives
+//! no `energy-price` is priced at the catalog's default energy price (W1001); a bill-of-materials
+//! or quote line that has no price, because the catalog has none or no exchange rate turns it into
+//! the factory currency, is left out of the totals (W1002). The numbers come from `project::cost`.
+
+use super::CheckCtx;
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::project::cost::Problem;
+use crate::source::Span;
+
+pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    let factory = cx.factory;
+    for problem in &cx.plan.cost.problems {
+        match problem {
+            Problem::DefaultEnergyPrice { site, price, source } => {
+                // Without a `quote` block the whole quote is defaults, and its assumptions say so.
+                let (Some(quote), Some(site)) = (factory.quote.span, factory.sites.get(*site)) else { continue };
+                diags.push(
+                    Diagnostic::new(
+                        codes::W1001,
+                        format!(
+                            "site {} has no energy price; the quote uses the catalog's default of {price}",
+                            site.name.value
+                        ),
+                    )
+                    .label(site.power.span, "no `energy-price`")
+                    .label(quote, "the quote prices energy for every site")
+                    .note(format!("the default: {source}"))
+                    .help(format!(
+                        "give the site's contracted price: `energy-price ({})0.11 per=\"kWh\"` in its `power` block",
+                        factory.currency
+                    )),
+                );
+            }
+            Problem::Unpriced { .. } => {}
+        }
+    }
+    // One warning per reason, naming the items it leaves unpriced.
+    let mut unpriced: Vec<(&str, Vec<(&str, Option<Span>)>)> = Vec::new();
+    for problem in &cx.plan.cost.problems {
+        let Problem::Unpriced { part, reason, span } = problem else { continue };
+        match unpriced.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, items)) => items.push((part, *span)),
+            None => unpriced.push((reason, vec![(part, *span)])),
+        }
+    }
+    for (reason, items) in unpriced {
+        let named: Vec<String> = items.iter().filter(|(p, _)| !p.is_empty()).map(|(p, _)| format!("`{p}`")).collect();
+        let span = items.iter().find_map(|(_, s)| *s).or(factory.quote.span).unwrap_or(factory.span);
+        let what = match items.len() {
+            1 => "one item of the quote has".to_string(),
+            n => format!("{n} items of the quote have"),
+        };
+        let mut d = Diagnostic::new(codes::W1002, format!("{what} no price: {reason}"))
+            .label(span, if items.len() > 1 { "the first of them" } else { "priced in the quote" })
+            .note("unpriced lines are listed without a price and left out of the totals");
+        if !named.is_empty() {
+            d = d.note(format!("unpriced: {}", named.join(", ")));
+        }
+        d = if reason.starts_with("no exchange rate") {
+            d.help(format!(
+                "give the rate in the `quote` block, as what one unit is worth: `exchange-rate ({})0.8 per=\"{}\"`",
+                factory.currency,
+                reason.split_whitespace().nth(4).unwrap_or("USD")
+            ))
+        } else {
+            let part = items.iter().map(|(p, _)| *p).find(|p| !p.is_empty()).unwrap_or("PART");
+            d.help(format!("price it in the `quote` block: `price \"{part}\" ({})1000`", factory.currency))
+        };
+        diags.push(d);
+    }
+}

@@ -4,8 +4,10 @@
 //! Stages: `session` (the embedded catalog), `parse` (limits and KDL), `read` (UTF-8, parse and
 //! lowering to the blueprint: `Session::lower`), `analyze`
 //! (resolve, projections, checks: everything `plan` and `build` render), `plan` (the plan view
-//! as JSON), and `check` (a whole `millwright check` run, session included). A build stage is
-//! one more entry in `STAGES` once `build` exists. Each scenario's peak memory is measured in a
+//! as JSON), `build` (analyze, the build view and every target rendered in memory, as
+//! `millwright build` does before it writes), and `check` (a whole `millwright check` run,
+//! session included). `kdl-crate` times the `kdl` crate's parser on the same text, for
+//! comparison; it is not part of the pipeline. Each scenario's peak memory is measured in a
 //! child process of its own, so that scenarios do not inherit each other's high-water mark.
 //!
 //! Arguments: an optional substring to select scenarios; `--quick` for fewer iterations.
@@ -27,7 +29,7 @@ struct Scenario {
     make: fn() -> String,
     /// Budget for a whole `check` run, if any.
     check_budget: Option<Duration>,
-    /// Budget for session + parse + lower + analyze + plan, if any (the work `build` adds to).
+    /// Budget for session + read + analyze + build (rendered in memory), if any.
     plan_budget: Option<Duration>,
     /// Budget for peak resident memory, in MiB.
     memory_budget_mib: Option<u64>,
@@ -87,7 +89,7 @@ fn scenarios() -> Vec<Scenario> {
 }
 
 /// The stages, in pipeline order, each timed on its own.
-const STAGES: &[&str] = &["session", "parse", "read", "analyze", "plan", "check"];
+const STAGES: &[&str] = &["session", "parse", "kdl-crate", "read", "analyze", "plan", "build", "check"];
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -116,6 +118,10 @@ fn run_stage(stage: &str, text: &str) {
             let mut diags = Diagnostics::new();
             let decoded = syntax::decode(text.as_bytes()).unwrap();
             black_box(syntax::parse(millwright::source::FileId(0), &decoded, &syntax::Limits::default(), &mut diags));
+        }
+        "kdl-crate" => {
+            // For comparison only: the `kdl` crate's parser on the same text (not in the pipeline).
+            black_box(kdl::KdlDocument::parse_v2(text).is_ok());
         }
         "check" => {
             let mut session = Session::new();
@@ -148,11 +154,24 @@ fn stage_times(text: &str, iterations: usize) -> Vec<(&'static str, Duration)> {
                 let view = millwright::render::plan::view(&analysis.factory, &analysis.plan);
                 black_box(serde_json::to_string(&view).unwrap().len());
             }),
+            "build" => time(iterations, || {
+                let mut d = Diagnostics::new();
+                let analysis = session.analyze(&blueprint, &mut d).expect("analysis");
+                black_box(build_in_memory(&session, &analysis));
+            }),
             other => time(iterations, || run_stage(other, text)),
         };
         out.push((stage, t));
     }
     out
+}
+
+/// What `millwright build` renders, kept in memory: the build view and every target's files.
+/// Returns the number of bytes rendered.
+fn build_in_memory(session: &Session, analysis: &millwright::Analysis) -> usize {
+    let view = millwright::render::view::build(&analysis.factory, &analysis.plan, &session.catalog);
+    let files = millwright::render::target::render(&view, &millwright::render::target::targets()).expect("targets render");
+    files.iter().map(|(_, bytes)| bytes.len()).sum()
 }
 
 /// Peak resident memory of this process, in KiB (Linux; 0 elsewhere).
@@ -178,6 +197,7 @@ fn child(name: &str) {
         if let Some(a) = session.analyze(bp, &mut diags) {
             let view = millwright::render::plan::view(&a.factory, &a.plan);
             black_box(serde_json::to_string(&view).unwrap().len());
+            black_box(build_in_memory(&session, &a));
         }
     }
     println!("{}", peak_kib());
@@ -209,7 +229,7 @@ fn main() {
         println!("\n{} — {} ({:.2} MB)", s.name, s.what, bytes as f64 / 1e6);
         let times = stage_times(&text, iterations);
         for (stage, t) in &times {
-            let rate = if *stage == "parse" {
+            let rate = if *stage == "parse" || *stage == "kdl-crate" {
                 format!("  ({:.1} MB/s)", bytes as f64 / 1e6 / t.as_secs_f64())
             } else {
                 String::new()
@@ -217,8 +237,8 @@ fn main() {
             println!("  {stage:<8} {:>10}{rate}", ms(*t));
         }
         let get = |name: &str| times.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or_default();
-        let pipeline = get("session") + get("read") + get("plan");
-        println!("  {:<8} {:>10}  (session + read + analyze + plan view)", "pipeline", ms(pipeline));
+        let pipeline = get("session") + get("read") + get("build");
+        println!("  {:<8} {:>10}  (session + read + analyze + build in memory)", "pipeline", ms(pipeline));
         let peak = peak_in_child(s.name);
         if let Some(kib) = peak {
             println!(

@@ -115,7 +115,7 @@ fn generated() -> Vec<(&'static str, Vec<u8>, Option<&'static str>)> {
         ("count-fractional", with("row \"L\" {", "row \"L\" count=2.5 {"), Some("E0110")),
         ("count-giant", with("row \"L\" {", &format!("row \"L\" count={} {{", "9".repeat(5000))), Some("E0101")),
         ("gpus-10^7", with("gpus 4\n", "gpus 10000000\n"), Some("E0801")),
-        ("counts-multiplied", with("hall \"lab\" {", "hall \"lab\" count=10000000 {"), Some("E0102")),
+        ("counts-multiplied", with("hall \"lab\" {", "hall \"lab\" count=10000000 {"), Some("E0103")),
         (
             "expansion-beyond-limit",
             base.replacen("row \"L\" {", "row \"L\" count=10000000 {", 1)
@@ -286,5 +286,69 @@ fn the_binary_exits_0_1_or_2_on_hostile_files() {
     }
     let (code, _) = run_binary(&["check", dir.join("no-such.kdl").to_str().unwrap()]);
     assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `check --format sarif` writes a SARIF 2.1.0 log that code scanning accepts: every code a
+/// rule with help, every result a `ruleId` and `ruleIndex` that agree, a level, a message and a
+/// located region (1-based, end after start), labels beyond the first as related locations.
+#[test]
+fn sarif_has_the_2_1_0_structure() {
+    let dir = std::env::temp_dir().join(format!("millwright-sarif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("two factories.kdl");
+    std::fs::write(&bad, format!("{}\nfactory \"again\" {{}}\nsite \"s\" {{ tier \"three\" }}\n", lab())).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_millwright"))
+        .args(["check", "--format", "sarif", "--docs-url", "https://example.com/docs/codes"])
+        .arg(&bad)
+        .arg(common::root().join("tests/hostile/units-swapped.kdl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    assert!(log["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "millwright");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), codes::ALL.len());
+    for (rule, code) in rules.iter().zip(codes::ALL) {
+        assert_eq!(rule["id"], code.code);
+        assert!(rule["shortDescription"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert_eq!(rule["helpUri"], format!("https://example.com/docs/codes/{}.md", code.code));
+        assert!(matches!(rule["defaultConfiguration"]["level"].as_str(), Some("error" | "warning")));
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() >= 3, "{results:?}");
+    let mut seen = BTreeSet::new();
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        seen.insert(id.to_string());
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], id);
+        assert!(matches!(r["level"].as_str(), Some("error" | "warning")));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let locations = r["locations"].as_array().unwrap();
+        let related = r["relatedLocations"].as_array().cloned().unwrap_or_default();
+        for l in locations.iter().chain(related.iter()) {
+            let phys = &l["physicalLocation"];
+            let uri = phys["artifactLocation"]["uri"].as_str().unwrap();
+            assert!(!uri.contains(' ') && !uri.contains('\\'), "{uri}");
+            let region = &phys["region"];
+            let (sl, sc) = (region["startLine"].as_u64().unwrap(), region["startColumn"].as_u64().unwrap());
+            let (el, ec) = (region["endLine"].as_u64().unwrap(), region["endColumn"].as_u64().unwrap());
+            assert!(sl >= 1 && sc >= 1 && (el, ec) >= (sl, sc), "{region}");
+        }
+        for l in &related {
+            assert!(l["id"].as_u64().is_some());
+        }
+    }
+    for code in ["E0112", "E0106", "E0108"] {
+        assert!(seen.contains(code), "no {code} in {seen:?}");
+    }
+    assert!(results.iter().any(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("two%20factories.kdl"))));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -60,7 +60,7 @@ fn every_code_has_a_docs_page_with_the_fixed_headings() {
 fn every_docs_example_triggers_its_code() {
     // E0114 (not UTF-8) cannot be written in a UTF-8 page and E0203 is about catalog files: both
     // are exercised by their own tests (tests/ui/syntax/not-text-*.kdl, `catalog_layout_errors`).
-    for code in codes::ALL.iter().filter(|c| !c.retired && !["E0114", "E0203"].contains(&c.code)) {
+    for code in codes::ALL.iter().filter(|c| !c.retired && !["E0114", "E0203"].contains(&c.code) && !is_build_code(c.code)) {
         let Some(page) = millwright::docs::code_page(code.code) else { continue };
         let Some(example) = page
             .split("## Example")
@@ -81,6 +81,12 @@ fn every_docs_example_triggers_its_code() {
     }
 }
 
+/// E10 codes belong to `millwright build`, not to `check`: `tests/targets.rs` and `tests/cli.rs`
+/// exercise them (E1002, a template bug, has no trigger by design).
+fn is_build_code(code: &str) -> bool {
+    code.starts_with("E10") || code.starts_with("W10")
+}
+
 #[test]
 fn every_code_has_a_ui_test() {
     let mut expected = BTreeSet::new();
@@ -92,7 +98,7 @@ fn every_code_has_a_ui_test() {
             }
         }
     }
-    for code in codes::ALL.iter().filter(|c| !c.retired && c.code != "E0203") {
+    for code in codes::ALL.iter().filter(|c| !c.retired && c.code != "E0203" && !is_build_code(c.code)) {
         assert!(expected.contains(code.code), "{} has no UI test under tests/ui expecting it", code.code);
     }
 }

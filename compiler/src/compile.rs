@@ -67,7 +67,8 @@ impl Session {
             return None;
         }
         let plan = crate::project::plan(&factory, &self.catalog);
-        crate::checks::run(&crate::checks::CheckCtx { factory: &factory, plan: &plan, catalog: &self.catalog }, diags);
+        let graph = crate::graph::build(&factory, &plan, false);
+        crate::checks::run(&crate::checks::CheckCtx { factory: &factory, plan: &plan, catalog: &self.catalog, graph: &graph }, diags);
         Some(Analysis { factory, plan })
     }
 

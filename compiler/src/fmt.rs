@@ -14,7 +14,7 @@ use crate::syntax::{self, Limits};
 pub fn format(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<String> {
     let original = syntax::parse(file, text, &Limits::default(), diags)?;
     let out = reformat(text.strip_prefix('\u{feff}').unwrap_or(text));
-    let reparsed = kdl::KdlDocument::parse_v2(&out).ok()?;
+    let reparsed = syntax::parse_with_kdl_crate(&out)?.ok()?;
     (strip(&reparsed) == strip(&original)).then_some(out)
 }
 

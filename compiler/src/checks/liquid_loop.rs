@@ -5,17 +5,14 @@
 use super::CheckCtx;
 use crate::catalog::EnclosureCooling;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::graph::{Edge, Node};
 use crate::model::RackContents;
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    // Containment: a liquid-cooled server in an air-only enclosure.
     for site in &cx.factory.sites {
-        let loops: Vec<&str> = site.loops.iter().map(|l| l.name.value.as_str()).collect();
-        let loop_help = |part: &str| {
-            match loops.first() {
-            Some(l) => format!("attach it to a loop: `rack \"{part}\" loop=\"{l}\"`"),
-            None => format!("add a loop to site \"{}\" (`cooling {{ loop \"tcs-1\" supply=(C)35 {{ cdu … }} }}`) and write `loop=\"tcs-1\"` on the rack", site.name.value),
-        }
-        };
         for (_, rack) in site.rack_groups() {
             if let RackContents::Enclosure { enclosure, systems } = &rack.contents {
                 if enclosure.cooling == EnclosureCooling::Air {
@@ -35,31 +32,52 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                             .help("use a direct-liquid-cooling enclosure such as `rack-dlc-48u` attached to a loop"),
                         );
                     }
-                    continue;
                 }
-            }
-            if rack.loop_index.is_some() || rack.loop_span.is_some() {
-                // Attached, or attached to a name that does not resolve (E0302 says so).
-                continue;
-            }
-            let needs_loop = match &rack.contents {
-                RackContents::RackScale(s) => s.is_liquid_cooled(),
-                RackContents::Enclosure { enclosure, .. } => enclosure.cooling.needs_loop(),
-            };
-            if needs_loop {
-                let heat = rack.liquid_heat();
-                let what = match &rack.contents {
-                    RackContents::Enclosure { enclosure, .. } => {
-                        format!("enclosure `{}` ({}) moves heat to liquid", enclosure.id, enclosure.cooling.as_str())
-                    }
-                    RackContents::RackScale(s) => format!("`{}` sends {} per rack to liquid", s.id, heat),
-                };
-                diags.push(
-                    Diagnostic::new(codes::E0501, format!("{what}, but the rack is not attached to a cooling loop"))
-                        .label(rack.part_span, "no `loop=`")
-                        .help(loop_help(rack.part_id())),
-                );
             }
         }
     }
+    // Attachment is a question for the graph: a rack that sends heat to liquid needs a `cools`
+    // edge from a loop.
+    for idx in cx.graph.node_indices() {
+        let (part, cooling) = match cx.graph.node_weight(idx) {
+            Some(Node::Racks { part, cooling, .. }) | Some(Node::Rack { part, cooling, .. }) => (part, cooling),
+            _ => continue,
+        };
+        if !cooling.needs_loop || cooling.loop_written {
+            continue;
+        }
+        let cooled = cx.graph.edges_directed(idx, Direction::Incoming).any(|e| *e.weight() == Edge::Cools);
+        if cooled {
+            continue;
+        }
+        let Some(site) = site_of(cx, idx) else { continue };
+        let what = match cx.catalog.enclosure(part) {
+            Some(enclosure) => format!("enclosure `{}` ({}) moves heat to liquid", enclosure.id, enclosure.cooling.as_str()),
+            None => format!("`{part}` sends {} per rack to liquid", crate::units::Watts(cooling.liquid_kw_each * 1e3)),
+        };
+        let loops: Vec<&str> = site.loops.iter().map(|l| l.name.value.as_str()).collect();
+        let help = match loops.first() {
+            Some(l) => format!("attach it to a loop: `rack \"{part}\" loop=\"{l}\"`"),
+            None => format!(
+                "add a loop to site \"{}\" (`cooling {{ loop \"tcs-1\" supply=(C)35 {{ cdu … }} }}`) and write `loop=\"tcs-1\"` on the rack",
+                site.name.value
+            ),
+        };
+        diags.push(
+            Diagnostic::new(codes::E0501, format!("{what}, but the rack is not attached to a cooling loop"))
+                .label(cooling.span, "no `loop=`")
+                .help(help),
+        );
+    }
+}
+
+/// The site a graph node belongs to: the site reached by walking `contains` edges upwards.
+fn site_of<'a, 'c>(cx: &'a CheckCtx<'a, 'c>, mut idx: petgraph::stable_graph::NodeIndex) -> Option<&'a crate::model::Site<'c>> {
+    for _ in 0..16 {
+        if let Some(Node::Site { name }) = cx.graph.node_weight(idx) {
+            return cx.factory.sites.iter().find(|s| &s.name.value == name);
+        }
+        idx = cx.graph.edges_directed(idx, Direction::Incoming).find(|e| *e.weight() == Edge::Contains)?.source();
+    }
+    None
 }

@@ -44,6 +44,8 @@ pub struct CheckCtx<'a, 'c> {
     pub factory: &'a Factory<'c>,
     pub plan: &'a Plan,
     pub catalog: &'c Catalog,
+    /// The constraint graph (aggregated): containment, power, cooling, network and demand edges.
+    pub graph: &'a crate::graph::Graph,
 }
 
 /// A check: its module name (the file), the codes it emits, and its pass.

@@ -21,8 +21,8 @@ pub enum Node {
     Cdus { part: String, count: u64 },
     Hall { name: String },
     Rows { name: String, count: u64 },
-    Racks { part: String, count: u64, kw_each: f64 },
-    Rack { name: String, part: String, kw: f64 },
+    Racks { part: String, count: u64, kw_each: f64, cooling: RackCooling },
+    Rack { name: String, part: String, kw: f64, cooling: RackCooling },
     Systems { part: String, count: u64 },
     Gpus { part: String, count: u64 },
     Fabric { name: String, role: &'static str },
@@ -42,10 +42,10 @@ impl Node {
             Node::Hall { name } => format!("hall {name}"),
             Node::Rows { name, count } if *count > 1 => format!("{count} rows {name}"),
             Node::Rows { name, .. } => format!("row {name}"),
-            Node::Racks { part, count, kw_each } => {
+            Node::Racks { part, count, kw_each, .. } => {
                 format!("{count} × {part}\\n{} kW each", crate::units::trim(*kw_each))
             }
-            Node::Rack { name, part, kw } => format!("{name}: {part}\\n{} kW", crate::units::trim(*kw)),
+            Node::Rack { name, part, kw, .. } => format!("{name}: {part}\\n{} kW", crate::units::trim(*kw)),
             Node::Systems { part, count } => format!("{count} × {part}"),
             Node::Gpus { part, count } => format!("{count} × GPU {part}"),
             Node::Fabric { name, role } => format!("fabric {name} ({role})"),
@@ -53,6 +53,17 @@ impl Node {
             Node::Workload { name, model, gpus } => format!("workload {name}\\n{model} on {gpus} GPUs"),
         }
     }
+}
+
+/// What a rack needs from cooling, and where it is written (for diagnostics).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RackCooling {
+    /// Its systems or its enclosure send heat to liquid.
+    pub needs_loop: bool,
+    /// `loop=` was written (it may not resolve; E0302 says so).
+    pub loop_written: bool,
+    pub liquid_kw_each: f64,
+    pub span: crate::source::Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,12 +136,21 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
                 }
                 for rack in &row.racks {
                     let kw = rack.power_nominal().kw();
+                    let cooling = RackCooling {
+                        needs_loop: match &rack.contents {
+                            RackContents::RackScale(s) => s.is_liquid_cooled(),
+                            RackContents::Enclosure { enclosure, .. } => enclosure.cooling.needs_loop(),
+                        },
+                        loop_written: rack.loop_span.is_some(),
+                        liquid_kw_each: rack.liquid_heat().kw(),
+                        span: rack.part_span,
+                    };
                     let mut rack_nodes = Vec::new();
                     for (ri, rn) in row_nodes.iter().enumerate() {
                         if expand {
                             for k in 0..rack.per_row {
                                 let name = format!("{}-{:02}", row.row_name(ri as u64), k + 1);
-                                let n = g.add_node(Node::Rack { name, part: rack.part_id().to_string(), kw });
+                                let n = g.add_node(Node::Rack { name, part: rack.part_id().to_string(), kw, cooling });
                                 g.add_edge(*rn, n, Edge::Contains);
                                 rack_nodes.push(n);
                             }
@@ -139,6 +159,7 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
                                 part: rack.part_id().to_string(),
                                 count: row.count * rack.per_row,
                                 kw_each: kw,
+                                cooling,
                             });
                             g.add_edge(*rn, n, Edge::Contains);
                             rack_nodes.push(n);

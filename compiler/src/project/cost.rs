@@ -872,7 +872,14 @@ fn service_lines(b: &mut Builder, factory: &Factory) {
         };
         let mut why = Vec::new();
         if let Some(v) = svc.gpu_vendor {
-            why.push(format!("{} GPUs", v.as_str()));
+            why.push(format!(
+                "{} GPUs",
+                match v {
+                    crate::catalog::Vendor::Nvidia => "NVIDIA",
+                    crate::catalog::Vendor::Amd => "AMD",
+                    crate::catalog::Vendor::Other => "other",
+                }
+            ));
         }
         if let Some(os) = &svc.os {
             why.push(format!("sites whose os is {os}"));
@@ -884,7 +891,7 @@ fn service_lines(b: &mut Builder, factory: &Factory) {
             Period::Year,
             item.count,
             svc.price.as_ref(),
-            format!("per {} and year, for {}: {}", svc.per.as_str(), why.join(" on "), per_site(item, what)),
+            format!("per {} and year, for {}: {}", what.0, why.join(" on "), per_site(item, what)),
             item.span,
         );
     }
@@ -933,7 +940,7 @@ pub fn compute(factory: &Factory, plan: &Plan, catalog: &Catalog) -> Cost {
     let u = q.utilization;
     let mut quote: Vec<QuoteLine> = Vec::new();
     let mut assumptions: Vec<Assumption> = Vec::new();
-    let language = "the language's default (docs/language.md, `quote`)";
+    let language = "the language's default (docs/language.md, quote)";
     let written = |key: &str| !q.defaulted.contains(&key);
     let setting_source =
         |key: &str, line: String| if written(key) { format!("blueprint: {line}") } else { language.to_string() };
@@ -1240,7 +1247,7 @@ pub fn compute(factory: &Factory, plan: &Plan, catalog: &Catalog) -> Cost {
             num(plan.sites.iter().map(|s| s.it_power_idle.kw()).sum()),
             num(headline.it_power_kw)
         ),
-        source: "catalog: each system's `power idle=`; switches draw their full power".into(),
+        source: "catalog: each system's idle power; switches draw their full power".into(),
         default: true,
     });
     for (from, r, source) in &pricer.rates_used {
@@ -1254,7 +1261,7 @@ pub fn compute(factory: &Factory, plan: &Plan, catalog: &Catalog) -> Cost {
     assumptions.push(Assumption {
         item: "Prices".into(),
         value: "dated estimates, not vendor quotes".into(),
-        source: "catalog (each line names its part, date and any conversion); blueprint `quote price` overrides".into(),
+        source: "catalog (each line names its part, date and any conversion), or the blueprint's quote price overrides".into(),
         default: true,
     });
 

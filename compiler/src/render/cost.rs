@@ -17,6 +17,7 @@ const MARGIN_M: f64 = 1.0;
 /// Room on the left of a floor plan for row names.
 const LABEL_PX: f64 = 56.0;
 const DRAWING_WIDTH_PX: f64 = 720.0;
+const DRAWING_HEIGHT_PX: f64 = 480.0;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct CostView {
@@ -372,7 +373,10 @@ fn floor_plans(factory: &Factory) -> Vec<FloorPlan> {
             let widest = hall.rows.iter().map(|r| r.racks.iter().map(|g| g.per_row).sum::<u64>()).max().unwrap_or(0);
             let width_m = widest as f64 * RACK_WIDTH_M + 2.0 * MARGIN_M;
             let depth_m = rows as f64 * (RACK_DEPTH_M + AISLE_M) - AISLE_M + 2.0 * MARGIN_M;
-            let scale = ((DRAWING_WIDTH_PX - LABEL_PX) / width_m.max(1.0)).clamp(2.0, 40.0);
+            // One scale for both directions: the hall fits the page's width and a screen's height.
+            let scale = ((DRAWING_WIDTH_PX - LABEL_PX) / width_m.max(1.0))
+                .min(DRAWING_HEIGHT_PX / depth_m.max(1.0))
+                .clamp(2.0, 40.0);
             let (rw, rd) = (RACK_WIDTH_M * scale, RACK_DEPTH_M * scale);
             let mut tiles: Vec<RackTile> = Vec::new();
             let mut legend: Vec<LegendEntry> = Vec::new();
@@ -408,10 +412,6 @@ fn floor_plans(factory: &Factory) -> Vec<FloorPlan> {
                             }
                         };
                         let part = group.part_id().to_string();
-                        match kinds.iter_mut().find(|(p, k, _)| *p == part && (*k - kw).abs() < 1e-9) {
-                            Some(k) => k.2 += group.per_row,
-                            None => kinds.push((part.clone(), kw, group.per_row)),
-                        }
                         racks_total += group.per_row;
                         power_total += kw * group.per_row as f64;
                         let what = match &group.contents {
@@ -425,6 +425,10 @@ fn floor_plans(factory: &Factory) -> Vec<FloorPlan> {
                                     .join(", ")
                             ),
                         };
+                        match kinds.iter_mut().find(|(p, k, _)| *p == what && (*k - kw).abs() < 1e-9) {
+                            Some(k) => k.2 += group.per_row,
+                            None => kinds.push((what.clone(), kw, group.per_row)),
+                        }
                         runs.push(RackRun {
                             x: px(x),
                             y: px(y),

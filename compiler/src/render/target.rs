@@ -86,12 +86,27 @@ fn json_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, o
 /// avoids YAML's implicit typing (`yes`, `on`, `1e3`, leading `-`, `:`, `#`).
 fn yaml_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
     let v = h.param(0).map(|p| p.value().clone()).unwrap_or(Value::Null);
-    let s = match v {
-        Value::String(s) => serde_json::to_string(&s),
-        other => serde_json::to_string(&other.to_string()),
+    let text = match v {
+        Value::String(s) => s,
+        other => other.to_string(),
     };
-    out.write(&s.map_err(|e| RenderErrorReason::Other(e.to_string()))?)?;
+    out.write(&yaml_quote(&text))?;
     Ok(())
+}
+
+/// A YAML double-quoted scalar that every YAML 1.1 and 1.2 parser reads back unchanged: JSON
+/// escaping, plus `\uXXXX` for the characters YAML treats specially or forbids raw (DEL, the C1
+/// controls such as NEL, the line and paragraph separators, and the byte-order mark).
+pub fn yaml_quote(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a string for an HCL quoted string: backslashes, quotes, control characters, and the
@@ -261,6 +276,11 @@ mod tests {
         assert_eq!(csv_quote("a, \"b\""), "\"a, \"\"b\"\"\"");
         assert_eq!(csv_quote("=cmd()"), "'=cmd()");
         assert_eq!(md_escape("a|b <i>*x*</i>\n"), "a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt; ");
+    }
+
+    #[test]
+    fn yaml_quoting_escapes_what_yaml_reads_specially() {
+        assert_eq!(super::yaml_quote("a\u{85}b\u{2028}\u{7f}\"yes\""), "\"a\\u0085b\\u2028\\u007f\\\"yes\\\"\"");
     }
 
     #[test]

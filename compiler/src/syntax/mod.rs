@@ -29,6 +29,13 @@ impl Default for Limits {
 /// reports every error it can recover from; larger ones get the first error only.
 pub const KDL_WORDING_MAX_BYTES: usize = 256 * 1024;
 
+/// The largest text handed to the `kdl` crate: it recurses once per character of a block
+/// comment, about 400 bytes of stack each, and runs on a thread with [`KDL_REFERENCE_STACK`].
+pub const KDL_REFERENCE_MAX_BYTES: usize = 2 * 1024 * 1024;
+
+/// The stack of the thread the `kdl` crate runs on (reserved; only what it uses is touched).
+pub const KDL_REFERENCE_STACK: usize = 2 << 30;
+
 /// At most this many syntax errors are reported for one file.
 pub const MAX_SYNTAX_ERRORS: usize = 50;
 
@@ -132,6 +139,16 @@ fn kdl_reference(text: &str, limits: &Limits) -> Option<Result<kdl::KdlDocument,
     if too_deep(text, limits.max_depth).is_some() {
         return None;
     }
+    parse_with_kdl_crate(text)
+}
+
+/// The `kdl` crate's reading of `text`, for checking our parser's work (`fmt` compares its
+/// output with it). Runs on a thread with room for the crate's recursion; `None` when the text
+/// is over [`KDL_REFERENCE_MAX_BYTES`] or the parse could not be run.
+pub fn parse_with_kdl_crate(text: &str) -> Option<Result<kdl::KdlDocument, kdl::KdlError>> {
+    if text.len() > KDL_REFERENCE_MAX_BYTES {
+        return None;
+    }
     // A byte-order mark is not KDL to the crate; blank it out so offsets stay the same.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -143,7 +160,7 @@ fn kdl_reference(text: &str, limits: &Limits) -> Option<Result<kdl::KdlDocument,
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("kdl-reference".to_string())
-            .stack_size(1 << 30)
+            .stack_size(KDL_REFERENCE_STACK)
             .spawn_scoped(scope, || kdl::KdlDocument::parse_v2(text))
             .ok()?
             .join()

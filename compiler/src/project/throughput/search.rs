@@ -91,6 +91,19 @@ pub fn splits(system: &SystemSpec, model: &ModelSpec, gpus: u32) -> Vec<Split> {
     out
 }
 
+/// Replicas of `replica` GPUs that fit `gpus` GPUs when no replica may straddle two NVLink domains:
+/// a 72-GPU NVL72 rack holds two 32-GPU replicas, not 2.25, so 5,760 GPUs hold 160 of them, not 180.
+/// Replicas larger than a domain take whole domains.
+pub fn placeable_replicas(system: &SystemSpec, gpus: u32, replica: u32) -> u32 {
+    let replica = replica.max(1);
+    let domain = system.nvlink_domain.max(1);
+    if replica > domain {
+        let domains_each = replica.div_ceil(domain);
+        return (gpus / domain) / domains_each;
+    }
+    (gpus / domain) * (domain / replica) + (gpus % domain) / replica
+}
+
 /// Memory fit of one replica: the smallest split that holds the weights and one request.
 pub fn memory_fit(
     system: &SystemSpec,
@@ -274,7 +287,7 @@ pub fn estimate(
     let mut best_tpot = f64::INFINITY;
     let mut any_fit = false;
     for s in splits(system, model, gpus) {
-        let replicas = gpus / s.gpus().max(1);
+        let replicas = placeable_replicas(system, gpus, s.gpus());
         if replicas == 0 {
             continue;
         }
@@ -309,7 +322,7 @@ pub fn estimate(
             None => Infeasible { limit: Limit::Memory, best: 0.0, target: 0.0 },
         });
     };
-    let replicas = gpus / p.split.gpus().max(1);
+    let replicas = placeable_replicas(system, gpus, p.split.gpus());
     Ok(Estimate {
         system: system.id.clone(),
         model: model.id.clone(),

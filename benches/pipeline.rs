@@ -170,7 +170,8 @@ fn stage_times(text: &str, iterations: usize) -> Vec<(&'static str, Duration)> {
 /// Returns the number of bytes rendered.
 fn build_in_memory(session: &Session, analysis: &millwright::Analysis) -> usize {
     let view = millwright::render::view::build(&analysis.factory, &analysis.plan, &session.catalog);
-    let files = millwright::render::target::render(&view, &millwright::render::target::targets()).expect("targets render");
+    let files =
+        millwright::render::target::render(&view, &millwright::render::target::targets()).expect("targets render");
     files.iter().map(|(_, bytes)| bytes.len()).sum()
 }
 

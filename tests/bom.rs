@@ -224,7 +224,12 @@ fn the_gpu_count_is_the_blueprints() {
             .unwrap()
             .iter()
             .filter(|l| l["category"] == "compute")
-            .filter_map(|l| session.catalog.system(l["part"].as_str().unwrap()).map(|s| s.gpu_count * l["quantity"].as_u64().unwrap()))
+            .filter_map(|l| {
+                session
+                    .catalog
+                    .system(l["part"].as_str().unwrap())
+                    .map(|s| s.gpu_count * l["quantity"].as_u64().unwrap())
+            })
             .sum();
         assert_eq!(from_lines, gpus, "{}", b.name);
         if let Some(nvaie) = b.json["lines"].as_array().unwrap().iter().find(|l| l["part"] == "nvidia-ai-enterprise") {
@@ -252,11 +257,17 @@ fn price_overrides_are_used() {
         }
         let b = build(&file);
         for (part, amount) in overrides {
-            let lines: Vec<&Value> = b.json["lines"].as_array().unwrap().iter().filter(|l| l["part"] == part.as_str()).collect();
+            let lines: Vec<&Value> =
+                b.json["lines"].as_array().unwrap().iter().filter(|l| l["part"] == part.as_str()).collect();
             assert!(!lines.is_empty(), "{}: no line for {part}", b.name);
             for l in lines {
                 assert_eq!(num(&l["unit_price"]), amount, "{}: {part}", b.name);
-                assert!(l["source"].as_str().unwrap().starts_with("blueprint: quote price"), "{}: {}", b.name, l["source"]);
+                assert!(
+                    l["source"].as_str().unwrap().starts_with("blueprint: quote price"),
+                    "{}: {}",
+                    b.name,
+                    l["source"]
+                );
             }
             seen += 1;
         }
@@ -302,5 +313,41 @@ fn defaults_are_listed_as_assumptions() {
     assert!(energy["source"].as_str().unwrap().contains("energy-usd"), "{energy}");
     assert_eq!(view["cost"]["bom"]["projection"]["utilization"], 0.7);
     assert_eq!(view["cost"]["bom"]["projection"]["amortize_years"], 5);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Names and descriptions come out quoted for each format: the CSV parses back to the JSON's
+/// strings (a formula-like cell gets a leading `'`), the page has no live markup, and the Markdown
+/// table keeps its columns.
+#[test]
+fn hostile_names_are_escaped_in_every_format() {
+    let dir = std::env::temp_dir().join(format!("millwright-bom-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("factory.kdl");
+    let text = std::fs::read_to_string(common::root().join("examples/lab/factory.kdl"))
+        .unwrap()
+        .replace("\"Single-server inference lab\"", r#""<script>alert(1)</script> | *x*, \"q\"""#)
+        .replace("site \"hq-lab\"", "site \"=HYPERLINK(1)|<b>\"");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.join("out");
+    let (code, _, err) =
+        run(&["build", file.to_str().unwrap(), "--target", "bom", "--target", "quote", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(out.join("bom/bom.json")).unwrap()).unwrap();
+    let csv = parse_csv(&std::fs::read_to_string(out.join("bom/bom.csv")).unwrap());
+    for (line, row) in json["lines"].as_array().unwrap().iter().zip(&csv[1..]) {
+        let basis = line["basis"].as_str().unwrap();
+        assert!(basis.contains("=HYPERLINK(1)|<b>"), "{basis}");
+        let shown = if basis.starts_with('=') { format!("'{basis}") } else { basis.to_string() };
+        assert_eq!(row[8], shown);
+    }
+    let html = std::fs::read_to_string(out.join("quote/quote.html")).unwrap();
+    assert!(!html.contains("<script") && !html.contains("<b>"), "markup reached the page");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let md = std::fs::read_to_string(out.join("bom/bom.md")).unwrap();
+    assert!(md.contains(r"&lt;script&gt;alert(1)&lt;/script&gt; \| \*x\*"), "{md}");
+    let quote = std::fs::read_to_string(out.join("quote/quote.md")).unwrap();
+    assert!(!quote.contains("<script") && quote.contains(r"=HYPERLINK(1)\|&lt;b&gt;"), "{quote}");
     let _ = std::fs::remove_dir_all(&dir);
 }

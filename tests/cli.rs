@@ -113,3 +113,89 @@ fn catalog_lists_and_shows_parts() {
     assert_eq!(code, 2);
     assert!(err.contains("gb200-nvl72"), "{err}");
 }
+
+#[test]
+fn plan_json_has_the_documented_keys_and_exits_like_check() {
+    let (code, out, err) = millwright(&["plan", "--format", "json", "examples/rhine/factory.kdl"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    for key in
+        ["it_power_kw", "facility_power_kw", "feed_capacity_kw", "liquid_heat_kw", "air_heat_kw", "racks", "gpus"]
+    {
+        assert!(v["sites"][0].get(key).is_some(), "sites[0] lacks {key}");
+    }
+    for key in ["name", "endpoints", "switches", "cables", "transceivers"] {
+        assert!(v["fabrics"][0].get(key).is_some(), "fabrics[0] lacks {key}");
+    }
+    for key in ["leaf", "spine", "core"] {
+        assert!(v["fabrics"][0]["switches"][key].is_u64(), "switch count {key} is not an integer");
+    }
+    for key in ["name", "gpus", "replicas", "parallelism", "tokens_per_second", "ttft_ms", "tpot_ms", "bound"] {
+        assert!(v["workloads"][0].get(key).is_some(), "workloads[0] lacks {key}");
+    }
+    let t = &v["totals"];
+    assert_eq!(t["gpus"], 10_368);
+    assert!(t["tokens_per_second"].as_f64().unwrap_or(0.0) > 0.0);
+    assert!(t["tokens_per_second_per_mw"].as_f64().unwrap_or(0.0) > 0.0);
+}
+
+#[test]
+fn estimate_reports_a_configuration_and_names_an_impossible_slo() {
+    let (code, out, err) = millwright(&[
+        "estimate",
+        "--system",
+        "hgx-h100-8",
+        "--model",
+        "llama-3.1-70b",
+        "--precision",
+        "fp8",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["gpus"], 8);
+    let p = &v["parallelism"];
+    let replica = p["tensor"].as_u64().unwrap() * p["pipeline"].as_u64().unwrap() * p["expert"].as_u64().unwrap();
+    assert_eq!(replica * p["data"].as_u64().unwrap(), 8);
+    let (code, _, err) = millwright(&[
+        "estimate",
+        "--system",
+        "hgx-h100-8",
+        "--model",
+        "llama-3.1-405b",
+        "--precision",
+        "fp8",
+        "--tpot-ms",
+        "1",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("E0805") && err.contains("time per output token"), "{err}");
+}
+
+#[test]
+fn graph_draws_dot_and_mermaid() {
+    let (code, out, _) = millwright(&["graph", "examples/lab/factory.kdl"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("digraph factory {") && out.contains("->"), "{out}");
+    let (code, out, _) = millwright(&["graph", "--format", "mermaid", "--expand", "examples/lab/factory.kdl"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("flowchart LR"), "{out}");
+}
+
+#[test]
+fn compare_answers_the_next_generation_question() {
+    let (code, out, err) = millwright(&["compare", "examples/rhine/factory.kdl", "--swap", "gb200-nvl72=gb300-nvl72"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tokens/s per MW") && out.contains("factor"), "{out}");
+    let (code, _, err) = millwright(&["compare", "examples/rhine/factory.kdl", "--swap", "gb200-nvl72=hgx-b200-8"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn build_rejects_an_unknown_target() {
+    let (code, _, err) =
+        millwright(&["build", "examples/lab/factory.kdl", "--out", "unused-out", "--target", "terrafrom"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("E1001") && err.contains("terraform"), "{err}");
+}

@@ -60,7 +60,9 @@ fn every_code_has_a_docs_page_with_the_fixed_headings() {
 fn every_docs_example_triggers_its_code() {
     // E0114 (not UTF-8) cannot be written in a UTF-8 page and E0203 is about catalog files: both
     // are exercised by their own tests (tests/ui/syntax/not-text-*.kdl, `catalog_layout_errors`).
-    for code in codes::ALL.iter().filter(|c| !c.retired && !["E0114", "E0203"].contains(&c.code) && !is_build_code(c.code)) {
+    for code in
+        codes::ALL.iter().filter(|c| !c.retired && !["E0114", "E0203"].contains(&c.code) && !is_build_code(c.code))
+    {
         let Some(page) = millwright::docs::code_page(code.code) else { continue };
         let Some(example) = page
             .split("## Example")

@@ -68,7 +68,10 @@ impl Session {
         }
         let plan = crate::project::plan(&factory, &self.catalog);
         let graph = crate::graph::build(&factory, &plan, false);
-        crate::checks::run(&crate::checks::CheckCtx { factory: &factory, plan: &plan, catalog: &self.catalog, graph: &graph }, diags);
+        crate::checks::run(
+            &crate::checks::CheckCtx { factory: &factory, plan: &plan, catalog: &self.catalog, graph: &graph },
+            diags,
+        );
         Some(Analysis { factory, plan })
     }
 

@@ -4,7 +4,7 @@
 
 #![no_main]
 
-use kdl::{KdlDocument, KdlEntry, KdlNode};
+use kdl::{KdlEntry, KdlNode};
 use libfuzzer_sys::fuzz_target;
 use millwright::syntax::parser::{self, Failure, ParseLimits};
 

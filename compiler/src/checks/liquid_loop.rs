@@ -52,7 +52,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         }
         let Some(site) = site_of(cx, idx) else { continue };
         let what = match cx.catalog.enclosure(part) {
-            Some(enclosure) => format!("enclosure `{}` ({}) moves heat to liquid", enclosure.id, enclosure.cooling.as_str()),
+            Some(enclosure) => {
+                format!("enclosure `{}` ({}) moves heat to liquid", enclosure.id, enclosure.cooling.as_str())
+            }
             None => format!("`{part}` sends {} per rack to liquid", crate::units::Watts(cooling.liquid_kw_each * 1e3)),
         };
         let loops: Vec<&str> = site.loops.iter().map(|l| l.name.value.as_str()).collect();
@@ -72,7 +74,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
 }
 
 /// The site a graph node belongs to: the site reached by walking `contains` edges upwards.
-fn site_of<'a, 'c>(cx: &'a CheckCtx<'a, 'c>, mut idx: petgraph::stable_graph::NodeIndex) -> Option<&'a crate::model::Site<'c>> {
+fn site_of<'a, 'c>(
+    cx: &'a CheckCtx<'a, 'c>,
+    mut idx: petgraph::stable_graph::NodeIndex,
+) -> Option<&'a crate::model::Site<'c>> {
     for _ in 0..16 {
         if let Some(Node::Site { name }) = cx.graph.node_weight(idx) {
             return cx.factory.sites.iter().find(|s| &s.name.value == name);

@@ -8,6 +8,9 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::cost::Problem;
 use crate::source::Span;
 
+/// An unpriced item: its part id (empty when no part fits) and where the blueprint asks for it.
+type Item<'a> = (&'a str, Option<Span>);
+
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     let factory = cx.factory;
     for problem in &cx.plan.cost.problems {
@@ -36,7 +39,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         }
     }
     // One warning per reason, naming the items it leaves unpriced.
-    let mut unpriced: Vec<(&str, Vec<(&str, Option<Span>)>)> = Vec::new();
+    let mut unpriced: Vec<(&str, Vec<Item>)> = Vec::new();
     for problem in &cx.plan.cost.problems {
         let Problem::Unpriced { part, reason, span } = problem else { continue };
         match unpriced.iter_mut().find(|(r, _)| r == reason) {

@@ -769,7 +769,7 @@ fn lower_workload(cx: &mut Cx, node: &KdlNode) -> Option<Workload> {
 fn misspelt_child(node: &KdlNode, name: &str) -> bool {
     children(node)
         .iter()
-        .any(|c| c.name().value() != name && crate::diag::suggest(c.name().value(), [name]).first().is_some())
+        .any(|c| c.name().value() != name && !crate::diag::suggest(c.name().value(), [name]).is_empty())
 }
 
 fn has_descendant(node: &KdlNode, name: &str) -> bool {

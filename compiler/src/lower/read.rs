@@ -154,7 +154,7 @@ impl<'n> NodeReader<'n> {
             .entries()
             .iter()
             .filter_map(|e| e.name())
-            .any(|n| n.value() != key && crate::diag::suggest(n.value(), [key]).first().is_some());
+            .any(|n| n.value() != key && !crate::diag::suggest(n.value(), [key]).is_empty());
         if entry.is_none() && !misspelt {
             cx.emit(
                 Diagnostic::new(codes::E0105, format!("`{}` needs the property `{key}`", self.name()))

@@ -665,7 +665,11 @@ fn network_lines(b: &mut Builder, factory: &Factory, plan: &Plan) {
         }
         let links: Vec<String> = {
             let (h, ls, sc) = fp.sites.iter().fold((0u64, 0u64, 0u64), |acc, s| {
-                (acc.0 + s.clos.host_links, acc.1 + s.clos.leaf_spine_links, acc.2 + s.clos.spine_core_links)
+                (
+                    acc.0.saturating_add(s.clos.host_links),
+                    acc.1.saturating_add(s.clos.leaf_spine_links),
+                    acc.2.saturating_add(s.clos.spine_core_links),
+                )
             });
             [("host–leaf", h), ("leaf–spine", ls), ("spine–core", sc)]
                 .into_iter()
@@ -708,7 +712,10 @@ fn network_lines(b: &mut Builder, factory: &Factory, plan: &Plan) {
             let RackContents::Enclosure { systems, .. } = &group.contents else { continue };
             let (ports, speed) =
                 systems.iter().fold((0u64, BitsPerSecond(0.0)), |(p, s), g| match g.system.nic(NicRole::Bmc) {
-                    Some(nic) => (p + nic.count.saturating_mul(g.count), if nic.speed.0 > s.0 { nic.speed } else { s }),
+                    Some(nic) => (
+                        p.saturating_add(nic.count.saturating_mul(g.count)),
+                        if nic.speed.0 > s.0 { nic.speed } else { s },
+                    ),
                     None => (p, s),
                 });
             if ports == 0 {
@@ -804,7 +811,7 @@ fn power_lines(b: &mut Builder, factory: &Factory) {
             }) else {
                 continue;
             };
-            let per_rack = 2 * per_side_of(best);
+            let per_rack = per_side_of(best).saturating_mul(2);
             let racks = row.count.saturating_mul(group.per_row);
             tally.add(&best.id, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
             let shape = format!(
@@ -1115,14 +1122,14 @@ pub fn compute(factory: &Factory, plan: &Plan, catalog: &Catalog) -> Cost {
                 Some(f) => {
                     let p = pricer.price(&f.id, f.price.as_ref(), false, Some(site.power.span));
                     let source = format!("{}: {}", f.name, p.source);
-                    pricer.problems.push(Problem::DefaultEnergyPrice {
-                        site: i,
-                        price: p
-                            .unit
-                            .map(|u| format!("{} {currency} per kWh", num(u)))
-                            .unwrap_or_else(|| "none".into()),
-                        source: source.clone(),
-                    });
+                    // Without a price in the factory currency it is unpriced (W1002) instead.
+                    if let Some(u) = p.unit {
+                        pricer.problems.push(Problem::DefaultEnergyPrice {
+                            site: i,
+                            price: format!("{} {currency} per kWh", num(u)),
+                            source: source.clone(),
+                        });
+                    }
                     (p.unit, source)
                 }
                 None => {
@@ -1233,6 +1240,30 @@ pub fn compute(factory: &Factory, plan: &Plan, catalog: &Catalog) -> Cost {
         source: "the lines above".into(),
     });
     let annual_cost = hardware_amortization + facility_amortization + opex_per_year;
+    // Each section in a fixed order of items (sites keep their order within an item).
+    let rank = |l: &QuoteLine| -> (u8, u8) {
+        let section = match l.section {
+            Section::Capex => 0,
+            Section::Opex => 1,
+            Section::Annual => 2,
+        };
+        let item = [
+            "hardware",
+            "software",
+            "margin",
+            "facility",
+            "energy",
+            "maintenance",
+            "colocation",
+            "amortization",
+            "opex",
+        ]
+        .iter()
+        .position(|k| *k == l.key)
+        .unwrap_or(9) as u8;
+        (section, item)
+    };
+    quote.sort_by_key(rank);
 
     assumptions.push(Assumption {
         item: "Hours per year".into(),
@@ -1261,7 +1292,8 @@ pub fn compute(factory: &Factory, plan: &Plan, catalog: &Catalog) -> Cost {
     assumptions.push(Assumption {
         item: "Prices".into(),
         value: "dated estimates, not vendor quotes".into(),
-        source: "catalog (each line names its part, date and any conversion), or the blueprint's quote price overrides".into(),
+        source: "catalog (each line names its part, date and any conversion), or the blueprint's quote price overrides"
+            .into(),
         default: true,
     });
 

@@ -4,7 +4,7 @@
 //! floor plans to scale with racks coloured by their power, bars whose widths are percentages.
 
 use crate::model::{Factory, RackContents};
-use crate::project::cost::{num, Period};
+use crate::project::cost::{num, Period, Problem};
 use crate::project::Plan;
 use crate::units::group_thousands;
 use serde::Serialize;
@@ -36,6 +36,8 @@ pub struct CostView {
     pub assumptions: Vec<AssumptionView>,
     /// Assumptions that are defaults the blueprint did not choose.
     pub defaults: u64,
+    /// What the quote had to assume or leave out (the W1001 and W1002 conditions), in words.
+    pub warnings: Vec<String>,
     pub floor_plans: Vec<FloorPlan>,
     pub power: Vec<SitePowerView>,
     pub workloads: Vec<WorkloadBar>,
@@ -212,6 +214,8 @@ pub struct FloorPlan {
 #[derive(Clone, Debug, Serialize)]
 pub struct RowDraw {
     pub name: String,
+    /// Labelled when there is room: every row at a readable scale, every n-th one when dense.
+    pub labelled: bool,
     pub label_x: String,
     pub label_y: String,
     pub runs: Vec<RackRun>,
@@ -236,6 +240,8 @@ pub struct RackTile {
     pub inner_width: String,
     pub inner_height: String,
     pub fill: String,
+    /// The outline's width: thinner when racks are drawn small.
+    pub stroke: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -378,6 +384,8 @@ fn floor_plans(factory: &Factory) -> Vec<FloorPlan> {
                 .min(DRAWING_HEIGHT_PX / depth_m.max(1.0))
                 .clamp(2.0, 40.0);
             let (rw, rd) = (RACK_WIDTH_M * scale, RACK_DEPTH_M * scale);
+            // Row names need about 12 px each.
+            let label_every = (12.0 / ((RACK_DEPTH_M + AISLE_M) * scale)).ceil().max(1.0) as u64;
             let mut tiles: Vec<RackTile> = Vec::new();
             let mut legend: Vec<LegendEntry> = Vec::new();
             let mut kinds: Vec<(String, f64, u64)> = Vec::new();
@@ -407,12 +415,13 @@ fn floor_plans(factory: &Factory) -> Vec<FloorPlan> {
                                     inner_width: px((rw - 1.0).max(0.5)),
                                     inner_height: px((rd - 1.0).max(0.5)),
                                     fill: fill.clone(),
+                                    stroke: format!("{:.2}", (rw * 0.08).min(0.6)),
                                 });
                                 t
                             }
                         };
                         let part = group.part_id().to_string();
-                        racks_total += group.per_row;
+                        racks_total = racks_total.saturating_add(group.per_row);
                         power_total += kw * group.per_row as f64;
                         let what = match &group.contents {
                             RackContents::RackScale(_) => part.clone(),
@@ -426,7 +435,7 @@ fn floor_plans(factory: &Factory) -> Vec<FloorPlan> {
                             ),
                         };
                         match kinds.iter_mut().find(|(p, k, _)| *p == what && (*k - kw).abs() < 1e-9) {
-                            Some(k) => k.2 += group.per_row,
+                            Some(k) => k.2 = k.2.saturating_add(group.per_row),
                             None => kinds.push((what.clone(), kw, group.per_row)),
                         }
                         runs.push(RackRun {
@@ -441,8 +450,9 @@ fn floor_plans(factory: &Factory) -> Vec<FloorPlan> {
                     }
                     draws.push(RowDraw {
                         name: row.row_name(ri),
+                        labelled: row_index.is_multiple_of(label_every),
                         label_x: px(4.0),
-                        label_y: px(y + rd * 0.5 + 4.0),
+                        label_y: px((y + rd * 0.5 + 4.0).max(11.0)),
                         runs,
                     });
                     row_index += 1;
@@ -568,6 +578,34 @@ fn workload_bars(plan: &Plan) -> Vec<WorkloadBar> {
             }
         })
         .collect()
+}
+
+/// The problems in words, unpriced items grouped by reason.
+fn warnings(factory: &Factory, problems: &[Problem]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut unpriced: Vec<(&str, Vec<&str>)> = Vec::new();
+    for p in problems {
+        match p {
+            Problem::DefaultEnergyPrice { site, price, source } => out.push(format!(
+                "Site {} gives no energy price: its energy is priced at the catalog's default of {price} ({source}).",
+                factory.sites.get(*site).map(|s| s.name.value.as_str()).unwrap_or("?")
+            )),
+            Problem::Unpriced { part, reason, .. } => match unpriced.iter_mut().find(|(r, _)| r == reason) {
+                Some((_, parts)) => parts.push(part),
+                None => unpriced.push((reason, vec![part])),
+            },
+        }
+    }
+    for (reason, parts) in unpriced {
+        let named: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+        out.push(format!(
+            "{} {} no price ({reason}){}; left out of the totals.",
+            parts.len(),
+            if parts.len() == 1 { "item has" } else { "items have" },
+            if named.is_empty() { String::new() } else { format!(": {}", named.join(", ")) }
+        ));
+    }
+    out
 }
 
 pub fn view(factory: &Factory, plan: &Plan) -> CostView {
@@ -742,6 +780,7 @@ pub fn view(factory: &Factory, plan: &Plan) -> CostView {
             facility: c.terms.facility.as_str(),
         },
         defaults: assumptions.iter().filter(|a| a.default).count() as u64,
+        warnings: warnings(factory, &c.problems),
         assumptions,
         floor_plans: floor_plans(factory),
         power: site_power(factory, plan),

@@ -205,6 +205,24 @@ fn md_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out
 /// Renders the chosen targets. Files are `(path relative to the output folder, bytes)`, sorted.
 pub fn render(view: &BuildView, chosen: &[Target]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let root = serde_json::to_value(view).map_err(|e| internal(&format!("the build view does not serialise: {e}")))?;
+    // The contexts are built once and shared by every template: cloning the view's JSON per
+    // file was most of the time of a large build.
+    let site_contexts: Vec<(&str, Context)> = view
+        .sites
+        .iter()
+        .zip(root.get("sites").and_then(Value::as_array).into_iter().flatten())
+        .map(|(s, sv)| {
+            let mut ctx = serde_json::Map::new();
+            for key in ["schema_version", "generator", "factory", "parts"] {
+                if let Some(v) = root.get(key) {
+                    ctx.insert(key.to_string(), v.clone());
+                }
+            }
+            ctx.insert("site".to_string(), sv.clone());
+            (s.slug.as_str(), Context::from(Value::Object(ctx)))
+        })
+        .collect();
+    let root = Context::from(root);
     let mut files = Vec::new();
     for target in chosen {
         let mut hb = Handlebars::new();
@@ -226,26 +244,15 @@ pub fn render(view: &BuildView, chosen: &[Target]) -> Result<Vec<(String, Vec<u8
         }
         for out in &target.files {
             let stem = out.template.strip_suffix(".hbs").unwrap_or(&out.template);
-            let contexts: Vec<(String, Value)> = if out.each_site {
-                view.sites
-                    .iter()
-                    .zip(root.get("sites").and_then(Value::as_array).into_iter().flatten())
-                    .map(|(s, sv)| {
-                        let mut ctx = serde_json::Map::new();
-                        for key in ["schema_version", "generator", "factory", "parts"] {
-                            if let Some(v) = root.get(key) {
-                                ctx.insert(key.to_string(), v.clone());
-                            }
-                        }
-                        ctx.insert("site".to_string(), sv.clone());
-                        (out.path.replace("{site}", &s.slug), Value::Object(ctx))
-                    })
-                    .collect()
+            let contexts: Vec<(String, &Context)> = if out.each_site {
+                site_contexts.iter().map(|(slug, ctx)| (out.path.replace("{site}", slug), ctx)).collect()
             } else {
-                vec![(out.path.clone(), root.clone())]
+                vec![(out.path.clone(), &root)]
             };
             for (path, ctx) in contexts {
-                let text = hb.render(stem, &ctx).map_err(|e| template_error(target, &out.template, &e.to_string()))?;
+                let text = hb
+                    .render_with_context(stem, ctx)
+                    .map_err(|e| template_error(target, &out.template, &e.to_string()))?;
                 if text.trim().is_empty() {
                     continue;
                 }

@@ -128,9 +128,12 @@ const DEFAULT_HELP: &str =
     "see docs/language.md for the syntax; strings are quoted, numbers are bare, and units are written `(kW)10`";
 
 fn too_deep_diagnostic(file: FileId, offset: usize, limits: &Limits) -> Diagnostic {
-    Diagnostic::new(codes::E0113, format!("blocks are nested more than {} levels deep here", limits.max_depth))
-        .label(Span::new(file, offset, 1), "this block is too deeply nested")
-        .help("a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{` or `/*`")
+    Diagnostic::new(
+        codes::E0113,
+        format!("blocks are nested {} levels deep here; the limit is {}", limits.max_depth + 1, limits.max_depth),
+    )
+    .label(Span::new(file, offset, 1), "this block is too deeply nested")
+    .help("a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{` or `/*`")
 }
 
 /// Runs the `kdl` crate's parser on a thread with a large stack (it recurses once per nesting

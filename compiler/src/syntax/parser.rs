@@ -746,7 +746,9 @@ impl<'a> Parser<'a> {
             end += c.len_utf8();
         }
         let s = self.text.get(start..end).unwrap_or("");
-        if matches!(s, "true" | "false" | "null" | "inf" | "-inf" | "nan") {
+        // As the `kdl` crate reads it, only identifiers that start with neither a sign nor a
+        // dot can collide with a keyword (`-inf` and `+nan` are plain strings).
+        if matches!(s, "true" | "false" | "null" | "inf" | "nan") {
             return Err(err(
                 start,
                 end - start,

@@ -66,12 +66,8 @@ pub fn run(args: Args) -> i32 {
     if chosen.is_empty() {
         chosen = all.clone();
     }
-    let bytes = match output::read_file(&file) {
-        Ok(b) => b,
-        Err(msg) => {
-            output::usage_error(&msg);
-            return super::USAGE;
-        }
+    let Some(bytes) = output::read_or_report(&file) else {
+        return super::USAGE;
     };
     let started = std::time::Instant::now();
     let lowered = session.lower(&file.display().to_string(), &bytes);

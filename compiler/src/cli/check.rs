@@ -23,12 +23,8 @@ pub fn run(args: Args) -> i32 {
     let mut session = Session::new();
     let mut all = Vec::new();
     for path in &args.files {
-        let bytes = match output::read_file(path) {
-            Ok(b) => b,
-            Err(msg) => {
-                output::usage_error(&msg);
-                return super::USAGE;
-            }
+        let Some(bytes) = output::read_or_report(path) else {
+            return super::USAGE;
         };
         let (_, diags) = session.check(&path.display().to_string(), &bytes);
         all.extend(diags.sorted());

@@ -32,12 +32,8 @@ pub fn run(args: Args) -> i32 {
         return super::USAGE;
     };
     let mut session = Session::new();
-    let bytes = match output::read_file(&args.file) {
-        Ok(b) => b,
-        Err(msg) => {
-            output::usage_error(&msg);
-            return super::USAGE;
-        }
+    let Some(bytes) = output::read_or_report(&args.file) else {
+        return super::USAGE;
     };
     let lowered = session.lower(&args.file.display().to_string(), &bytes);
     let Some(bp) = lowered.blueprint else {

@@ -19,12 +19,8 @@ pub fn run(args: Args) -> i32 {
     let mut sources = SourceMap::new();
     let mut status = super::OK;
     for path in &args.files {
-        let bytes = match output::read_file(path) {
-            Ok(b) => b,
-            Err(msg) => {
-                output::usage_error(&msg);
-                return super::USAGE;
-            }
+        let Some(bytes) = output::read_or_report(path) else {
+            return super::USAGE;
         };
         let name = path.display().to_string();
         let mut diags = millwright::diag::Diagnostics::new();

@@ -41,6 +41,11 @@ fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }
 
+/// Reads a blueprint file; on failure prints why and returns `None` (the caller exits 2).
+pub fn read_or_report(path: &Path) -> Option<Vec<u8>> {
+    read_file(path).map_err(|msg| usage_error(&msg)).ok()
+}
+
 pub fn usage_error(message: &str) {
     eprintln!("error: {message}");
 }

@@ -17,12 +17,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> i32 {
     let mut session = Session::new();
-    let bytes = match output::read_file(&args.file) {
-        Ok(b) => b,
-        Err(msg) => {
-            output::usage_error(&msg);
-            return super::USAGE;
-        }
+    let Some(bytes) = output::read_or_report(&args.file) else {
+        return super::USAGE;
     };
     let lowered = session.lower(&args.file.display().to_string(), &bytes);
     let mut diags = session.catalog_diagnostics.clone();

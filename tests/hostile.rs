@@ -105,6 +105,7 @@ fn generated() -> Vec<(&'static str, Vec<u8>, Option<&'static str>)> {
         ),
         ("unterminated-raw-string", format!("{base}#\"{}", "{".repeat(5000)).into_bytes(), Some("E0101")),
         ("slashdash-chain", format!("a {}", "/-".repeat(5000)).into_bytes(), Some("E0101")),
+        ("slashdash-run", format!("a {}", "/- ".repeat(80_000)).into_bytes(), Some("E0101")),
         ("long-comment", format!("{base}/*{}*/\n", "*/".replace('/', "*").repeat(100_000)).into_bytes(), None),
         ("unknown-100k-nodes", unknown.into_bytes(), Some("E0102")),
         ("sites-20k-broken", sites.into_bytes(), Some("E0107")),

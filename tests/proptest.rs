@@ -406,6 +406,16 @@ fn parser_agrees_on_grammar_edges() {
         "/* c */",
         "a\n/* x\n */ b",
         "node/-1",
+        "a -inf +nan .true -true",
+        "/-a { }+",
+        "/-a { } b",
+        "/-a {}b\nc",
+        "/-a { } /-b { }\nc",
+        "a { } b",
+        "a { }b",
+        "-inf 1",
+        "a inf",
+        "a null",
     ];
     let mut failures = Vec::new();
     for case in cases {

@@ -279,7 +279,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
 /// [`sarif`] with options.
 pub fn sarif_with(diagnostics: &[Diagnostic], sources: &SourceMap, options: &SarifOptions) -> serde_json::Value {
     use serde_json::json;
-    let codes: Vec<&super::CodeInfo> = super::codes::ALL.iter().copied().collect();
+    let codes: Vec<&super::CodeInfo> = super::codes::ALL.to_vec();
     let rules: Vec<serde_json::Value> = codes
         .iter()
         .map(|c| {
@@ -296,13 +296,13 @@ pub fn sarif_with(diagnostics: &[Diagnostic], sources: &SourceMap, options: &Sar
                 "properties": { "docs": format!("docs/codes/{}.md", c.code), "tags": [area(c.code)] },
             });
             if let Some(page) = crate::docs::code_page(c.code) {
-                rule["help"] = json!({ "text": page, "markdown": page });
+                set(&mut rule, "help", json!({ "text": page, "markdown": page }));
             } else {
-                rule["help"] = json!({ "text": c.summary });
+                set(&mut rule, "help", json!({ "text": c.summary }));
             }
             if let Some(base) = &options.docs_url {
                 let sep = if base.ends_with('/') { "" } else { "/" };
-                rule["helpUri"] = json!(format!("{base}{sep}{}.md", c.code));
+                set(&mut rule, "helpUri", json!(format!("{base}{sep}{}.md", c.code)));
             }
             rule
         })
@@ -331,10 +331,10 @@ pub fn sarif_with(diagnostics: &[Diagnostic], sources: &SourceMap, options: &Sar
                 "locations": locations,
             });
             if let Some(i) = rule_index {
-                result["ruleIndex"] = json!(i);
+                set(&mut result, "ruleIndex", json!(i));
             }
             if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
+                set(&mut result, "relatedLocations", json!(related));
             }
             result
         })
@@ -416,16 +416,23 @@ fn sarif_location(label: &Label, sources: &SourceMap, id: Option<usize>) -> Opti
     });
     let snippet = file.text.get(start..end).unwrap_or("");
     if !snippet.is_empty() && snippet.len() <= 200 {
-        region["snippet"] = serde_json::json!({ "text": snippet });
+        set(&mut region, "snippet", serde_json::json!({ "text": snippet }));
     }
     let mut location = serde_json::json!({
         "physicalLocation": { "artifactLocation": artifact_location(&file.name), "region": region },
     });
     if !label.message.is_empty() {
-        location["message"] = serde_json::json!({ "text": label.message });
+        set(&mut location, "message", serde_json::json!({ "text": label.message }));
     }
     if let Some(id) = id {
-        location["id"] = serde_json::json!(id);
+        set(&mut location, "id", serde_json::json!(id));
     }
     Some(location)
+}
+
+/// Sets `key` on a JSON object (a no-op on anything else).
+fn set(value: &mut serde_json::Value, key: &str, field: serde_json::Value) {
+    if let Some(object) = value.as_object_mut() {
+        object.insert(key.to_string(), field);
+    }
 }

@@ -136,13 +136,39 @@ fn too_deep_diagnostic(file: FileId, offset: usize, limits: &Limits) -> Diagnost
     .help("a blueprint needs about six levels (site, hall, row, rack, system); check for unclosed or stray `{` or `/*`")
 }
 
-/// Runs the `kdl` crate's parser on a thread with a large stack (it recurses once per nesting
-/// level and once per token of a block comment). `None` when it could not be run.
+/// Runs the `kdl` crate's parser to word the errors of an invalid file, on a thread with a large
+/// stack (it recurses once per nesting level and once per character of a block comment). Its
+/// error recovery is slow on some inputs (a run of a thousand `/-` takes seconds, and the time
+/// grows with the square of the run), so such texts are not given to it, and an answer that
+/// takes longer than [`KDL_WORDING_TIMEOUT`] is not waited for. `None` when it gave none.
 fn kdl_reference(text: &str, limits: &Limits) -> Option<Result<kdl::KdlDocument, kdl::KdlError>> {
-    if too_deep(text, limits.max_depth).is_some() {
+    if too_deep(text, limits.max_depth).is_some() || text.matches("/-").count() > MAX_SLASHDASHES_FOR_WORDING {
         return None;
     }
-    parse_with_kdl_crate(text)
+    let owned = without_bom(text).into_owned();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("kdl-wording".to_string())
+        .stack_size(KDL_REFERENCE_STACK)
+        .spawn(move || {
+            let _ = tx.send(kdl::KdlDocument::parse_v2(&owned));
+        })
+        .ok()?;
+    rx.recv_timeout(KDL_WORDING_TIMEOUT).ok()
+}
+
+/// Invalid files with more slashdashes than this get the first error only (see [`kdl_reference`]).
+const MAX_SLASHDASHES_FOR_WORDING: usize = 64;
+
+/// How long the `kdl` crate may take to word the errors of an invalid file.
+pub const KDL_WORDING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A byte-order mark is not KDL to the crate; it is blanked out so that offsets stay the same.
+fn without_bom(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// The `kdl` crate's reading of `text`, for checking our parser's work (`fmt` compares its
@@ -152,14 +178,8 @@ pub fn parse_with_kdl_crate(text: &str) -> Option<Result<kdl::KdlDocument, kdl::
     if text.len() > KDL_REFERENCE_MAX_BYTES {
         return None;
     }
-    // A byte-order mark is not KDL to the crate; blank it out so offsets stay the same.
-    let owned;
-    let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
-        owned = format!("   {rest}");
-        owned.as_str()
-    } else {
-        text
-    };
+    let text = without_bom(text);
+    let text = text.as_ref();
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("kdl-reference".to_string())

@@ -317,6 +317,9 @@ impl<'a> Parser<'a> {
             } else if self.starts("//") {
                 self.line_comment()?;
             } else if self.peek().is_none() || (depth > 0 && self.peek() == Some('}')) {
+            } else if slashdash {
+                // As the `kdl` crate reads it, the next node may follow a slashdashed one
+                // directly (`/-a { } b`).
             } else if self.starts("/-") {
                 // As the `kdl` crate reads it: slashdashed nodes may follow the last node of a
                 // block or document without a terminator, as long as nothing else follows.
@@ -421,18 +424,16 @@ impl<'a> Parser<'a> {
                 None | Some(';' | '}') => break,
                 Some(_) if self.newline_len().is_some() || self.starts("//") => break,
                 Some(_) => {
+                    if any_children {
+                        // Nothing but slashdashed children follows the children: the node ends
+                        // here, and `nodes` decides what may come next.
+                        break;
+                    }
                     if !spaced {
                         return Err(self.error_here(
                             "Expected whitespace between values",
                             "missing space",
                             Some("A valid value was partially parsed, but was not followed by a value terminator. Did you want a space here?"),
-                        ));
-                    }
-                    if any_children {
-                        return Err(self.error_here(
-                            "Found an argument or property after the child block",
-                            "after children",
-                            Some("arguments and properties come before the `{ … }` block"),
                         ));
                     }
                     let entry = self.entry(depth)?;

@@ -38,7 +38,7 @@ pub fn run(args: Args) -> i32 {
     let all = target::targets();
     if args.list_targets {
         for t in &all {
-            println!("{:<12} {}", t.name, t.description);
+            outln!("{:<12} {}", t.name, t.description);
         }
         return super::OK;
     }
@@ -79,7 +79,7 @@ pub fn run(args: Args) -> i32 {
     });
     if args.view {
         if let Some((view, _)) = &rendered {
-            println!("{}", serde_json::to_string_pretty(view).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(view).unwrap_or_default());
         }
     }
     let files = match rendered {

@@ -40,7 +40,7 @@ pub fn run(cmd: Command) -> i32 {
             rows.sort();
             let w = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
             for (kind, id, name) in rows {
-                println!("{kind:<12} {id:<w$}  {name}");
+                outln!("{kind:<12} {id:<w$}  {name}");
             }
             super::OK
         }
@@ -48,8 +48,8 @@ pub fn run(cmd: Command) -> i32 {
             Some(part) => {
                 let file = session.sources.get(part.span().file);
                 if let Some(f) = file {
-                    println!("# {} ({} `{}`)", f.name, part.kind(), id);
-                    print!("{}", f.text);
+                    outln!("# {} ({} `{}`)", f.name, part.kind(), id);
+                    out!("{}", f.text);
                 }
                 super::OK
             }

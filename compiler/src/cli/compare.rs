@@ -48,13 +48,13 @@ pub fn run(args: Args) -> i32 {
         }
     };
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
         Format::Human => {
             let (a, b) = (&c.before.totals, &c.after.totals);
-            println!("{} → {} in the same building ({})", c.old, c.new, c.before.factory);
-            println!("{:<28} {:>16} {:>16} {:>8}", "", c.old, c.new, "factor");
+            outln!("{} → {} in the same building ({})", c.old, c.new, c.before.factory);
+            outln!("{:<28} {:>16} {:>16} {:>8}", "", c.old, c.new, "factor");
             let row = |name: &str, x: f64, y: f64, fmt: &dyn Fn(f64) -> String| {
-                println!("{:<28} {:>16} {:>16} {:>8}", name, fmt(x), fmt(y), factor(x, y));
+                outln!("{:<28} {:>16} {:>16} {:>8}", name, fmt(x), fmt(y), factor(x, y));
             };
             let int = |x: f64| millwright::units::group_thousands(x.round());
             let mwf = |x: f64| format!("{:.2} MW", x / 1e3);
@@ -70,17 +70,17 @@ pub fn run(args: Args) -> i32 {
                 row(&format!("  {} tokens/s", wa.name), wa.tokens_per_second, wb.tokens_per_second, &int);
             }
             if c.changes.is_empty() {
-                println!("\nnothing else had to change");
+                outln!("\nnothing else had to change");
             } else {
-                println!("\nwhat had to change:");
+                outln!("\nwhat had to change:");
                 for ch in &c.changes {
-                    println!("  - {ch}");
+                    outln!("  - {ch}");
                 }
             }
             if !c.remaining_errors.is_empty() {
-                println!("\nthe adapted design still has errors:");
+                outln!("\nthe adapted design still has errors:");
                 for e in &c.remaining_errors {
-                    println!("  - {e}");
+                    outln!("  - {e}");
                 }
             }
         }

@@ -104,10 +104,10 @@ pub fn run(args: Args) -> i32 {
                         "parallelism": {"tensor": e.parallelism.tensor, "pipeline": e.parallelism.pipeline, "expert": e.parallelism.expert, "data": e.parallelism.data},
                         "batch": e.batch, "ttft_ms": e.ttft_ms, "tpot_ms": e.tpot_ms, "bound": e.bound.name(), "speculative": e.speculative,
                     });
-                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                 }
                 Format::Human => {
-                    println!(
+                    outln!(
                         "{} on {} × {} ({}, {} in / {} out)",
                         e.model,
                         e.gpus,
@@ -116,11 +116,8 @@ pub fn run(args: Args) -> i32 {
                         args.input_tokens,
                         args.output_tokens
                     );
-                    println!(
-                        "  {:.0} output tokens/s ({:.0} per GPU)",
-                        e.tokens_per_second, e.tokens_per_second_per_gpu
-                    );
-                    println!(
+                    outln!("  {:.0} output tokens/s ({:.0} per GPU)", e.tokens_per_second, e.tokens_per_second_per_gpu);
+                    outln!(
                         "  {} replicas of TP{} × PP{} × EP{}, batch {:.0} per replica{}",
                         e.replicas,
                         e.parallelism.tensor,
@@ -129,7 +126,7 @@ pub fn run(args: Args) -> i32 {
                         e.batch,
                         if e.speculative { ", MTP speculative decoding" } else { "" }
                     );
-                    println!("  TTFT {:.0} ms, TPOT {:.1} ms; bound by {}", e.ttft_ms, e.tpot_ms, e.bound.name());
+                    outln!("  TTFT {:.0} ms, TPOT {:.1} ms; bound by {}", e.ttft_ms, e.tpot_ms, e.bound.name());
                 }
             }
             super::OK
@@ -150,7 +147,7 @@ pub fn run(args: Args) -> i32 {
                     }
                 });
             match args.format {
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&millwright::diag::render::json(&[d], &session.sources))
                         .unwrap_or_default()

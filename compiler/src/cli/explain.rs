@@ -9,7 +9,7 @@ pub struct Args {
 pub fn run(args: Args) -> i32 {
     match (millwright::diag::codes::lookup(&args.code), millwright::docs::code_page(&args.code)) {
         (Some(_), Some(page)) => {
-            print!("{page}");
+            out!("{page}");
             super::OK
         }
         _ => {

@@ -41,7 +41,7 @@ pub fn run(args: Args) -> i32 {
     eprint!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
     match drawn {
         Some(text) => {
-            print!("{text}");
+            out!("{text}");
             if diags.has_errors() {
                 super::FAILED
             } else {

@@ -1,5 +1,19 @@
 //! Command definitions and dispatch. Each subcommand lives in its own file.
 
+/// `println!` to stdout that ignores a closed pipe (`millwright plan … | head`) instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {
+        $crate::cli::output::print_stdout(&format!($($t)*))
+    };
+}
+
+/// `print!` to stdout that ignores a closed pipe.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::cli::output::write_stdout(&format!($($t)*))
+    };
+}
+
 mod build;
 mod catalog;
 mod check;

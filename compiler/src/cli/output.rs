@@ -52,6 +52,13 @@ pub fn usage_error(message: &str) {
 
 /// Prints a line to stdout. A closed pipe (`millwright check --format json … | head`) is not an
 /// error worth a panic: the rest of the output is dropped.
+pub fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{text}");
+    let _ = out.flush();
+}
+
 pub fn print_stdout(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();

@@ -31,8 +31,8 @@ pub fn run(args: Args) -> i32 {
     let sorted = diags.sorted();
     eprint!("{}", render::human(&sorted, &session.sources, output::style()));
     match (&view, args.format) {
-        (Some(v), Format::Json) => println!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
-        (Some(v), Format::Human) => print!("{}", millwright::render::plan::human(v)),
+        (Some(v), Format::Json) => outln!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
+        (Some(v), Format::Human) => out!("{}", millwright::render::plan::human(v)),
         (None, _) => eprintln!("no plan: the blueprint could not be read"),
     }
     if diags.has_errors() {

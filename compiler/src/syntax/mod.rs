@@ -15,13 +15,13 @@ pub struct Limits {
     /// Deepest `{ … }` (and `/* … */`) nesting accepted. A blueprint needs six levels.
     pub max_depth: usize,
     /// Most nodes plus values (arguments and properties) in one file. A 10,000-rack blueprint
-    /// written out rack by rack has about 60,000; the limit bounds the tree's memory.
+    /// written out rack by rack has about 50,000; the limit bounds the tree's memory (about 700 MB).
     pub max_items: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_file_bytes: 64 * 1024 * 1024, max_depth: 64, max_items: 2_000_000 }
+        Limits { max_file_bytes: 64 * 1024 * 1024, max_depth: 64, max_items: 1_000_000 }
     }
 }
 

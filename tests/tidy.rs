@@ -156,10 +156,13 @@ fn no_ignored_or_panicking_tests() {
     for dir in ["compiler/src", "tests"] {
         for path in files_under(&common::root().join(dir), "rs") {
             let text = std::fs::read_to_string(&path).expect("read");
-            for bad in ["#[ignore", "#[should_panic", "todo!(", "unimplemented!("] {
-                if path.ends_with("tidy.rs") {
-                    continue;
-                }
+            // Spelt in pieces so that this file does not match itself.
+            for bad in [
+                concat!("#[", "ignore"),
+                concat!("#[", "should_panic"),
+                concat!("todo", "!("),
+                concat!("unimplemented", "!("),
+            ] {
                 assert!(!text.contains(bad), "{} contains `{bad}`", common::rel(&path));
             }
         }

@@ -277,6 +277,11 @@ pub fn trim(x: f64) -> String {
     } else {
         3
     };
+    fixed(x, digits)
+}
+
+/// `x` with at most `digits` decimals, trailing zeros and a lone `-0` removed.
+pub fn fixed(x: f64, digits: usize) -> String {
     let s = format!("{x:.digits$}");
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     if s == "-0" {

@@ -228,13 +228,7 @@ pub fn num(x: f64) -> String {
     } else {
         4
     };
-    let s = format!("{x:.digits$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
+    crate::units::fixed(x, digits)
 }
 
 fn round_cents(x: f64) -> f64 {

@@ -59,6 +59,15 @@ impl Session {
         Lowered { file, blueprint: Some(blueprint), diagnostics }
     }
 
+    /// Lowers a blueprint file and starts its diagnostics with the catalog's own (none for the
+    /// shipped catalog): what `plan`, `graph` and `build` analyse next.
+    pub fn read(&mut self, name: &str, bytes: &[u8]) -> (Option<ast::Blueprint>, Diagnostics) {
+        let lowered = self.lower(name, bytes);
+        let mut diags = self.catalog_diagnostics.clone();
+        diags.extend(lowered.diagnostics);
+        (lowered.blueprint, diags)
+    }
+
     /// Resolves and checks a lowered blueprint. Diagnostics are appended to `diags`.
     pub fn analyze<'a>(&'a self, blueprint: &ast::Blueprint, diags: &mut Diagnostics) -> Option<Analysis<'a>> {
         let factory = crate::resolve::resolve(blueprint, &self.catalog, diags)?;

@@ -28,10 +28,8 @@ pub fn run(args: Args) -> i32 {
     let Some(bytes) = output::read_or_report(&args.file) else {
         return super::USAGE;
     };
-    let lowered = session.lower(&args.file.display().to_string(), &bytes);
-    let mut diags = session.catalog_diagnostics.clone();
-    diags.extend(lowered.diagnostics);
-    let drawn = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| {
+    let (blueprint, mut diags) = session.read(&args.file.display().to_string(), &bytes);
+    let drawn = blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| {
         let g = millwright::graph::build(&a.factory, &a.plan, args.expand);
         match args.format {
             GraphFormat::Dot => millwright::graph::dot(&g),

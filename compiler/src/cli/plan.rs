@@ -20,11 +20,8 @@ pub fn run(args: Args) -> i32 {
     let Some(bytes) = output::read_or_report(&args.file) else {
         return super::USAGE;
     };
-    let lowered = session.lower(&args.file.display().to_string(), &bytes);
-    let mut diags = session.catalog_diagnostics.clone();
-    diags.extend(lowered.diagnostics);
-    let view = lowered
-        .blueprint
+    let (blueprint, mut diags) = session.read(&args.file.display().to_string(), &bytes);
+    let view = blueprint
         .as_ref()
         .and_then(|bp| session.analyze(bp, &mut diags))
         .map(|a| millwright::render::plan::view(&a.factory, &a.plan));

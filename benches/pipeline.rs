@@ -170,8 +170,9 @@ fn stage_times(text: &str, iterations: usize) -> Vec<(&'static str, Duration)> {
 /// Returns the number of bytes rendered.
 fn build_in_memory(session: &Session, analysis: &millwright::Analysis) -> usize {
     let view = millwright::render::view::build(&analysis.factory, &analysis.plan, &session.catalog);
-    let files =
-        millwright::render::target::render(&view, &millwright::render::target::targets()).expect("targets render");
+    let mut sources = millwright::source::SourceMap::new();
+    let targets = millwright::render::target::targets(&mut sources, &mut Diagnostics::new());
+    let files = millwright::render::target::render(&view, &targets).expect("targets render");
     files.iter().map(|(_, bytes)| bytes.len()).sum()
 }
 

@@ -109,24 +109,39 @@ fn is_plain_string_byte(b: u8) -> bool {
 
 /// Parses a whole document (a leading byte-order mark is allowed).
 pub fn parse(text: &str, limits: ParseLimits) -> Result<Document, Failure> {
-    if u32::try_from(text.len()).is_err() {
-        return Err(Failure::Limit(LimitHit::Items { offset: 0 }));
-    }
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, items: 0, limits, errors: Vec::new() };
-    if text.starts_with('\u{feff}') {
-        p.pos = '\u{feff}'.len_utf8();
-    }
-    match p.nodes(0) {
-        Ok(doc) if p.errors.is_empty() => Ok(doc),
-        Err(Stop::Abort(Some(hit))) => Err(Failure::Limit(hit)),
-        _ if p.errors.is_empty() => Err(Failure::Syntax(vec![SyntaxError {
-            offset: p.pos,
-            len: 0,
-            message: "the text cannot be read as KDL".to_string(),
-            label: "here".to_string(),
-            help: None,
-        }])),
-        _ => Err(Failure::Syntax(p.errors)),
+    parse_measured(text, limits).0
+}
+
+/// [`parse`], and how many bytes it read: the text once, plus what error recovery read again.
+/// Recovery rereads a broken node at most once per enclosing block, so the total stays within
+/// `max_depth + 1` times the text; `tests/hostile.rs` checks it on pathological inputs.
+pub fn parse_measured(text: &str, limits: ParseLimits) -> (Result<Document, Failure>, usize) {
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, items: 0, limits, errors: Vec::new(), reread: 0 };
+    let result = p.document();
+    (result, text.len() + p.reread)
+}
+
+impl Parser<'_> {
+    fn document(&mut self) -> Result<Document, Failure> {
+        if u32::try_from(self.text.len()).is_err() {
+            return Err(Failure::Limit(LimitHit::Items { offset: 0 }));
+        }
+        let p = self;
+        if p.text.starts_with('\u{feff}') {
+            p.pos = '\u{feff}'.len_utf8();
+        }
+        match p.nodes(0) {
+            Ok(doc) if p.errors.is_empty() => Ok(doc),
+            Err(Stop::Abort(Some(hit))) => Err(Failure::Limit(hit)),
+            _ if p.errors.is_empty() => Err(Failure::Syntax(vec![SyntaxError {
+                offset: p.pos,
+                len: 0,
+                message: "the text cannot be read as KDL".to_string(),
+                label: "here".to_string(),
+                help: None,
+            }])),
+            _ => Err(Failure::Syntax(std::mem::take(&mut p.errors))),
+        }
     }
 }
 
@@ -137,6 +152,8 @@ struct Parser<'a> {
     items: usize,
     limits: ParseLimits,
     errors: Vec<SyntaxError>,
+    /// Bytes read a second time by error recovery.
+    reread: usize,
 }
 
 fn err(offset: usize, len: usize, message: &str, label: &str, help: Option<&str>) -> Stop {
@@ -385,6 +402,7 @@ impl<'a> Parser<'a> {
                     // opened before the error is skipped whole. (A block left open runs to the
                     // end of the text, which needs no second look.)
                     if self.pos < self.text.len() {
+                        self.reread += self.pos - at;
                         self.pos = at;
                     }
                     self.recover(depth);
@@ -1320,6 +1338,7 @@ impl<'a> Parser<'a> {
             items: 0,
             limits: self.limits,
             errors: Vec::new(),
+            reread: 0,
         };
         let mut out = String::with_capacity(dedented.len());
         while let Some(c) = sub.peek() {

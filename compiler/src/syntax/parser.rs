@@ -1461,3 +1461,81 @@ fn remove_ws_escapes(body: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<(usize, String)> {
+        match parse(text, ParseLimits::default()) {
+            Err(Failure::Syntax(errors)) => errors.into_iter().map(|e| (e.offset, e.message)).collect(),
+            other => panic!("expected syntax errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reports_one_error_per_broken_node_and_goes_on() {
+        let found = errors("a 2N\nb \"open\nc 1\nd 1x { e }\nf #nope\n");
+        let offsets: Vec<usize> = found.iter().map(|(at, _)| *at).collect();
+        assert_eq!(offsets, [2, 7, 19, 30], "{found:?}");
+    }
+
+    #[test]
+    fn recovery_skips_the_block_of_a_broken_node() {
+        // The broken node's block is skipped whole; the nodes after it are still read.
+        let found = errors("site 2N {\n    hall \"a\" {\n    }\n}\nnext 1x\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|(_, m)| m.contains("neither a number nor a string")), "{found:?}");
+    }
+
+    #[test]
+    fn an_open_string_before_a_brace_opens_the_block_it_meant() {
+        // `"dc-1 {` lost its closing quote; the `}` that closes the block is not a second error.
+        let found = errors("site \"dc-1 {\n    hall \"a\"\n}\nok 1\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn blocks_left_open_are_reported_once_at_the_innermost() {
+        let found = errors("a {\n  b {\n    c {\n");
+        assert_eq!(found, [(16, UNCLOSED_BLOCK.to_string())]);
+    }
+
+    #[test]
+    fn errors_stop_at_the_cap() {
+        let limits = ParseLimits { max_errors: 5, ..ParseLimits::default() };
+        match parse(&";".repeat(1000), limits) {
+            Err(Failure::Syntax(errors)) => assert_eq!(errors.len(), 5),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nested_slashdash_blocks_are_read_once() {
+        let text = "a /-{".repeat(24);
+        let (result, work) = parse_measured(&text, ParseLimits::default());
+        assert!(matches!(result, Err(Failure::Syntax(ref e)) if e.len() == 1), "{result:?}");
+        assert!(work <= 2 * text.len());
+    }
+
+    #[test]
+    fn the_tree_has_names_values_types_and_ranges() {
+        let doc = parse("(t)node \"arg\" key=(kW)1.5 #true\n/-gone\nother { child #null }", ParseLimits::default())
+            .unwrap_or_default();
+        let names: Vec<&str> = doc.nodes().iter().map(|n| n.name().value()).collect();
+        assert_eq!(names, ["node", "other"]);
+        let node = doc.nodes().first().expect("node");
+        assert_eq!(node.ty().map(Ident::value), Some("t"));
+        assert_eq!((node.name().span().offset(), node.name().span().len()), (3, 4));
+        let entries = node.entries();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries.first().map(|e| e.value()), Some(&Value::String("arg".into())));
+        let prop = entries.get(1).expect("property");
+        assert_eq!(prop.name().map(Ident::value), Some("key"));
+        assert_eq!(prop.ty().map(Ident::value), Some("kW"));
+        assert_eq!(prop.value(), &Value::Float(1.5));
+        assert_eq!((prop.span().offset(), prop.span().len()), (14, 11));
+        let child = doc.nodes().get(1).and_then(|n| n.children()).and_then(|c| c.nodes().first());
+        assert_eq!(child.and_then(|c| c.entries().first()).map(|e| e.value()), Some(&Value::Null));
+    }
+}

@@ -10,6 +10,10 @@
 //! comparison; it is not part of the pipeline. Each scenario's peak memory is measured in a
 //! child process of its own, so that scenarios do not inherit each other's high-water mark.
 //!
+//! Every scenario also prints how many times faster the whole `check` is than the `kdl` crate's
+//! bare parse, and the memory one `check` adds per input byte (peak resident in a child process
+//! minus what it held before the check); the 9 MB blueprint has budgets for both.
+//!
 //! Arguments: an optional substring to select scenarios; `--quick` for fewer iterations.
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -33,6 +37,12 @@ struct Scenario {
     plan_budget: Option<Duration>,
     /// Budget for peak resident memory, in MiB.
     memory_budget_mib: Option<u64>,
+    /// The stages timed (all of [`STAGES`] when empty).
+    stages: &'static [&'static str],
+    /// `check` must be at least this many times faster than the `kdl` crate's bare parse.
+    check_vs_kdl_crate: Option<f64>,
+    /// Budget for the memory a `check` adds, in bytes per input byte (measured in a child).
+    check_bytes_per_byte: Option<f64>,
 }
 
 fn scenarios() -> Vec<Scenario> {
@@ -44,6 +54,9 @@ fn scenarios() -> Vec<Scenario> {
             check_budget: None,
             plan_budget: None,
             memory_budget_mib: None,
+            stages: &[],
+            check_vs_kdl_crate: None,
+            check_bytes_per_byte: None,
         },
         Scenario {
             name: "counted-500k",
@@ -52,6 +65,9 @@ fn scenarios() -> Vec<Scenario> {
             check_budget: None,
             plan_budget: None,
             memory_budget_mib: None,
+            stages: &[],
+            check_vs_kdl_crate: None,
+            check_bytes_per_byte: None,
         },
         Scenario {
             name: "counted-1m",
@@ -60,6 +76,9 @@ fn scenarios() -> Vec<Scenario> {
             check_budget: None,
             plan_budget: Some(Duration::from_secs(1)),
             memory_budget_mib: Some(500),
+            stages: &[],
+            check_vs_kdl_crate: None,
+            check_bytes_per_byte: None,
         },
         Scenario {
             name: "written-2500",
@@ -68,6 +87,9 @@ fn scenarios() -> Vec<Scenario> {
             check_budget: None,
             plan_budget: None,
             memory_budget_mib: None,
+            stages: &[],
+            check_vs_kdl_crate: None,
+            check_bytes_per_byte: None,
         },
         Scenario {
             name: "written-5000",
@@ -76,6 +98,9 @@ fn scenarios() -> Vec<Scenario> {
             check_budget: None,
             plan_budget: None,
             memory_budget_mib: None,
+            stages: &[],
+            check_vs_kdl_crate: None,
+            check_bytes_per_byte: None,
         },
         Scenario {
             name: "written-10000",
@@ -84,9 +109,38 @@ fn scenarios() -> Vec<Scenario> {
             check_budget: Some(Duration::from_millis(500)),
             plan_budget: None,
             memory_budget_mib: None,
+            stages: &[],
+            check_vs_kdl_crate: None,
+            check_bytes_per_byte: None,
+        },
+        Scenario {
+            name: "written-35000",
+            what: "35,000 racks written one by one",
+            make: || generate::written_out_factory(35_000),
+            check_budget: None,
+            plan_budget: None,
+            memory_budget_mib: None,
+            stages: LARGE_STAGES,
+            check_vs_kdl_crate: None,
+            check_bytes_per_byte: None,
+        },
+        Scenario {
+            name: "written-70000",
+            what: "70,000 racks written one by one (the 9 MB blueprint)",
+            make: || generate::written_out_factory(70_000),
+            check_budget: None,
+            plan_budget: None,
+            memory_budget_mib: None,
+            stages: LARGE_STAGES,
+            check_vs_kdl_crate: Some(10.0),
+            check_bytes_per_byte: Some(25.0),
         },
     ]
 }
+
+/// What is timed on the largest written-out blueprints: reading and checking them, against the
+/// `kdl` crate's parse (building their targets is measured on the smaller ones).
+const LARGE_STAGES: &[&str] = &["session", "parse", "kdl-crate", "read", "check"];
 
 /// The stages, in pipeline order, each timed on its own.
 const STAGES: &[&str] = &["session", "parse", "kdl-crate", "read", "analyze", "plan", "build", "check"];
@@ -131,14 +185,14 @@ fn run_stage(stage: &str, text: &str) {
     }
 }
 
-/// Median time of each stage on `text`.
-fn stage_times(text: &str, iterations: usize) -> Vec<(&'static str, Duration)> {
+/// Median time of each stage of `stages` on `text`.
+fn stage_times(text: &str, iterations: usize, stages: &[&'static str]) -> Vec<(&'static str, Duration)> {
     let mut out = Vec::new();
     let mut session = Session::new();
     let lowered = session.lower("bench.kdl", text.as_bytes());
     assert!(!lowered.diagnostics.has_errors(), "the generated blueprint has errors");
     let blueprint = lowered.blueprint.expect("the generated blueprint lowers");
-    for &stage in STAGES {
+    for &stage in STAGES.iter().filter(|s| stages.is_empty() || stages.contains(s)) {
         let t = match stage {
             "read" => time(iterations, || {
                 let mut s = Session::with_catalog_files(Vec::<(String, &str)>::new());
@@ -170,21 +224,49 @@ fn stage_times(text: &str, iterations: usize) -> Vec<(&'static str, Duration)> {
 /// Returns the number of bytes rendered.
 fn build_in_memory(session: &Session, analysis: &millwright::Analysis) -> usize {
     let view = millwright::render::view::build(&analysis.factory, &analysis.plan, &session.catalog);
-    let files =
-        millwright::render::target::render(&view, &millwright::render::target::targets()).expect("targets render");
+    let mut sources = millwright::source::SourceMap::new();
+    let targets = millwright::render::target::targets(&mut sources, &mut Diagnostics::new());
+    let files = millwright::render::target::render(&view, &targets).expect("targets render");
     files.iter().map(|(_, bytes)| bytes.len()).sum()
 }
 
-/// Peak resident memory of this process, in KiB (Linux; 0 elsewhere).
-fn peak_kib() -> u64 {
+/// A memory figure of this process from `/proc/self/status`, in KiB (Linux; 0 elsewhere).
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+/// Peak resident memory of this process, in KiB.
+fn peak_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// In a child process: one `check` of a scenario; prints the peak resident memory and what the
+/// process held before the check started (the generated text and the session), in KiB. The
+/// difference is what `check` needs. (The workspace forbids unsafe code, so there is no counting
+/// allocator; resident memory counts everything the allocator keeps, so it is the stricter figure.)
+fn check_child(name: &str) {
+    let scenario = scenarios().into_iter().find(|s| s.name == name).expect("scenario");
+    let text = (scenario.make)();
+    let mut session = Session::new();
+    let before = status_kib("VmRSS:");
+    let (_, diags) = session.check("bench.kdl", text.as_bytes());
+    assert!(!diags.has_errors());
+    println!("{} {}", peak_kib(), before);
+}
+
+fn check_memory_in_child(name: &str) -> Option<(u64, u64)> {
+    let exe = std::env::current_exe().ok()?;
+    let out = std::process::Command::new(exe).env("MILLWRIGHT_BENCH_CHECK_CHILD", name).output().ok()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut numbers = stdout.split_whitespace().filter_map(|n| n.parse().ok());
+    Some((numbers.next()?, numbers.next()?))
 }
 
 /// In a child process: one full run (session, check, plan JSON) of a scenario; prints peak KiB.
@@ -219,6 +301,10 @@ fn main() {
         child(&name);
         return;
     }
+    if let Ok(name) = std::env::var("MILLWRIGHT_BENCH_CHECK_CHILD") {
+        check_child(&name);
+        return;
+    }
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let quick = args.iter().any(|a| a == "--quick");
     let filter = args.iter().find(|a| !a.starts_with("--")).cloned().unwrap_or_default();
@@ -228,7 +314,9 @@ fn main() {
         let text = (s.make)();
         let bytes = text.len();
         println!("\n{} — {} ({:.2} MB)", s.name, s.what, bytes as f64 / 1e6);
-        let times = stage_times(&text, iterations);
+        // The `kdl` crate takes seconds on the largest files: fewer runs there.
+        let runs = if bytes > 4_000_000 { iterations.min(3) } else { iterations };
+        let times = stage_times(&text, runs, s.stages);
         for (stage, t) in &times {
             let rate = if *stage == "parse" || *stage == "kdl-crate" {
                 format!("  ({:.1} MB/s)", bytes as f64 / 1e6 / t.as_secs_f64())
@@ -238,9 +326,23 @@ fn main() {
             println!("  {stage:<8} {:>10}{rate}", ms(*t));
         }
         let get = |name: &str| times.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or_default();
-        let pipeline = get("session") + get("read") + get("build");
-        println!("  {:<8} {:>10}  (session + read + analyze + build in memory)", "pipeline", ms(pipeline));
-        let peak = peak_in_child(s.name);
+        if s.stages.is_empty() || s.stages.contains(&"build") {
+            let pipeline = get("session") + get("read") + get("build");
+            println!("  {:<8} {:>10}  (session + read + analyze + build in memory)", "pipeline", ms(pipeline));
+        }
+        let ratio = get("kdl-crate").as_secs_f64() / get("check").as_secs_f64().max(1e-9);
+        println!("  {:<8} {:>9.1}×  (the kdl crate's bare parse ÷ the whole check)", "speedup", ratio);
+        let check_memory = check_memory_in_child(s.name).map(|(peak, before)| {
+            let per_byte = peak.saturating_sub(before) as f64 * 1024.0 / bytes as f64;
+            println!(
+                "  {:<8} {:>7.1} MiB  (peak resident of one check, {:.1} MiB before it: {per_byte:.1} bytes per input byte)",
+                "check",
+                peak as f64 / 1024.0,
+                before as f64 / 1024.0
+            );
+            per_byte
+        });
+        let peak = if s.stages.is_empty() { peak_in_child(s.name) } else { None };
         if let Some(kib) = peak {
             println!(
                 "  {:<8} {:>7.1} MiB  (peak resident, one full run in a fresh process)",
@@ -258,7 +360,14 @@ fn main() {
             verdict("check", get("check") <= b, format!("{} ≤ {}", ms(get("check")), ms(b)));
         }
         if let Some(b) = s.plan_budget {
+            let pipeline = get("session") + get("read") + get("build");
             verdict("pipeline", pipeline <= b, format!("{} ≤ {}", ms(pipeline), ms(b)));
+        }
+        if let Some(b) = s.check_vs_kdl_crate {
+            verdict("speedup", ratio >= b, format!("check {ratio:.1}× faster than the kdl crate's parse ≥ {b}×"));
+        }
+        if let (Some(b), Some(per_byte)) = (s.check_bytes_per_byte, check_memory) {
+            verdict("memory", per_byte <= b, format!("check {per_byte:.1} bytes per input byte ≤ {b}"));
         }
         if let (Some(b), Some(kib)) = (s.memory_budget_mib, peak) {
             verdict("memory", kib / 1024 <= b, format!("{:.1} MiB ≤ {b} MiB", kib as f64 / 1024.0));

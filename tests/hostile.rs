@@ -111,6 +111,8 @@ fn generated() -> Vec<(&'static str, Vec<u8>, Option<&'static str>)> {
         ("sites-20k-broken", sites.into_bytes(), Some("E0107")),
         ("properties-100k", many_props.into_bytes(), Some("E0103")),
         ("semicolons", ";".repeat(100_000).into_bytes(), Some("E0101")),
+        // Exponential in the `kdl` crate's error recovery (120 bytes kept `check` busy for 5 s).
+        ("slashdash-open-blocks-120-bytes", "a /-{".repeat(24).into_bytes(), Some("E0101")),
         ("count-10^12", with("row \"L\" {", "row \"L\" count=1000000000000 {"), Some("E0110")),
         ("count-negative", with("row \"L\" {", "row \"L\" count=-5 {"), Some("E0110")),
         ("count-fractional", with("row \"L\" {", "row \"L\" count=2.5 {"), Some("E0110")),
@@ -189,6 +191,61 @@ fn the_hand_written_corpus_produces_its_codes() {
         for code in &expect {
             assert!(out.codes.contains(code), "{}: expected {code}, got {:?}", path.display(), out.codes);
         }
+    }
+}
+
+/// Inputs under 1 MB built to make a parser backtrack, recurse or recover badly: the ones that
+/// were slow in the `kdl` crate (nested and chained slashdashes, semicolons) and ones aimed at
+/// this parser's error recovery (a broken node in every line, strings left open, blocks left open).
+fn pathological() -> Vec<(&'static str, String)> {
+    const SIZE: usize = 1_000_000 - 512;
+    let fill = |unit: &str| unit.repeat(SIZE / unit.len());
+    vec![
+        ("slashdash-open-blocks", fill("a /-{")),
+        ("slashdash-closed-blocks", fill("a /-{ b } c\n")),
+        ("slashdash-chain", fill("/-")),
+        ("slashdash-spaced", fill("/- ")),
+        ("slashdashed-nodes", fill("/-a /-b=1 /-{ c }\n")),
+        ("semicolons", fill(";")),
+        ("open-strings", fill("a \"x\n")),
+        ("open-strings-before-blocks", fill("a \"x {\n")),
+        ("open-raw-strings", fill("a #\"x\n")),
+        ("broken-numbers", fill("a 2N\n")),
+        ("stray-closing-braces", fill("}\n")),
+        ("open-blocks-at-the-limit", format!("{}{}", "a {\n".repeat(63), fill("b 2N {\n"))),
+        ("unmatched-comment-closers", fill("a */\n")),
+        ("open-comment", format!("a /*{}", fill("/"))),
+        ("equals", fill("a =")),
+        ("annotations", fill("(")),
+        ("backslashes", fill("a \\ ")),
+    ]
+}
+
+/// The parser reads each byte a bounded number of times, whatever the input: error recovery
+/// rereads at most the broken node, so the bytes read stay within a small multiple of the text.
+/// (Its speed is measured in `benches/pipeline.rs`; this is the structure that makes it linear.)
+#[test]
+fn the_parser_reads_pathological_inputs_in_linear_work() {
+    use millwright::syntax::parser::{parse_measured, ParseLimits};
+    for (name, text) in pathological() {
+        assert!(text.len() < 1_000_000, "{name} is {} bytes", text.len());
+        let (_, work) = parse_measured(&text, ParseLimits::default());
+        assert!(work <= 3 * text.len(), "{name}: read {work} bytes of a {}-byte text", text.len());
+    }
+}
+
+/// Every pathological input ends a whole `check` in errors (all but one are syntax errors, and
+/// those are capped per file; the slashdashed nodes leave an empty, valid file). The time bound
+/// is only a hang guard.
+#[test]
+fn pathological_inputs_under_1_mb_are_rejected() {
+    for (name, text) in pathological() {
+        let out = compile(name, text.into_bytes());
+        assert!(out.errors > 0, "{name}: no errors");
+        let syntax = out.codes.iter().all(|c| c == "E0101" || c == "E0113");
+        let empty = name == "slashdashed-nodes" && out.codes.iter().all(|c| c == "E0105");
+        assert!(syntax || empty, "{name}: expected syntax or limit errors, got {:?}", out.codes);
+        assert!(out.errors <= millwright::syntax::MAX_SYNTAX_ERRORS, "{name}: {} errors", out.errors);
     }
 }
 

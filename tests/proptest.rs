@@ -1,6 +1,7 @@
 //! Property tests on mutated blueprints. Every mutation of the examples and the UI inputs must
 //! end in coded diagnostics with locations inside the file, never a panic; and the compiler's KDL
-//! parser must agree with the `kdl` crate on what is valid and on the tree and spans it builds.
+//! parser must agree with the `kdl` crate on what is valid, and its own tree with the crate's
+//! document on every name, value, type annotation and span.
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -9,6 +10,7 @@ mod common;
 use kdl::{KdlDocument, KdlEntry, KdlNode};
 use millwright::diag::{codes, render};
 use millwright::syntax::parser::{self, Failure, ParseLimits};
+use millwright::syntax::tree::{Entry, Node, TextRange};
 use millwright::Session;
 use proptest::prelude::*;
 use std::path::Path;
@@ -186,7 +188,7 @@ fn check_input(bytes: &[u8]) {
 }
 
 fn limits() -> ParseLimits {
-    ParseLimits { max_depth: 64, max_items: 1_000_000 }
+    ParseLimits { max_depth: 64, max_items: 1_000_000, max_errors: 50 }
 }
 
 /// The `kdl` crate's verdict, on a thread with room for its recursion.
@@ -206,51 +208,64 @@ fn span(s: miette::SourceSpan) -> (usize, usize) {
     (s.offset(), s.len())
 }
 
-fn same_entry(a: &KdlEntry, b: &KdlEntry, path: &str) -> Result<(), String> {
-    let value = |e: &KdlEntry| format!("{:?}", e.value());
-    let name = |e: &KdlEntry| e.name().map(|n| (n.value().to_string(), span(n.span())));
-    let ty = |e: &KdlEntry| e.ty().map(|t| (t.value().to_string(), span(t.span())));
-    if value(a) != value(b) || name(a) != name(b) || ty(a) != ty(b) || span(a.span()) != span(b.span()) {
-        return Err(format!(
-            "{path}: entry differs: ours {:?} {:?} {:?} {:?}, kdl {:?} {:?} {:?} {:?}",
-            value(a),
-            name(a),
-            ty(a),
-            span(a.span()),
-            value(b),
-            name(b),
-            ty(b),
-            span(b.span())
-        ));
+fn range(r: TextRange) -> (usize, usize) {
+    (r.offset(), r.len())
+}
+
+/// An entry of ours and one of the crate's: the same value, key, annotation and spans.
+fn same_entry(a: &Entry, b: &KdlEntry, path: &str) -> Result<(), String> {
+    // Our `Value` has the crate's variant names, so the debug forms compare.
+    let ours = (
+        format!("{:?}", a.value()),
+        a.name().map(|n| (n.value().to_string(), range(n.span()))),
+        a.ty().map(|t| (t.value().to_string(), range(t.span()))),
+        range(a.span()),
+    );
+    let theirs = (
+        format!("{:?}", b.value()),
+        b.name().map(|n| (n.value().to_string(), span(n.span()))),
+        b.ty().map(|t| (t.value().to_string(), span(t.span()))),
+        span(b.span()),
+    );
+    if ours != theirs {
+        return Err(format!("{path}: entry differs: ours {ours:?}, kdl {theirs:?}"));
     }
     Ok(())
 }
 
-fn same_nodes(a: &[KdlNode], b: &[KdlNode], path: &str) -> Result<(), String> {
+fn same_nodes(a: &[Node], b: &[KdlNode], path: &str) -> Result<(), String> {
     if a.len() != b.len() {
         return Err(format!("{path}: {} nodes, kdl has {}", a.len(), b.len()));
     }
     for (i, (x, y)) in a.iter().zip(b).enumerate() {
         let here = format!("{path}/{i}:{}", x.name().value());
-        let head = |n: &KdlNode| {
-            (
-                n.name().value().to_string(),
-                span(n.name().span()),
-                n.ty().map(|t| (t.value().to_string(), span(t.span()))),
-                n.entries().len(),
-                n.children().is_some(),
-            )
-        };
-        if head(x) != head(y) {
-            return Err(format!("{here}: node differs: ours {:?}, kdl {:?}", head(x), head(y)));
+        let ours = (
+            x.name().value().to_string(),
+            range(x.name().span()),
+            x.ty().map(|t| (t.value().to_string(), range(t.span()))),
+            x.entries().len(),
+            x.children().is_some(),
+        );
+        let theirs = (
+            y.name().value().to_string(),
+            span(y.name().span()),
+            y.ty().map(|t| (t.value().to_string(), span(t.span()))),
+            y.entries().len(),
+            y.children().is_some(),
+        );
+        if ours != theirs {
+            return Err(format!("{here}: node differs: ours {ours:?}, kdl {theirs:?}"));
         }
-        if span(x.span()) != span(y.span()) {
-            return Err(format!("{here}: node span ours {:?}, kdl {:?}", span(x.span()), span(y.span())));
+        if range(x.span()) != span(y.span()) {
+            return Err(format!("{here}: node span ours {:?}, kdl {:?}", range(x.span()), span(y.span())));
         }
         for (e, f) in x.entries().iter().zip(y.entries()) {
             same_entry(e, f, &here)?;
         }
         if let (Some(c), Some(d)) = (x.children(), y.children()) {
+            if range(c.span()) != span(d.span()) {
+                return Err(format!("{here}: block span ours {:?}, kdl {:?}", range(c.span()), span(d.span())));
+            }
             same_nodes(c.nodes(), d.nodes(), &here)?;
         }
     }
@@ -265,6 +280,9 @@ fn agree(text: &str) -> Result<(), String> {
     }
     match (ours, reference(text)) {
         (Err(_), Err(_)) => Ok(()),
+        (Ok(a), Ok(b)) if range(a.span()) != span(b.span()) => {
+            Err(format!("document span ours {:?}, kdl {:?}", range(a.span()), span(b.span())))
+        }
         (Ok(a), Ok(b)) => same_nodes(a.nodes(), b.nodes(), ""),
         (Ok(_), Err(e)) => Err(format!("we accept, kdl rejects: {:?}", e.diagnostics.first().map(|d| &d.message))),
         (Err(e), Ok(_)) => Err(format!("we reject, kdl accepts: {e:?}")),

@@ -3,19 +3,19 @@
 
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx, NodeReader, Spanned};
+use crate::syntax::tree::{Entry, Node};
 use crate::units::{Dimension, Money};
-use kdl::{KdlEntry, KdlNode};
 
 /// The child nodes of a part, by name.
 pub struct Fields<'n> {
-    pub part: &'n KdlNode,
-    singles: Vec<(&'n str, &'n KdlNode)>,
-    repeated: Vec<(&'n str, &'n KdlNode)>,
+    pub part: &'n Node,
+    singles: Vec<(&'n str, &'n Node)>,
+    repeated: Vec<(&'n str, &'n Node)>,
 }
 
 impl<'n> Fields<'n> {
     /// Sorts `part`'s children into fields; `single` may appear once, `multi` any number of times.
-    pub fn new(cx: &mut Cx, part: &'n KdlNode, kind: &str, single: &[&str], multi: &[&str]) -> Fields<'n> {
+    pub fn new(cx: &mut Cx, part: &'n Node, kind: &str, single: &[&str], multi: &[&str]) -> Fields<'n> {
         let mut f = Fields { part, singles: Vec::new(), repeated: Vec::new() };
         let known: Vec<&str> = single.iter().chain(multi.iter()).copied().collect();
         for child in part.children().map(|d| d.nodes()).unwrap_or(&[]) {
@@ -36,11 +36,11 @@ impl<'n> Fields<'n> {
         f
     }
 
-    pub fn node(&self, name: &str) -> Option<&'n KdlNode> {
+    pub fn node(&self, name: &str) -> Option<&'n Node> {
         self.singles.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
     }
 
-    pub fn all(&self, name: &str) -> impl Iterator<Item = &'n KdlNode> + '_ {
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &'n Node> + '_ {
         let name = name.to_string();
         self.repeated.iter().filter(move |(n, _)| *n == name).map(|(_, c)| *c)
     }
@@ -54,7 +54,7 @@ impl<'n> Fields<'n> {
     }
 
     /// The single argument of field `name`, if present.
-    pub fn arg(&self, cx: &mut Cx, name: &str, example: &str) -> Option<&'n KdlEntry> {
+    pub fn arg(&self, cx: &mut Cx, name: &str, example: &str) -> Option<&'n Entry> {
         let node = self.node(name)?;
         read::single_arg(cx, node, example)
     }
@@ -150,7 +150,7 @@ pub fn req_prop<T>(
     r: &mut NodeReader,
     key: &'static str,
     example: &str,
-    f: impl FnOnce(&mut Cx, &KdlEntry) -> Option<T>,
+    f: impl FnOnce(&mut Cx, &Entry) -> Option<T>,
 ) -> Option<T> {
     let e = r.required_prop(cx, key, example)?;
     f(cx, e)
@@ -161,7 +161,7 @@ pub fn opt_prop<T>(
     cx: &mut Cx,
     r: &mut NodeReader,
     key: &'static str,
-    f: impl FnOnce(&mut Cx, &KdlEntry) -> Option<T>,
+    f: impl FnOnce(&mut Cx, &Entry) -> Option<T>,
 ) -> Option<T> {
     let e = r.prop(cx, key)?;
     f(cx, e)

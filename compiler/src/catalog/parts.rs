@@ -5,8 +5,8 @@ use crate::ast::Precision;
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx, NodeReader, Spanned};
 use crate::source::Span;
+use crate::syntax::tree::Node;
 use crate::units::*;
-use kdl::KdlNode;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -479,7 +479,7 @@ pub struct Model {
 }
 
 /// Decodes a `gpu` part.
-pub fn gpu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Gpu> {
+pub fn gpu(cx: &mut Cx, node: &Node, id: &str) -> Option<Gpu> {
     let f = Fields::new(
         cx,
         node,
@@ -584,7 +584,7 @@ fn liquid_fraction(cx: &mut Cx, f: &Fields) -> Option<f64> {
 }
 
 /// Decodes a `system` part.
-pub fn system(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<System> {
+pub fn system(cx: &mut Cx, node: &Node, id: &str) -> Option<System> {
     let f = Fields::new(
         cx,
         node,
@@ -753,7 +753,7 @@ pub fn system(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<System> {
 }
 
 /// Decodes a `rack` (enclosure) part.
-pub fn enclosure(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Enclosure> {
+pub fn enclosure(cx: &mut Cx, node: &Node, id: &str) -> Option<Enclosure> {
     let f = Fields::new(
         cx,
         node,
@@ -798,7 +798,7 @@ pub fn enclosure(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Enclosure> {
 }
 
 /// Decodes a `switch` part.
-pub fn switch(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Switch> {
+pub fn switch(cx: &mut Cx, node: &Node, id: &str) -> Option<Switch> {
     let f = Fields::new(
         cx,
         node,
@@ -857,7 +857,7 @@ pub fn switch(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Switch> {
 }
 
 /// Decodes a `cdu` part.
-pub fn cdu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Cdu> {
+pub fn cdu(cx: &mut Cx, node: &Node, id: &str) -> Option<Cdu> {
     let f = Fields::new(
         cx,
         node,
@@ -887,7 +887,7 @@ pub fn cdu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Cdu> {
 }
 
 /// Decodes a `transceiver` or `cable` part.
-pub fn transceiver(cx: &mut Cx, node: &KdlNode, id: &str, is_cable: bool) -> Option<Transceiver> {
+pub fn transceiver(cx: &mut Cx, node: &Node, id: &str, is_cable: bool) -> Option<Transceiver> {
     let kind = if is_cable { "cable" } else { "transceiver" };
     let f = Fields::new(
         cx,
@@ -930,7 +930,7 @@ pub fn transceiver(cx: &mut Cx, node: &KdlNode, id: &str, is_cable: bool) -> Opt
 }
 
 /// Decodes a `pdu` part.
-pub fn pdu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Pdu> {
+pub fn pdu(cx: &mut Cx, node: &Node, id: &str) -> Option<Pdu> {
     let f = Fields::new(cx, node, "pdu", &["name", "vendor", "capacity", "outlets", "power-input", "price"], &[]);
     let name = f.req_string(cx, "name", "name \"…\"");
     let _ = f.string(cx, "vendor", "vendor \"…\"");
@@ -957,7 +957,7 @@ pub fn pdu(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Pdu> {
 }
 
 /// Decodes a `service` part: a yearly subscription or support contract.
-pub fn service(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Service> {
+pub fn service(cx: &mut Cx, node: &Node, id: &str) -> Option<Service> {
     let f = Fields::new(cx, node, "service", &["name", "vendor", "category", "per", "applies", "price"], &[]);
     let name = f.req_string(cx, "name", "name \"…\"");
     let _ = f.string(cx, "vendor", "vendor \"…\"");
@@ -993,7 +993,7 @@ pub fn service(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Service> {
 
 /// Decodes a `finance` entry: `use` says what it is for, and with it which of `price … per=`,
 /// `rate … per="year"` or `exchange … per=` it needs.
-pub fn finance(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Finance> {
+pub fn finance(cx: &mut Cx, node: &Node, id: &str) -> Option<Finance> {
     let f = Fields::new(cx, node, "finance", &["name", "use", "price", "rate", "exchange", "life"], &[]);
     let name = f.req_string(cx, "name", "name \"…\"");
     let use_ =
@@ -1089,7 +1089,7 @@ pub fn finance(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Finance> {
 }
 
 /// Decodes a `software` part: a product and its releases.
-pub fn software(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Software> {
+pub fn software(cx: &mut Cx, node: &Node, id: &str) -> Option<Software> {
     let f = Fields::new(cx, node, "software", &["name", "engine", "vendor"], &["release"]);
     let name = f.req_string(cx, "name", "name \"…\"");
     let engine = f.string(cx, "engine", "engine \"vllm\"").map(|s| s.value);
@@ -1150,7 +1150,7 @@ pub fn software(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Software> {
 
 /// Decodes a `model` part. The fields every check needs are typed; the rest are kept by name for
 /// the performance model.
-pub fn model(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Model> {
+pub fn model(cx: &mut Cx, node: &Node, id: &str) -> Option<Model> {
     let mut fields: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
     let mut checkpoints = Vec::new();
     let mut name = None;
@@ -1194,7 +1194,7 @@ pub fn model(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Model> {
                 for e in c.entries() {
                     let k = e.name().map(|n| n.value().to_string()).unwrap_or_default();
                     let v = match e.value() {
-                        kdl::KdlValue::String(s) => {
+                        crate::syntax::tree::Value::String(s) => {
                             values.insert(format!("{k}={s}"), 1.0);
                             continue;
                         }

@@ -35,7 +35,13 @@ fn progress(message: &str) {
 }
 
 pub fn run(args: Args) -> i32 {
-    let all = target::targets();
+    let mut session = Session::new();
+    let mut manifest_diags = Diagnostics::new();
+    let all = target::targets(&mut session.sources, &mut manifest_diags);
+    if !manifest_diags.is_empty() {
+        eprint!("{}", render::human(&manifest_diags.sorted(), &session.sources, output::style()));
+        return super::FAILED;
+    }
     if args.list_targets {
         for t in &all {
             outln!("{:<12} {}", t.name, t.description);
@@ -46,7 +52,6 @@ pub fn run(args: Args) -> i32 {
         output::usage_error("build needs a blueprint file: `millwright build FILE --out DIR`");
         return super::USAGE;
     };
-    let mut session = Session::new();
     let mut diags = Diagnostics::new();
     let mut chosen = Vec::new();
     for name in &args.targets {

@@ -5,8 +5,8 @@ use super::read::{self, Cx, NodeReader, Spanned};
 use crate::ast::*;
 use crate::diag::{codes, Diagnostic};
 use crate::source::Span;
+use crate::syntax::tree::{Document, Node};
 use crate::units::{Celsius, Dimension, Money, Seconds, Watts};
-use kdl::{KdlDocument, KdlNode};
 
 const TOP: &[&str] = &["factory", "site", "fabric", "software", "workload", "quote"];
 
@@ -18,7 +18,7 @@ struct Once {
 
 impl Once {
     /// True the first time `node`'s name is seen; a repeat reports E0112 and returns false.
-    fn first(&mut self, cx: &mut Cx, parent: &str, node: &KdlNode) -> bool {
+    fn first(&mut self, cx: &mut Cx, parent: &str, node: &Node) -> bool {
         let name = node.name().value();
         if let Some((_, first)) = self.seen.iter().find(|(n, _)| n == name) {
             read::duplicate_child(cx, codes::E0112, parent, *first, node);
@@ -29,12 +29,12 @@ impl Once {
     }
 }
 
-fn children(node: &KdlNode) -> &[KdlNode] {
-    node.children().map(KdlDocument::nodes).unwrap_or(&[])
+fn children(node: &Node) -> &[Node] {
+    node.children().map(Document::nodes).unwrap_or(&[])
 }
 
 /// Lowers a parsed blueprint.
-pub fn lower(cx: &mut Cx, doc: &KdlDocument) -> Blueprint {
+pub fn lower(cx: &mut Cx, doc: &Document) -> Blueprint {
     let mut bp = Blueprint::default();
     // The factory is read first: its currency governs every amount of money in the file.
     let mut once = Once::default();
@@ -98,7 +98,7 @@ fn node_name(cx: &mut Cx, r: &mut NodeReader, what: &str, example: &str) -> Opti
     read::name(cx, entry, what)
 }
 
-fn lower_factory(cx: &mut Cx, node: &KdlNode) -> Option<Factory> {
+fn lower_factory(cx: &mut Cx, node: &Node) -> Option<Factory> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a factory name", "factory \"rhine-one\"");
     r.finish(cx);
@@ -167,7 +167,7 @@ fn lower_factory(cx: &mut Cx, node: &KdlNode) -> Option<Factory> {
     Some(Factory { name, description, region, currency, currency_source, span: cx.node_head_span(node) })
 }
 
-fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
+fn lower_site(cx: &mut Cx, node: &Node) -> Option<Site> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a site name", "site \"frankfurt-1\"");
     r.finish(cx);
@@ -246,7 +246,7 @@ fn lower_site(cx: &mut Cx, node: &KdlNode) -> Option<Site> {
     name.map(|_| site)
 }
 
-fn lower_power(cx: &mut Cx, node: &KdlNode) -> Option<Power> {
+fn lower_power(cx: &mut Cx, node: &Node) -> Option<Power> {
     NodeReader::new(node).finish(cx);
     const KNOWN: &[&str] = &["feed", "redundancy", "pue", "peak-pue", "energy-price"];
     let span = cx.node_name_span(node);
@@ -306,7 +306,7 @@ fn lower_power(cx: &mut Cx, node: &KdlNode) -> Option<Power> {
     Some(power)
 }
 
-fn lower_feed(cx: &mut Cx, node: &KdlNode) -> Option<Feed> {
+fn lower_feed(cx: &mut Cx, node: &Node) -> Option<Feed> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a feed name", "feed \"grid-a\" capacity=(MW)40");
     let capacity = r
@@ -327,7 +327,7 @@ fn lower_feed(cx: &mut Cx, node: &KdlNode) -> Option<Feed> {
     })
 }
 
-fn lower_energy_price(cx: &mut Cx, node: &KdlNode) -> Option<EnergyPrice> {
+fn lower_energy_price(cx: &mut Cx, node: &Node) -> Option<EnergyPrice> {
     let mut r = NodeReader::new(node);
     let price = r
         .required_arg(cx, 0, "a price", "energy-price (EUR)0.11 per=\"kWh\"")
@@ -343,7 +343,7 @@ fn lower_energy_price(cx: &mut Cx, node: &KdlNode) -> Option<EnergyPrice> {
     Some(EnergyPrice { per_kwh: Money { amount: per_kwh, currency: price.value.currency }, span: price.span })
 }
 
-fn lower_cooling(cx: &mut Cx, node: &KdlNode) -> Cooling {
+fn lower_cooling(cx: &mut Cx, node: &Node) -> Cooling {
     NodeReader::new(node).finish(cx);
     let mut cooling = Cooling { loops: Vec::new(), air: None, air_unreadable: false, span: cx.node_name_span(node) };
     let mut once = Once::default();
@@ -376,7 +376,7 @@ fn redundancy_prop(cx: &mut Cx, r: &mut NodeReader, default_span: Span) -> Spann
         .unwrap_or(Spanned::new(Redundancy::N, default_span))
 }
 
-fn lower_loop(cx: &mut Cx, node: &KdlNode) -> Option<Loop> {
+fn lower_loop(cx: &mut Cx, node: &Node) -> Option<Loop> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a loop name", "loop \"tcs-1\" supply=(C)35");
     let supply = r
@@ -428,7 +428,7 @@ fn lower_loop(cx: &mut Cx, node: &KdlNode) -> Option<Loop> {
     })
 }
 
-fn lower_hall(cx: &mut Cx, node: &KdlNode) -> Option<Hall> {
+fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a hall name", "hall \"A\"");
     r.finish(cx);
@@ -443,7 +443,7 @@ fn lower_hall(cx: &mut Cx, node: &KdlNode) -> Option<Hall> {
     Some(Hall { name: name?, rows, span: cx.node_head_span(node) })
 }
 
-fn lower_row(cx: &mut Cx, node: &KdlNode) -> Option<Row> {
+fn lower_row(cx: &mut Cx, node: &Node) -> Option<Row> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a row name", "row \"A\" count=9");
     let count = r.prop(cx, "count").and_then(|e| read::count(cx, e, "the row count"));
@@ -459,7 +459,7 @@ fn lower_row(cx: &mut Cx, node: &KdlNode) -> Option<Row> {
     Some(Row { name: name?, count, racks, span: cx.node_head_span(node) })
 }
 
-fn lower_rack(cx: &mut Cx, node: &KdlNode) -> Option<RackGroup> {
+fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
     let mut r = NodeReader::new(node);
     let part = r
         .required_arg(cx, 0, "a part id", "rack \"gb200-nvl72\" count=8")
@@ -487,7 +487,7 @@ fn lower_rack(cx: &mut Cx, node: &KdlNode) -> Option<RackGroup> {
     Some(RackGroup { part: part?, count, loop_ref, systems, span: cx.node_head_span(node) })
 }
 
-fn lower_fabric(cx: &mut Cx, node: &KdlNode) -> Option<Fabric> {
+fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
     let mut r = NodeReader::new(node);
     let example = "fabric \"compute\" kind=\"infiniband\"";
     let name = node_name(cx, &mut r, "a fabric name", example);
@@ -540,7 +540,7 @@ fn lower_fabric(cx: &mut Cx, node: &KdlNode) -> Option<Fabric> {
     Some(Fabric { name: name?, kind: kind?, role, site, switch, topology, span: cx.node_head_span(node) })
 }
 
-fn lower_topology(cx: &mut Cx, node: &KdlNode) -> Option<Topology> {
+fn lower_topology(cx: &mut Cx, node: &Node) -> Option<Topology> {
     let mut r = NodeReader::new(node);
     let kind = r
         .required_arg(cx, 0, "a topology", "topology \"fat-tree\" oversubscription=1")
@@ -573,7 +573,7 @@ fn lower_topology(cx: &mut Cx, node: &KdlNode) -> Option<Topology> {
     })
 }
 
-fn lower_software(cx: &mut Cx, node: &KdlNode) -> Software {
+fn lower_software(cx: &mut Cx, node: &Node) -> Software {
     NodeReader::new(node).finish(cx);
     const KNOWN: &[&str] = &["os", "driver", "cuda", "rocm", "kubernetes", "gpu-operator", "serving"];
     let mut sw = Software { span: Some(cx.node_name_span(node)), ..Software::default() };
@@ -636,8 +636,8 @@ fn lower_software(cx: &mut Cx, node: &KdlNode) -> Software {
 
 /// A version string; a bare number (`cuda 13.0`) is accepted in quotes only, since KDL would read
 /// it as a float and lose trailing zeros.
-fn version_string(cx: &mut Cx, entry: &kdl::KdlEntry, key: &str) -> Option<Spanned<String>> {
-    if matches!(entry.value(), kdl::KdlValue::Integer(_) | kdl::KdlValue::Float(_)) {
+fn version_string(cx: &mut Cx, entry: &crate::syntax::tree::Entry, key: &str) -> Option<Spanned<String>> {
+    if matches!(entry.value(), crate::syntax::tree::Value::Integer(_) | crate::syntax::tree::Value::Float(_)) {
         let span = cx.value_span(entry);
         let written = cx.text.get(span.start as usize..span.end as usize).unwrap_or("").to_string();
         cx.emit(
@@ -650,7 +650,7 @@ fn version_string(cx: &mut Cx, entry: &kdl::KdlEntry, key: &str) -> Option<Spann
     read::name(cx, entry, &format!("the {key} version"))
 }
 
-fn lower_workload(cx: &mut Cx, node: &KdlNode) -> Option<Workload> {
+fn lower_workload(cx: &mut Cx, node: &Node) -> Option<Workload> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a workload name", "workload \"assistant\"");
     r.finish(cx);
@@ -766,23 +766,23 @@ fn lower_workload(cx: &mut Cx, node: &KdlNode) -> Option<Workload> {
 }
 
 /// A child whose name is a misspelling of `name` (its E0102 already suggests the fix).
-fn misspelt_child(node: &KdlNode, name: &str) -> bool {
+fn misspelt_child(node: &Node, name: &str) -> bool {
     children(node)
         .iter()
         .any(|c| c.name().value() != name && !crate::diag::suggest(c.name().value(), [name]).is_empty())
 }
 
-fn has_descendant(node: &KdlNode, name: &str) -> bool {
+fn has_descendant(node: &Node, name: &str) -> bool {
     children(node).iter().any(|c| c.name().value() == name || has_descendant(c, name))
 }
 
-fn has_child(node: &KdlNode, name: &str) -> bool {
+fn has_child(node: &Node, name: &str) -> bool {
     children(node).iter().any(|c| c.name().value() == name)
 }
 
 /// `exchange-rate (EUR)0.86 per="USD"`: the rate is money in the factory currency (E0115
 /// otherwise), `per` another currency, each currency at most once.
-fn lower_exchange_rate(cx: &mut Cx, node: &KdlNode, seen: &[ExchangeRate]) -> Option<ExchangeRate> {
+fn lower_exchange_rate(cx: &mut Cx, node: &Node, seen: &[ExchangeRate]) -> Option<ExchangeRate> {
     let mut r = NodeReader::new(node);
     let example = "exchange-rate (EUR)0.86 per=\"USD\"";
     let rate = r.required_arg(cx, 0, "a rate", example).and_then(|e| read::money(cx, e, "the exchange rate"));
@@ -826,7 +826,7 @@ fn lower_exchange_rate(cx: &mut Cx, node: &KdlNode, seen: &[ExchangeRate]) -> Op
     Some(ExchangeRate { from, rate, span: cx.node_head_span(node) })
 }
 
-fn lower_quote(cx: &mut Cx, node: &KdlNode) -> Quote {
+fn lower_quote(cx: &mut Cx, node: &Node) -> Quote {
     NodeReader::new(node).finish(cx);
     const KNOWN: &[&str] = &["margin", "amortize", "utilization", "price", "exchange-rate", "facility"];
     let mut q = Quote {

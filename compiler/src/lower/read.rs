@@ -1,11 +1,11 @@
-//! The KDL reading toolkit shared by blueprint and catalog lowering: typed access to a node's
+//! The KDL tree reading toolkit shared by blueprint and catalog lowering: typed access to a node's
 //! arguments, properties and children that reports every misuse as a coded diagnostic on the exact
 //! span (unknown names with "did you mean", wrong types, missing or wrong units).
 
 use crate::diag::{codes, did_you_mean, CodeInfo, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
+use crate::syntax::tree::{Entry, Node, TextRange, Value};
 use crate::units::{self, Dimension, Money};
-use kdl::{KdlEntry, KdlNode, KdlValue};
 
 /// A value with the span it was written at.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,8 +38,8 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    pub fn span(&self, s: miette::SourceSpan) -> Span {
-        Span::from_miette(self.file, s)
+    pub fn span(&self, s: TextRange) -> Span {
+        Span::new(self.file, s.offset(), s.len())
     }
 
     pub fn emit(&mut self, d: Diagnostic) {
@@ -47,10 +47,10 @@ impl Cx<'_> {
     }
 
     /// The span of an entry's value: after `key=` for properties, the whole entry for arguments.
-    pub fn value_span(&self, entry: &KdlEntry) -> Span {
+    pub fn value_span(&self, entry: &Entry) -> Span {
         let whole = self.span(entry.span());
         let Some(name) = entry.name() else { return whole };
-        let name_end = name.span().offset() + name.span().len();
+        let name_end = name.span().end();
         let rest = self.text.get(name_end..whole.end as usize).unwrap_or("");
         let Some(eq) = rest.find('=') else { return whole };
         let after = rest.get(eq + 1..).unwrap_or("");
@@ -59,33 +59,28 @@ impl Cx<'_> {
         Span::new(self.file, start, (whole.end as usize).saturating_sub(start))
     }
 
-    pub fn node_name_span(&self, node: &KdlNode) -> Span {
+    pub fn node_name_span(&self, node: &Node) -> Span {
         self.span(node.name().span())
     }
 
     /// The node's name and entries, without its children block: the place to point at for the node.
-    pub fn node_head_span(&self, node: &KdlNode) -> Span {
+    pub fn node_head_span(&self, node: &Node) -> Span {
         let start = node.name().span().offset();
-        let end = node
-            .entries()
-            .iter()
-            .map(|e| e.span().offset() + e.span().len())
-            .max()
-            .unwrap_or(start + node.name().span().len());
+        let end = node.entries().iter().map(|e| e.span().end()).max().unwrap_or(start + node.name().span().len());
         Span::new(self.file, start, end.saturating_sub(start))
     }
 }
 
 /// Reads one node, remembering which entries were used so that `finish` can report the rest.
 pub struct NodeReader<'n> {
-    pub node: &'n KdlNode,
+    pub node: &'n Node,
     used: Vec<bool>,
     known_props: Vec<&'static str>,
     arg_count_expected: usize,
 }
 
 impl<'n> NodeReader<'n> {
-    pub fn new(node: &'n KdlNode) -> NodeReader<'n> {
+    pub fn new(node: &'n Node) -> NodeReader<'n> {
         NodeReader { node, used: vec![false; node.entries().len()], known_props: Vec::new(), arg_count_expected: 0 }
     }
 
@@ -94,7 +89,7 @@ impl<'n> NodeReader<'n> {
     }
 
     /// The `idx`-th positional argument.
-    pub fn arg(&mut self, idx: usize) -> Option<&'n KdlEntry> {
+    pub fn arg(&mut self, idx: usize) -> Option<&'n Entry> {
         self.arg_count_expected = self.arg_count_expected.max(idx + 1);
         let node = self.node;
         let (pos, entry) = node.entries().iter().enumerate().filter(|(_, e)| e.name().is_none()).nth(idx)?;
@@ -105,12 +100,12 @@ impl<'n> NodeReader<'n> {
     }
 
     /// The property `key`; a repeated key is an E0112 error (KDL would silently keep the last).
-    pub fn prop(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'n KdlEntry> {
+    pub fn prop(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'n Entry> {
         if !self.known_props.contains(&key) {
             self.known_props.push(key);
         }
         let node = self.node;
-        let mut found: Option<&'n KdlEntry> = None;
+        let mut found: Option<&'n Entry> = None;
         for (pos, entry) in node.entries().iter().enumerate() {
             if entry.name().map(|n| n.value()) != Some(key) {
                 continue;
@@ -133,7 +128,7 @@ impl<'n> NodeReader<'n> {
     }
 
     /// A required positional argument, or an E0105 naming it.
-    pub fn required_arg(&mut self, cx: &mut Cx, idx: usize, what: &str, example: &str) -> Option<&'n KdlEntry> {
+    pub fn required_arg(&mut self, cx: &mut Cx, idx: usize, what: &str, example: &str) -> Option<&'n Entry> {
         let entry = self.arg(idx);
         if entry.is_none() {
             cx.emit(
@@ -146,7 +141,7 @@ impl<'n> NodeReader<'n> {
     }
 
     /// A required property, or an E0105 naming it.
-    pub fn required_prop(&mut self, cx: &mut Cx, key: &'static str, example: &str) -> Option<&'n KdlEntry> {
+    pub fn required_prop(&mut self, cx: &mut Cx, key: &'static str, example: &str) -> Option<&'n Entry> {
         let entry = self.prop(cx, key);
         // A misspelt key (`capacty=`) is reported once, as an unknown property with a suggestion.
         let misspelt = self
@@ -193,7 +188,7 @@ impl<'n> NodeReader<'n> {
                         1 => "one argument".to_string(),
                         n => format!("{n} arguments"),
                     };
-                    let help = if self.known_props.contains(&"count") && matches!(entry.value(), KdlValue::Integer(_)) {
+                    let help = if self.known_props.contains(&"count") && matches!(entry.value(), Value::Integer(_)) {
                         format!("to say how many, write it as a property: `count={}`", entry.value())
                     } else {
                         "remove it, or if it is a setting write it as a property like `key=value`".to_string()
@@ -209,17 +204,17 @@ impl<'n> NodeReader<'n> {
     }
 }
 
-fn describe(v: &KdlValue) -> &'static str {
+fn describe(v: &Value) -> &'static str {
     match v {
-        KdlValue::String(_) => "a string",
-        KdlValue::Integer(_) => "an integer",
-        KdlValue::Float(_) => "a number",
-        KdlValue::Bool(_) => "a boolean",
-        KdlValue::Null => "#null",
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "#null",
     }
 }
 
-fn no_unit_expected(cx: &mut Cx, entry: &KdlEntry, what: &str) -> bool {
+fn no_unit_expected(cx: &mut Cx, entry: &Entry, what: &str) -> bool {
     if let Some(ty) = entry.ty() {
         cx.emit(
             Diagnostic::new(codes::E0108, format!("{what} takes no unit, but `({})` is written", ty.value()))
@@ -232,14 +227,14 @@ fn no_unit_expected(cx: &mut Cx, entry: &KdlEntry, what: &str) -> bool {
 }
 
 /// A string value.
-pub fn string(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<String>> {
+pub fn string(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<String>> {
     let span = cx.value_span(entry);
     match entry.value() {
-        KdlValue::String(s) => {
+        Value::String(s) => {
             if no_unit_expected(cx, entry, what) {
                 return None;
             }
-            Some(Spanned::new(s.clone(), span))
+            Some(Spanned::new(s.to_string(), span))
         }
         other => {
             cx.emit(
@@ -253,7 +248,7 @@ pub fn string(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Strin
 }
 
 /// A name: a non-empty string without control characters.
-pub fn name(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<String>> {
+pub fn name(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<String>> {
     let s = string(cx, entry, what)?;
     let invisible =
         |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
@@ -278,7 +273,7 @@ pub fn name(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<String>
 }
 
 /// One of a fixed set of strings.
-pub fn choice(cx: &mut Cx, entry: &KdlEntry, what: &str, choices: &[&'static str]) -> Option<Spanned<&'static str>> {
+pub fn choice(cx: &mut Cx, entry: &Entry, what: &str, choices: &[&'static str]) -> Option<Spanned<&'static str>> {
     let s = string(cx, entry, what)?;
     if let Some(c) = choices.iter().find(|c| **c == s.value) {
         return Some(Spanned::new(*c, s.span));
@@ -296,14 +291,14 @@ pub fn choice(cx: &mut Cx, entry: &KdlEntry, what: &str, choices: &[&'static str
     None
 }
 
-fn number_value(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<f64> {
+fn number_value(cx: &mut Cx, entry: &Entry, what: &str) -> Option<f64> {
     let span = cx.value_span(entry);
     let x = match entry.value() {
-        KdlValue::Integer(i) => *i as f64,
-        KdlValue::Float(f) => *f,
+        Value::Integer(i) => *i as f64,
+        Value::Float(f) => *f,
         other => {
             let help = match other {
-                KdlValue::String(s) if s.trim().parse::<f64>().is_ok() => {
+                Value::String(s) if s.trim().parse::<f64>().is_ok() => {
                     format!("remove the quotes: `{}`", s.trim())
                 }
                 _ => format!("write a number, like `{}`", if what.contains("count") { "4" } else { "1.25" }),
@@ -328,7 +323,7 @@ fn number_value(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<f64> {
 }
 
 /// A non-negative finite number without a unit (a ratio, a PUE, a margin).
-pub fn number(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<f64>> {
+pub fn number(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<f64>> {
     let span = cx.value_span(entry);
     if no_unit_expected(cx, entry, what) {
         return None;
@@ -346,7 +341,7 @@ pub fn number(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<f64>>
 }
 
 /// A number within `[min, max]`.
-pub fn number_in(cx: &mut Cx, entry: &KdlEntry, what: &str, min: f64, max: f64) -> Option<Spanned<f64>> {
+pub fn number_in(cx: &mut Cx, entry: &Entry, what: &str, min: f64, max: f64) -> Option<Spanned<f64>> {
     let n = number(cx, entry, what)?;
     if n.value < min || n.value > max {
         cx.emit(
@@ -363,12 +358,12 @@ pub fn number_in(cx: &mut Cx, entry: &KdlEntry, what: &str, min: f64, max: f64) 
 pub const MAX_COUNT: u64 = 10_000_000;
 
 /// A positive integer (a count of things), at most [`MAX_COUNT`].
-pub fn count(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<u64>> {
+pub fn count(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<u64>> {
     integer_at_least(cx, entry, what, 1)
 }
 
 /// A non-negative integer (a count that may be zero), at most [`MAX_COUNT`].
-pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> Option<Spanned<u64>> {
+pub fn integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Option<Spanned<u64>> {
     let span = cx.value_span(entry);
     if no_unit_expected(cx, entry, what) {
         return None;
@@ -382,7 +377,7 @@ pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> 
         );
     };
     match entry.value() {
-        KdlValue::Integer(i) => {
+        Value::Integer(i) => {
             if *i < i128::from(min) {
                 bad(cx, i.to_string());
                 None
@@ -403,7 +398,7 @@ pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> 
                 u64::try_from(*i).ok().map(|v| Spanned::new(v, span))
             }
         }
-        KdlValue::Float(f) => {
+        Value::Float(f) => {
             bad(cx, format!("{f}"));
             None
         }
@@ -411,7 +406,7 @@ pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> 
             let d = Diagnostic::new(codes::E0106, format!("{what} must be an integer, found {}", describe(other)))
                 .label(span, "expected an integer");
             let d = match other {
-                KdlValue::String(s) if s.trim().parse::<u64>().is_ok() => {
+                Value::String(s) if s.trim().parse::<u64>().is_ok() => {
                     d.help(format!("remove the quotes: `{}`", s.trim()))
                 }
                 _ => d.help("write a whole number, like `4`"),
@@ -423,7 +418,7 @@ pub fn integer_at_least(cx: &mut Cx, entry: &KdlEntry, what: &str, min: u64) -> 
 }
 
 /// A quantity with a unit of `dim`, converted to its SI base unit. Negative values are errors.
-pub fn quantity(cx: &mut Cx, entry: &KdlEntry, what: &str, dim: Dimension) -> Option<Spanned<f64>> {
+pub fn quantity(cx: &mut Cx, entry: &Entry, what: &str, dim: Dimension) -> Option<Spanned<f64>> {
     let span = cx.value_span(entry);
     let Some(ty) = entry.ty() else {
         // Validate the number first so a quoted or non-numeric value gets the more useful error.
@@ -491,7 +486,7 @@ pub fn quantity(cx: &mut Cx, entry: &KdlEntry, what: &str, dim: Dimension) -> Op
 
 /// An amount of money: the currency code is the annotation, `(EUR)0.11`. It must match the
 /// factory's currency when one is set.
-pub fn money(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Money>> {
+pub fn money(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<Money>> {
     let span = cx.value_span(entry);
     let Some(ty) = entry.ty() else {
         let x = number_value(cx, entry, what)?;
@@ -555,10 +550,10 @@ pub fn money(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<Money>
 }
 
 /// A boolean (`#true` / `#false`).
-pub fn boolean(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<bool>> {
+pub fn boolean(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<bool>> {
     let span = cx.value_span(entry);
     match entry.value() {
-        KdlValue::Bool(b) => Some(Spanned::new(*b, span)),
+        Value::Bool(b) => Some(Spanned::new(*b, span)),
         other => {
             cx.emit(
                 Diagnostic::new(codes::E0106, format!("{what} must be #true or #false, found {}", describe(other)))
@@ -571,7 +566,7 @@ pub fn boolean(cx: &mut Cx, entry: &KdlEntry, what: &str) -> Option<Spanned<bool
 }
 
 /// Reports a child node the parent does not take, with a suggestion among `known`.
-pub fn unknown_child(cx: &mut Cx, parent: &str, child: &KdlNode, known: &[&str]) {
+pub fn unknown_child(cx: &mut Cx, parent: &str, child: &Node, known: &[&str]) {
     let name = child.name().value();
     let owner = if parent.starts_with("the ") { parent.to_string() } else { format!("`{parent}`") };
     let mut d = Diagnostic::new(codes::E0102, format!("{owner} has no node `{name}`"))
@@ -586,7 +581,7 @@ pub fn unknown_child(cx: &mut Cx, parent: &str, child: &KdlNode, known: &[&str])
 }
 
 /// Reports a node that may appear once but appears again, labelling both.
-pub fn duplicate_child(cx: &mut Cx, code: &'static CodeInfo, parent: &str, first: Span, again: &KdlNode) {
+pub fn duplicate_child(cx: &mut Cx, code: &'static CodeInfo, parent: &str, first: Span, again: &Node) {
     let name = again.name().value();
     cx.emit(
         Diagnostic::new(code, format!("`{name}` is given twice in `{parent}`"))
@@ -597,7 +592,7 @@ pub fn duplicate_child(cx: &mut Cx, code: &'static CodeInfo, parent: &str, first
 }
 
 /// Reports a children block on a node that takes none.
-pub fn no_children(cx: &mut Cx, node: &KdlNode) {
+pub fn no_children(cx: &mut Cx, node: &Node) {
     if let Some(children) = node.children() {
         if let Some(first) = children.nodes().first() {
             cx.emit(
@@ -610,7 +605,7 @@ pub fn no_children(cx: &mut Cx, node: &KdlNode) {
 }
 
 /// A node of the form `name VALUE` (one argument, nothing else): reads and returns its entry.
-pub fn single_arg<'n>(cx: &mut Cx, node: &'n KdlNode, example: &str) -> Option<&'n KdlEntry> {
+pub fn single_arg<'n>(cx: &mut Cx, node: &'n Node, example: &str) -> Option<&'n Entry> {
     let mut r = NodeReader::new(node);
     let entry = r.required_arg(cx, 0, "a value", example);
     r.finish(cx);

@@ -4,7 +4,10 @@
 //! arithmetic; the helpers here only quote strings for their output format.
 
 use super::view::BuildView;
-use crate::diag::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::tree::{Entry, TextRange};
+use crate::syntax::{self, Limits};
 use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde_json::Value;
 
@@ -31,47 +34,148 @@ pub struct Target {
     dir: &'static include_dir::Dir<'static>,
 }
 
-/// Every embedded target, sorted by name.
-pub fn targets() -> Vec<Target> {
-    let mut out: Vec<Target> = TARGETS.dirs().filter_map(load).collect();
+/// Every embedded target, sorted by name. The manifests are added to `sources` (as
+/// `<targets>/<name>/target.kdl`) and read with the compiler's own parser; a target whose
+/// manifest cannot be read is left out and its problems reported (E0101, E1004), never dropped
+/// in silence.
+pub fn targets(sources: &mut SourceMap, diags: &mut Diagnostics) -> Vec<Target> {
+    let mut out: Vec<Target> = TARGETS.dirs().filter_map(|dir| load(dir, sources, diags)).collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }
 
-fn load(dir: &'static include_dir::Dir<'static>) -> Option<Target> {
+fn load(dir: &'static include_dir::Dir<'static>, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Target> {
     let name = dir.path().file_name()?.to_str()?.to_string();
-    let manifest = dir.get_file(dir.path().join("target.kdl"))?.contents_utf8()?;
-    let doc = kdl::KdlDocument::parse_v2(manifest).ok()?;
-    let node = doc.nodes().iter().find(|n| n.name().value() == "target")?;
-    let children = node.children()?;
-    let mut t = Target { name, description: String::new(), html_escape: false, files: Vec::new(), dir };
-    for c in children.nodes() {
-        let arg = c
-            .entries()
-            .iter()
-            .find(|e| e.name().is_none())
-            .and_then(|e| e.value().as_string())
-            .unwrap_or("")
-            .to_string();
-        let prop = |k: &str| {
-            c.entries()
-                .iter()
-                .find(|e| e.name().map(|n| n.value()) == Some(k))
-                .and_then(|e| e.value().as_string())
-                .map(str::to_string)
+    let path = format!("<targets>/{name}/target.kdl");
+    let manifest = dir.get_file(dir.path().join("target.kdl")).map(|f| f.contents_utf8());
+    let Some(Some(text)) = manifest else {
+        let file = sources.add(path.as_str(), "");
+        let what = if manifest.is_some() { "is not UTF-8 text" } else { "is missing" };
+        diags.push(
+            Diagnostic::new(codes::E1004, format!("the manifest of target `{name}` {what}"))
+                .label(Span::new(file, 0, 0), "target.kdl")
+                .help("every folder under `targets/` needs a `target.kdl` (see targets/README.md)"),
+        );
+        return None;
+    };
+    let file = sources.add(path.as_str(), text);
+    let manifest = read_manifest(file, text, diags)?;
+    Some(Target {
+        name,
+        description: manifest.description,
+        html_escape: manifest.html_escape,
+        files: manifest.files,
+        dir,
+    })
+}
+
+/// What a `target.kdl` says.
+#[derive(Debug)]
+struct Manifest {
+    description: String,
+    html_escape: bool,
+    files: Vec<OutputFile>,
+}
+
+fn manifest_error(file: FileId, at: TextRange, message: String, label: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(codes::E1004, message).label(Span::new(file, at.offset(), at.len()), label).help(help)
+}
+
+/// Reads a manifest: one `target { … }` node holding `description`, `escape` and `file` nodes.
+/// `None` (with diagnostics) when anything in it is wrong.
+fn read_manifest(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Manifest> {
+    const HELP: &str = "a manifest is `target { description \"…\" file \"out.txt\" template=\"out.txt.hbs\" }` (see targets/README.md)";
+    let doc = syntax::parse(file, text, &Limits::default(), diags)?;
+    let before = diags.errors();
+    let mut roots = doc.nodes().iter();
+    let Some(root) = roots.next().filter(|n| n.name().value() == "target") else {
+        let at = doc.nodes().first().map(|n| n.name().span()).unwrap_or_default();
+        diags.push(manifest_error(
+            file,
+            at,
+            "a target manifest starts with `target { … }`".into(),
+            "expected `target`",
+            HELP,
+        ));
+        return None;
+    };
+    for extra in roots {
+        diags.push(manifest_error(
+            file,
+            extra.name().span(),
+            format!("a target manifest holds one `target` node; `{}` is extra", extra.name().value()),
+            "extra node",
+            HELP,
+        ));
+    }
+    let mut manifest = Manifest { description: String::new(), html_escape: false, files: Vec::new() };
+    for node in root.children().map(|c| c.nodes()).unwrap_or(&[]) {
+        let key = node.name().value();
+        let arg = node.entries().iter().find(|e| e.name().is_none());
+        let prop = |k: &str| node.entries().iter().find(|e| e.name().map(|n| n.value()) == Some(k));
+        let string = |diags: &mut Diagnostics, entry: Option<&Entry>, what: &str| -> Option<String> {
+            match entry.map(|e| (e, e.value().as_string())) {
+                Some((_, Some(s))) => Some(s.to_string()),
+                Some((e, None)) => {
+                    diags.push(manifest_error(
+                        file,
+                        e.span(),
+                        format!("{what} must be a string"),
+                        "not a string",
+                        HELP,
+                    ));
+                    None
+                }
+                None => {
+                    diags.push(manifest_error(file, node.span(), format!("`{key}` needs {what}"), "missing", HELP));
+                    None
+                }
+            }
         };
-        match c.name().value() {
-            "description" => t.description = arg,
-            "escape" => t.html_escape = arg == "html",
-            "file" => t.files.push(OutputFile {
-                path: arg,
-                template: prop("template")?,
-                each_site: prop("each").as_deref() == Some("site"),
-            }),
-            _ => return None,
+        match key {
+            "description" => manifest.description = string(diags, arg, "a description").unwrap_or_default(),
+            "escape" => match string(diags, arg, "an escape mode").as_deref() {
+                Some("html") => manifest.html_escape = true,
+                Some(_) => diags.push(manifest_error(
+                    file,
+                    arg.map(Entry::span).unwrap_or_default(),
+                    "the only escape mode is \"html\"".into(),
+                    "unknown escape mode",
+                    "write `escape \"html\"`, or leave it out to quote with the helpers",
+                )),
+                None => {}
+            },
+            "file" => {
+                let path = string(diags, arg, "an output path");
+                let template = string(diags, prop("template"), "`template=`");
+                let each_site = match prop("each") {
+                    None => false,
+                    Some(e) if e.value().as_string() == Some("site") => true,
+                    Some(e) => {
+                        diags.push(manifest_error(
+                            file,
+                            e.span(),
+                            "`each=` must be \"site\"".into(),
+                            "unknown fan-out",
+                            "write `each=\"site\"` for one file per site, or leave it out",
+                        ));
+                        false
+                    }
+                };
+                if let (Some(path), Some(template)) = (path, template) {
+                    manifest.files.push(OutputFile { path, template, each_site });
+                }
+            }
+            other => diags.push(manifest_error(
+                file,
+                node.name().span(),
+                format!("a target manifest has no node `{other}`"),
+                "unknown node",
+                HELP,
+            )),
         }
     }
-    Some(t)
+    (diags.errors() == before).then_some(manifest)
 }
 
 fn json_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
@@ -275,7 +379,43 @@ fn internal(message: &str) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::{csv_quote, hcl_quote, md_escape};
+    use super::{csv_quote, hcl_quote, md_escape, read_manifest, targets, Manifest, TARGETS};
+    use crate::diag::Diagnostics;
+    use crate::source::SourceMap;
+
+    fn read(text: &str) -> (Option<Manifest>, Vec<&'static str>) {
+        let mut sources = SourceMap::new();
+        let file = sources.add("<targets>/t/target.kdl", text);
+        let mut diags = Diagnostics::new();
+        let manifest = read_manifest(file, text, &mut diags);
+        (manifest, diags.iter().map(|d| d.code.code).collect())
+    }
+
+    #[test]
+    fn the_shipped_manifests_are_read_without_problems() {
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let all = targets(&mut sources, &mut diags);
+        assert!(diags.is_empty(), "{:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
+        assert_eq!(all.len(), TARGETS.dirs().count());
+        assert!(all.iter().all(|t| !t.files.is_empty() && !t.description.is_empty()));
+    }
+
+    #[test]
+    fn a_broken_manifest_is_a_diagnostic_not_a_missing_target() {
+        let good = "target {\n    description \"d\"\n    escape \"html\"\n    file \"{site}/a.txt\" template=\"a.hbs\" each=\"site\"\n}\n";
+        let (manifest, found) = read(good);
+        assert!(found.is_empty(), "{found:?}");
+        let manifest = manifest.expect("read");
+        assert!(manifest.html_escape && manifest.files.len() == 1 && manifest.files.iter().all(|f| f.each_site));
+        assert_eq!(read("target {\n    file \"a.txt\" template=\"a.hbs\"\n").1, ["E0101"]);
+        assert_eq!(read("target {\n    file \"a.txt\"\n}\n").1, ["E1004"]);
+        assert_eq!(read("target {\n    flie \"a.txt\" template=\"a.hbs\"\n}\n").1, ["E1004"]);
+        assert_eq!(read("target {\n    escape \"latex\"\n}\n").1, ["E1004"]);
+        assert_eq!(read("target {\n    file \"a\" template=\"a.hbs\" each=\"rack\"\n}\n").1, ["E1004"]);
+        assert_eq!(read("targte {\n}\n").1, ["E1004"]);
+        assert!(read("target {\n    file 1 template=\"a.hbs\"\n}\n").0.is_none());
+    }
 
     #[test]
     fn csv_and_markdown_quoting() {

@@ -1,20 +1,23 @@
-//! A KDL v2 parser: one pass over the text, no backtracking past a token, recursion only into
-//! `{ … }` blocks (bounded by the nesting limit). It builds the same `kdl` tree, with the same
-//! spans, as `kdl::KdlDocument::parse_v2`, about fifty times faster, and stops at the first
-//! syntax error with its position. `syntax` uses it first and asks the `kdl` crate only to word
-//! the errors of small invalid files; `tests/proptest.rs` and the fuzz target compare the two.
+//! Millwright's KDL v2 parser: one pass over the text into a [`tree::Document`], no backtracking
+//! past a token, recursion only into `{ … }` blocks (bounded by the nesting limit). It accepts
+//! exactly what the `kdl` crate accepts and gives the same spans (`tests/proptest.rs` and the
+//! fuzz target compare the two), and words its own errors. After a syntax error it skips to the
+//! end of the broken node (the next newline or `;` outside braces, or the `}` that closes the
+//! enclosing block) and goes on, so one run reports several errors. Every byte is looked at a
+//! bounded number of times, so the time is linear in the size of the text.
 
-use kdl::{KdlDocument, KdlEntry, KdlIdentifier, KdlNode, KdlValue};
+use super::tree::{Document, Entry, Ident, Node, TextRange, Value};
 
 /// Why the text was not accepted.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Failure {
-    /// Not valid KDL v2: the first error, at a byte range.
-    Syntax(SyntaxError),
-    /// Valid so far, but past one of the limits.
+    /// Not valid KDL v2: the errors found, in order (at least one, at most `max_errors`).
+    Syntax(Vec<SyntaxError>),
+    /// Past one of the limits; parsing stopped there.
     Limit(LimitHit),
 }
 
+/// One syntax error: where, what, and how to fix it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyntaxError {
     pub offset: usize,
@@ -37,9 +40,27 @@ pub enum LimitHit {
 pub struct ParseLimits {
     pub max_depth: usize,
     pub max_items: usize,
+    /// Parsing stops after this many syntax errors.
+    pub max_errors: usize,
 }
 
-type R<T> = Result<T, Failure>;
+impl Default for ParseLimits {
+    fn default() -> ParseLimits {
+        ParseLimits { max_depth: 64, max_items: 1_000_000, max_errors: 50 }
+    }
+}
+
+/// Why a parsing function stopped early.
+enum Stop {
+    /// A syntax error, not yet recorded.
+    Syntax(SyntaxError),
+    /// A syntax error that is already recorded (an outer block left open at the end of the text).
+    Recorded,
+    /// A limit was hit, or `max_errors` were recorded: parsing ends.
+    Abort(Option<LimitHit>),
+}
+
+type R<T> = Result<T, Stop>;
 
 const UNICODE_SPACES: [char; 18] = [
     '\u{0009}', '\u{0020}', '\u{00A0}', '\u{1680}', '\u{2000}', '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}',
@@ -73,28 +94,70 @@ fn is_ident_char(c: char) -> bool {
         || matches!(c, '\\' | '/' | '(' | ')' | '{' | '}' | '[' | ']' | ';' | '"' | '#' | '='))
 }
 
+/// [`is_ident_char`] for an ASCII byte, so that bare words are scanned a byte at a time.
+fn is_ascii_ident(b: u8) -> bool {
+    b > 0x20
+        && b < 0x80
+        && !matches!(b, b'\\' | b'/' | b'(' | b')' | b'{' | b'}' | b'[' | b']' | b';' | b'"' | b'#' | b'=')
+}
+
+/// An ASCII byte that may stand in a quoted string as written (no quote, backslash, newline or
+/// control character).
+fn is_plain_string_byte(b: u8) -> bool {
+    (0x20..0x80).contains(&b) && b != b'"' && b != b'\\'
+}
+
 /// Parses a whole document (a leading byte-order mark is allowed).
-pub fn parse(text: &str, limits: ParseLimits) -> Result<KdlDocument, Failure> {
-    let mut p = Parser { text, pos: 0, items: 0, limits };
-    if text.starts_with('\u{feff}') {
-        p.pos = '\u{feff}'.len_utf8();
+pub fn parse(text: &str, limits: ParseLimits) -> Result<Document, Failure> {
+    parse_measured(text, limits).0
+}
+
+/// [`parse`], and how many bytes it read: the text once, plus what error recovery read again.
+/// Recovery rereads a broken node at most once per enclosing block, so the total stays within
+/// `max_depth + 1` times the text; `tests/hostile.rs` checks it on pathological inputs.
+pub fn parse_measured(text: &str, limits: ParseLimits) -> (Result<Document, Failure>, usize) {
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, items: 0, limits, errors: Vec::new(), reread: 0 };
+    let result = p.document();
+    (result, text.len() + p.reread)
+}
+
+impl Parser<'_> {
+    fn document(&mut self) -> Result<Document, Failure> {
+        if u32::try_from(self.text.len()).is_err() {
+            return Err(Failure::Limit(LimitHit::Items { offset: 0 }));
+        }
+        let p = self;
+        if p.text.starts_with('\u{feff}') {
+            p.pos = '\u{feff}'.len_utf8();
+        }
+        match p.nodes(0) {
+            Ok(doc) if p.errors.is_empty() => Ok(doc),
+            Err(Stop::Abort(Some(hit))) => Err(Failure::Limit(hit)),
+            _ if p.errors.is_empty() => Err(Failure::Syntax(vec![SyntaxError {
+                offset: p.pos,
+                len: 0,
+                message: "the text cannot be read as KDL".to_string(),
+                label: "here".to_string(),
+                help: None,
+            }])),
+            _ => Err(Failure::Syntax(std::mem::take(&mut p.errors))),
+        }
     }
-    let (nodes, span) = p.nodes(0)?;
-    let mut doc = KdlDocument::new();
-    *doc.nodes_mut() = nodes;
-    doc.set_span(span);
-    Ok(doc)
 }
 
 struct Parser<'a> {
     text: &'a str,
+    bytes: &'a [u8],
     pos: usize,
     items: usize,
     limits: ParseLimits,
+    errors: Vec<SyntaxError>,
+    /// Bytes read a second time by error recovery.
+    reread: usize,
 }
 
-fn err(offset: usize, len: usize, message: &str, label: &str, help: Option<&str>) -> Failure {
-    Failure::Syntax(SyntaxError {
+fn err(offset: usize, len: usize, message: &str, label: &str, help: Option<&str>) -> Stop {
+    Stop::Syntax(SyntaxError {
         offset,
         len,
         message: message.to_string(),
@@ -103,13 +166,40 @@ fn err(offset: usize, len: usize, message: &str, label: &str, help: Option<&str>
     })
 }
 
+/// The message of the error for a block left open at the end of the text.
+const UNCLOSED_BLOCK: &str = "this block is never closed";
+
+/// The length of the newline at `pos`, if there is one (`\r\n` is one newline).
+fn newline_len_at(bytes: &[u8], text: &str, pos: usize) -> Option<usize> {
+    match bytes.get(pos)? {
+        b'\r' if bytes.get(pos + 1) == Some(&b'\n') => Some(2),
+        b'\n' | b'\r' | 0x0B | 0x0C => Some(1),
+        b if *b < 0x80 => None,
+        _ => text.get(pos..)?.chars().next().filter(|c| is_newline_char(*c)).map(char::len_utf8),
+    }
+}
+
+/// How a list of nodes goes on after one node.
+enum Next {
+    More,
+    End,
+}
+
 impl<'a> Parser<'a> {
     fn rest(&self) -> &'a str {
         self.text.get(self.pos..).unwrap_or("")
     }
 
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        match self.bytes.get(self.pos) {
+            Some(&b) if b < 0x80 => Some(char::from(b)),
+            Some(_) => self.rest().chars().next(),
+            None => None,
+        }
+    }
+
+    fn peek_byte(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
     }
 
     fn peek2(&self) -> Option<char> {
@@ -119,7 +209,7 @@ impl<'a> Parser<'a> {
     }
 
     fn starts(&self, s: &str) -> bool {
-        self.rest().starts_with(s)
+        self.bytes.get(self.pos..).is_some_and(|r| r.starts_with(s.as_bytes()))
     }
 
     fn bump(&mut self, c: char) {
@@ -129,36 +219,54 @@ impl<'a> Parser<'a> {
     fn count_item(&mut self, at: usize) -> R<()> {
         self.items += 1;
         if self.items > self.limits.max_items {
-            return Err(Failure::Limit(LimitHit::Items { offset: at }));
+            return Err(Stop::Abort(Some(LimitHit::Items { offset: at })));
         }
         Ok(())
     }
 
-    fn error_here(&self, message: &str, label: &str, help: Option<&str>) -> Failure {
+    fn error_here(&self, message: &str, label: &str, help: Option<&str>) -> Stop {
         let len = self.peek().map(char::len_utf8).unwrap_or(0);
         err(self.pos, len, message, label, help)
     }
 
+    /// Keeps a syntax error; ends parsing once `max_errors` are kept.
+    fn record(&mut self, e: SyntaxError) -> R<()> {
+        self.errors.push(e);
+        if self.errors.len() >= self.limits.max_errors {
+            return Err(Stop::Abort(None));
+        }
+        Ok(())
+    }
+
     /// A newline at the cursor: its length in bytes.
     fn newline_len(&self) -> Option<usize> {
-        let r = self.rest();
-        if r.starts_with("\r\n") {
-            return Some(2);
-        }
-        let c = r.chars().next()?;
-        is_newline_char(c).then(|| c.len_utf8())
+        newline_len_at(self.bytes, self.text, self.pos)
     }
 
     /// A disallowed code point at the cursor is an error.
     fn check_allowed(&self, c: char) -> R<()> {
         if is_disallowed(c) {
-            return Err(self.error_here(
-                &format!("Found disallowed code point U+{:04X}", u32::from(c)),
-                "disallowed character",
-                Some("KDL does not allow control characters, direction overrides or a byte-order mark here; write them as escapes in a quoted string"),
-            ));
+            return Err(self.disallowed(c));
         }
         Ok(())
+    }
+
+    fn disallowed(&self, c: char) -> Stop {
+        let code = u32::from(c);
+        let what = match c {
+            '\u{FEFF}' => "a byte-order mark",
+            '\u{200E}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                "a text-direction control character"
+            }
+            _ => "a control character",
+        };
+        self.error_here(
+            &format!("the text contains U+{code:04X}, {what}, which KDL does not allow in a file"),
+            "disallowed character",
+            Some(&format!(
+                "remove it; in a quoted string it can be written as the escape `\\u{{{code:X}}}`, though names should not contain it"
+            )),
+        )
     }
 
     /// `/* … */`, nested; the cursor is on `/*`.
@@ -166,52 +274,65 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut level = 0usize;
         loop {
-            let r = self.rest();
-            if r.starts_with("/*") {
-                level += 1;
-                if depth + level > self.limits.max_depth {
-                    return Err(Failure::Limit(LimitHit::Depth { offset: self.pos }));
+            match self.bytes.get(self.pos) {
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => {
+                    level += 1;
+                    if depth + level > self.limits.max_depth {
+                        return Err(Stop::Abort(Some(LimitHit::Depth { offset: self.pos })));
+                    }
+                    self.pos += 2;
                 }
-                self.pos += 2;
-            } else if r.starts_with("*/") {
-                self.pos += 2;
-                level -= 1;
-                if level == 0 {
-                    return Ok(());
+                Some(b'*') if self.bytes.get(self.pos + 1) == Some(&b'/') => {
+                    self.pos += 2;
+                    level -= 1;
+                    if level == 0 {
+                        return Ok(());
+                    }
                 }
-            } else if let Some(c) = r.chars().next() {
-                self.bump(c);
-            } else {
-                return Err(err(
-                    start,
-                    2,
-                    "Unclosed multi-line comment",
-                    "comment opened here",
-                    Some("close it with `*/`"),
-                ));
+                Some(_) => self.pos += 1,
+                None => {
+                    return Err(err(
+                        start,
+                        2,
+                        "the comment `/*` is never closed",
+                        "comment opened here",
+                        Some("close it with `*/`; block comments nest, so every `/*` inside it needs its own `*/`"),
+                    ))
+                }
             }
         }
     }
 
     /// `//` to the end of the line; the newline is not consumed.
-    fn line_comment(&mut self) -> R<()> {
+    fn line_comment(&mut self) {
         self.pos += 2;
-        while let Some(c) = self.peek() {
-            if is_newline_char(c) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'\n' || b == b'\r' || b == 0x0B || b == 0x0C {
                 break;
             }
-            self.bump(c);
+            if b >= 0x80 {
+                let Some(c) = self.peek() else { break };
+                if is_newline_char(c) {
+                    break;
+                }
+                self.bump(c);
+            } else {
+                self.pos += 1;
+            }
         }
-        Ok(())
     }
 
     /// `ws*`: spaces and block comments. Returns whether anything was consumed.
     fn ws(&mut self, depth: usize) -> R<bool> {
         let start = self.pos;
         loop {
-            match self.peek() {
-                Some(c) if is_space(c) => self.bump(c),
-                Some('/') if self.peek2() == Some('*') => self.block_comment(depth)?,
+            match self.peek_byte() {
+                Some(b' ' | b'\t') => self.pos += 1,
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => self.block_comment(depth)?,
+                Some(b) if b >= 0x80 => match self.peek() {
+                    Some(c) if is_space(c) => self.bump(c),
+                    _ => return Ok(self.pos > start),
+                },
                 _ => return Ok(self.pos > start),
             }
         }
@@ -223,7 +344,7 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         self.ws(depth)?;
         if self.starts("//") {
-            self.line_comment()?;
+            self.line_comment();
             if let Some(n) = self.newline_len() {
                 self.pos += n;
             }
@@ -242,7 +363,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         loop {
             self.ws(depth)?;
-            if self.peek() == Some('\\') && self.escline(depth)? {
+            if self.peek_byte() == Some(b'\\') && self.escline(depth)? {
                 continue;
             }
             return Ok(self.pos > start);
@@ -256,7 +377,7 @@ impl<'a> Parser<'a> {
             if let Some(n) = self.newline_len() {
                 self.pos += n;
             } else if self.starts("//") {
-                self.line_comment()?;
+                self.line_comment();
             } else {
                 return Ok(());
             }
@@ -264,126 +385,261 @@ impl<'a> Parser<'a> {
     }
 
     /// `nodes`, up to the end of the document (`depth == 0`) or a block's `}` (not consumed).
-    /// Returns the nodes and the span from the first node to the end of the last.
-    fn nodes(&mut self, depth: usize) -> R<(Vec<KdlNode>, (usize, usize))> {
+    /// A node with a syntax error is recorded, skipped and left out.
+    fn nodes(&mut self, depth: usize) -> R<Document> {
         let mut out = Vec::new();
         let mut first: Option<usize> = None;
         let mut last_end = self.pos;
         loop {
-            self.line_space(depth)?;
-            match self.peek() {
-                None => break,
-                Some('}') if depth > 0 => break,
-                Some('}') => {
-                    return Err(self.error_here(
-                        "Found a closing '}' without an opening '{'",
-                        "unmatched '}'",
-                        Some("remove it, or add the block it closes"),
-                    ))
-                }
-                Some(';') => {
-                    return Err(self.error_here(
-                        "Found invalid node name",
-                        "node name",
-                        Some("This can be any string type, including a quoted, raw, or multiline string, as well as a plain identifier string."),
-                    ))
-                }
-                _ => {}
-            }
-            let slashdash = self.starts("/-");
-            if slashdash {
-                self.pos += 2;
-                self.line_space(depth)?;
-            }
-            let node_start = self.pos;
-            let node = self.base_node(depth)?;
-            if !slashdash {
-                first.get_or_insert(node_start);
-                last_end = self.pos;
-                out.push(node);
-            }
-            // node-terminator: ';' | newline | line comment | eof | the block's '}'. The `kdl`
-            // crate takes no `;` after a slashdashed node; neither do we.
-            if self.peek() == Some(';') && slashdash {
-                return Err(self.error_here(
-                    "Found invalid node name",
-                    "node name",
-                    Some("a slashdashed node ends at a newline; put the next node on its own line"),
-                ));
-            } else if self.peek() == Some(';') {
-                self.pos += 1;
-            } else if let Some(n) = self.newline_len() {
-                self.pos += n;
-            } else if self.starts("//") {
-                self.line_comment()?;
-            } else if self.peek().is_none() || (depth > 0 && self.peek() == Some('}')) {
-            } else if slashdash {
-                // As the `kdl` crate reads it, the next node may follow a slashdashed one
-                // directly (`/-a { } b`).
-            } else if self.starts("/-") {
-                // As the `kdl` crate reads it: slashdashed nodes may follow the last node of a
-                // block or document without a terminator, as long as nothing else follows.
-                loop {
-                    self.line_space(depth)?;
-                    if !self.starts("/-") {
-                        break;
+            let at = self.pos;
+            match self.statement(depth, &mut out, &mut first, &mut last_end) {
+                Ok(Next::More) => {}
+                Ok(Next::End) => break,
+                Err(Stop::Abort(hit)) => return Err(Stop::Abort(hit)),
+                Err(Stop::Syntax(e)) => {
+                    self.record(e)?;
+                    // The broken node is skipped from its start, so that a string or block it
+                    // opened before the error is skipped whole. (A block left open runs to the
+                    // end of the text, which needs no second look.)
+                    if self.pos < self.text.len() {
+                        self.reread += self.pos - at;
+                        self.pos = at;
                     }
-                    self.pos += 2;
-                    self.line_space(depth)?;
-                    self.base_node(depth)?;
+                    self.recover(depth);
                 }
-                match self.peek() {
-                    None => break,
-                    Some('}') if depth > 0 => break,
-                    _ => {
-                        return Err(self.error_here(
-                            "Expected the end of the node",
-                            "unexpected text",
-                            Some("a node ends at a newline or `;`"),
-                        ))
-                    }
-                }
-            } else {
-                return Err(self.error_here(
-                    "Expected the end of the node",
-                    "unexpected text",
-                    Some("a node ends at a newline or `;`; separate its values with spaces"),
-                ));
+                Err(Stop::Recorded) => self.recover(depth),
             }
         }
         let start = first.unwrap_or(self.pos);
-        Ok((out, (start, last_end.saturating_sub(start))))
+        Ok(Document { nodes: out.into_boxed_slice(), span: TextRange::between(start, last_end) })
+    }
+
+    /// Skips the rest of a broken node: to just after the next newline or `;` outside braces,
+    /// strings and comments, or to the `}` that closes the enclosing block (not consumed).
+    /// It consumes at least one byte unless it stops at that `}` or at the end, so parsing
+    /// always makes progress.
+    fn recover(&mut self, depth: usize) {
+        let mut braces = 0usize;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'\n' | b'\r' | 0x0B | 0x0C | b';' if braces == 0 => {
+                    self.pos += self.newline_len().unwrap_or(1);
+                    return;
+                }
+                b'{' => {
+                    braces += 1;
+                    self.pos += 1;
+                }
+                b'}' if braces > 0 => {
+                    braces -= 1;
+                    self.pos += 1;
+                }
+                // The `}` of the enclosing block ends the broken node, and the block.
+                b'}' if depth > 0 => return,
+                b'"' => {
+                    if self.skip_string() {
+                        // `site "dc-1 {`: the closing quote is missing before the block.
+                        braces += 1;
+                    }
+                }
+                b'#' if matches!(self.bytes.get(self.pos + 1), Some(b'"' | b'#')) => self.skip_raw_string(),
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => self.line_comment(),
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'*') => self.skip_block_comment(),
+                b if b >= 0x80 => match self.text.get(self.pos..).and_then(|s| s.chars().next()) {
+                    Some(c) => {
+                        self.bump(c);
+                        if braces == 0 && is_newline_char(c) {
+                            return;
+                        }
+                    }
+                    None => self.pos += 1,
+                },
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// Skips a quoted string while recovering: to its closing quote, or to the end of its line
+    /// (a single-line string) or of the text (a multi-line one). Returns whether it was a
+    /// single-line string left open whose line ends in `{`: that brace opens a block.
+    fn skip_string(&mut self) -> bool {
+        let multi = self.starts("\"\"\"");
+        let open = self.pos;
+        self.pos += if multi { 3 } else { 1 };
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'\\' => self.pos += 2,
+                b'"' if !multi => {
+                    self.pos += 1;
+                    return false;
+                }
+                b'"' if self.starts("\"\"\"") => {
+                    self.pos += 3;
+                    return false;
+                }
+                b'\n' | b'\r' if !multi => {
+                    let line = self.text.get(open..self.pos).unwrap_or("");
+                    return line.trim_end().ends_with('{');
+                }
+                _ => self.pos += 1,
+            }
+        }
+        self.pos = self.pos.min(self.bytes.len());
+        false
+    }
+
+    /// Skips a raw string while recovering, like [`Parser::skip_string`].
+    fn skip_raw_string(&mut self) {
+        let hashes = self.bytes.get(self.pos..).map(|r| r.iter().take_while(|b| **b == b'#').count()).unwrap_or(0);
+        self.pos += hashes;
+        let multi = self.starts("\"\"\"");
+        self.pos += if multi { 3 } else { 1 };
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'"' => {
+                    let quotes = if multi { 3 } else { 1 };
+                    let closes = (0..quotes).all(|k| self.bytes.get(self.pos + k) == Some(&b'"'))
+                        && (0..hashes).all(|k| self.bytes.get(self.pos + quotes + k) == Some(&b'#'));
+                    if closes {
+                        self.pos += quotes + hashes;
+                        return;
+                    }
+                    self.pos += 1;
+                }
+                b'\n' | b'\r' if !multi => return,
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// Skips a block comment while recovering (to its end, or the end of the text).
+    fn skip_block_comment(&mut self) {
+        let mut level = 0usize;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'/' && self.bytes.get(self.pos + 1) == Some(&b'*') {
+                level += 1;
+                self.pos += 2;
+            } else if b == b'*' && self.bytes.get(self.pos + 1) == Some(&b'/') {
+                self.pos += 2;
+                level -= 1;
+                if level == 0 {
+                    return;
+                }
+            } else {
+                self.pos += 1;
+            }
+        }
+    }
+
+    /// One node and its terminator, at the start of a line or after a `;`.
+    fn statement(
+        &mut self,
+        depth: usize,
+        out: &mut Vec<Node>,
+        first: &mut Option<usize>,
+        last_end: &mut usize,
+    ) -> R<Next> {
+        self.line_space(depth)?;
+        match self.peek() {
+            None => return Ok(Next::End),
+            Some('}') if depth > 0 => return Ok(Next::End),
+            Some('}') => {
+                return Err(self.error_here(
+                    "a `}` without a block to close",
+                    "unmatched `}`",
+                    Some("remove it, or add the `{` of the block it closes"),
+                ))
+            }
+            Some(';') => {
+                return Err(self.error_here(
+                    "expected a node, found `;`",
+                    "nothing to end here",
+                    Some("remove the extra `;`"),
+                ))
+            }
+            _ => {}
+        }
+        let slashdash = self.starts("/-");
+        if slashdash {
+            self.pos += 2;
+            self.line_space(depth)?;
+        }
+        let node_start = self.pos;
+        let node = self.base_node(depth)?;
+        if !slashdash {
+            first.get_or_insert(node_start);
+            *last_end = self.pos;
+            out.push(node);
+        }
+        // node-terminator: ';' | newline | line comment | eof | the block's '}'. The `kdl`
+        // crate takes no `;` after a slashdashed node; neither do we.
+        if self.peek() == Some(';') && slashdash {
+            return Err(self.error_here(
+                "a `;` cannot end a slashdashed node",
+                "`;` after `/-` node",
+                Some("a slashdashed node ends at a newline; put the next node on its own line"),
+            ));
+        } else if self.peek() == Some(';') {
+            self.pos += 1;
+        } else if let Some(n) = self.newline_len() {
+            self.pos += n;
+        } else if self.starts("//") {
+            self.line_comment();
+        } else if self.peek().is_none() || (depth > 0 && self.peek() == Some('}')) {
+        } else if slashdash {
+            // As the `kdl` crate reads it, the next node may follow a slashdashed one
+            // directly (`/-a { } b`).
+        } else if self.starts("/-") {
+            // As the `kdl` crate reads it: slashdashed nodes may follow the last node of a
+            // block or document without a terminator, as long as nothing else follows.
+            loop {
+                self.line_space(depth)?;
+                if !self.starts("/-") {
+                    break;
+                }
+                self.pos += 2;
+                self.line_space(depth)?;
+                self.base_node(depth)?;
+            }
+            match self.peek() {
+                None => return Ok(Next::End),
+                Some('}') if depth > 0 => return Ok(Next::End),
+                _ => {
+                    return Err(self.error_here(
+                        "expected the end of the node",
+                        "unexpected text after a slashdashed node",
+                        Some("a node ends at a newline or `;`; start the next node on a new line"),
+                    ))
+                }
+            }
+        } else {
+            return Err(self.error_here(
+                "expected the end of the node",
+                "unexpected text",
+                Some("a node ends at a newline or `;`; separate its values with spaces"),
+            ));
+        }
+        Ok(Next::More)
     }
 
     /// `base-node`: type, name, entries, children, trailing node space. The cursor is at its start.
-    fn base_node(&mut self, depth: usize) -> R<KdlNode> {
+    fn base_node(&mut self, depth: usize) -> R<Node> {
         let start = self.pos;
         self.count_item(start)?;
         if self.peek() == Some('{') {
             return Err(self.error_here(
-                "Found child block instead of node name",
-                "node name",
-                Some("Did you forget to add the node name itself? Or perhaps terminated the node before its child block?"),
+                "a `{ … }` block without a node name",
+                "block without a name",
+                Some("write the node's name before its block, like `hall \"A\" { … }`; if the name is on the line above, move the `{` up to it"),
             ));
         }
         let ty = if self.peek() == Some('(') { Some(self.type_annotation(depth)?) } else { None };
         self.node_space(depth)?;
-        let name = match self.string()? {
-            Some(name) => name,
-            None => {
-                return Err(self.error_here(
-                    "Found invalid node name",
-                    "node name",
-                    Some("This can be any string type, including a quoted, raw, or multiline string, as well as a plain identifier string."),
-                ))
-            }
+        let Some(name) = self.string()? else {
+            return Err(self.not_a_name("a node name"));
         };
-        let mut node = KdlNode::new(name);
-        if let Some(ty) = ty {
-            *node.ty_mut() = Some(ty);
-        }
         let mut entries = Vec::new();
-        let mut children: Option<KdlDocument> = None;
+        let mut children: Option<Document> = None;
         let mut any_children = false;
         loop {
             let spaced = self.node_space(depth)?;
@@ -391,9 +647,9 @@ impl<'a> Parser<'a> {
                 Some('{') => {
                     if children.is_some() {
                         return Err(self.error_here(
-                            "Found a second child block",
-                            "child block",
-                            Some("a node has at most one child block; put its nodes in the first one"),
+                            "a node has a second `{ … }` block",
+                            "second block",
+                            Some("a node has at most one block of children; put these nodes in the first one"),
                         ));
                     }
                     children = Some(self.children(depth)?);
@@ -407,13 +663,13 @@ impl<'a> Parser<'a> {
                         self.children(depth)?;
                         any_children = true;
                     } else if any_children {
-                        // Not slashdashed children: the node ends here (see `nodes`).
+                        // Not slashdashed children: the node ends here (see `statement`).
                         self.pos = at;
                         break;
                     } else if !spaced {
                         self.pos = at;
                         return Err(self.error_here(
-                            "Expected whitespace before a slashdash",
+                            "a `/-` must be separated from the value before it",
                             "slashdash",
                             Some("put a space before `/-`"),
                         ));
@@ -426,14 +682,14 @@ impl<'a> Parser<'a> {
                 Some(_) => {
                     if any_children {
                         // Nothing but slashdashed children follows the children: the node ends
-                        // here, and `nodes` decides what may come next.
+                        // here, and `statement` decides what may come next.
                         break;
                     }
                     if !spaced {
                         return Err(self.error_here(
-                            "Expected whitespace between values",
-                            "missing space",
-                            Some("A valid value was partially parsed, but was not followed by a value terminator. Did you want a space here?"),
+                            "values must be separated by spaces",
+                            "no space before this",
+                            Some("put a space between the values"),
                         ));
                     }
                     let entry = self.entry(depth)?;
@@ -441,49 +697,76 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        *node.entries_mut() = entries;
-        if let Some(c) = children {
-            node.set_children(c);
+        Ok(Node { ty, name, entries: entries.into_boxed_slice(), children, span: TextRange::between(start, self.pos) })
+    }
+
+    /// The error for a place where a string (a node name, a key, a type) was expected.
+    fn not_a_name(&self, what: &str) -> Stop {
+        match self.peek() {
+            Some(c) if c.is_ascii_digit() || c == '+' || c == '-' || c == '.' => self.error_here(
+                &format!("expected {what}, found a number"),
+                "a number",
+                Some("names are bare words that do not start with a digit, or quoted strings: `\"2N\"`"),
+            ),
+            Some(c) => self.error_here(
+                &format!("expected {what}, found `{c}`"),
+                &format!("not {what}"),
+                Some("a name is a bare word like `site` or a quoted string like `\"dc-1\"`"),
+            ),
+            None => self.error_here(
+                &format!("expected {what}, found the end of the file"),
+                "the file ends here",
+                Some("a name is a bare word like `site` or a quoted string like `\"dc-1\"`"),
+            ),
         }
-        node.set_span((start, self.pos - start));
-        Ok(node)
     }
 
     /// `{ nodes }`; the cursor is on `{`.
-    fn children(&mut self, depth: usize) -> R<KdlDocument> {
+    fn children(&mut self, depth: usize) -> R<Document> {
         let open = self.pos;
         if depth + 1 > self.limits.max_depth {
-            return Err(Failure::Limit(LimitHit::Depth { offset: open }));
+            return Err(Stop::Abort(Some(LimitHit::Depth { offset: open })));
         }
         self.pos += 1;
-        let (nodes, span) = self.nodes(depth + 1)?;
+        let doc = self.nodes(depth + 1)?;
         if self.peek() != Some('}') {
-            return Err(err(open, 1, "No closing '}' for child block", "closed", None));
+            // The text ended inside the block. When an inner block was left open too, that one
+            // is reported; the outer ones are open only because of it.
+            if self.errors.last().is_some_and(|e| e.message == UNCLOSED_BLOCK) && self.pos >= self.text.len() {
+                return Err(Stop::Recorded);
+            }
+            return Err(err(
+                open,
+                1,
+                UNCLOSED_BLOCK,
+                "opened here, never closed",
+                Some("add the `}` that closes it; every `}` after it closes a block inside it, so look for the block whose `}` is missing"),
+            ));
         }
         self.pos += 1;
-        let mut doc = KdlDocument::new();
-        *doc.nodes_mut() = nodes;
-        doc.set_span(span);
         Ok(doc)
     }
 
     /// `(type)`; the cursor is on `(`. Returns the type's identifier.
-    fn type_annotation(&mut self, depth: usize) -> R<KdlIdentifier> {
+    fn type_annotation(&mut self, depth: usize) -> R<Ident> {
+        let open = self.pos;
         self.pos += 1;
         self.node_space(depth)?;
         let Some(ty) = self.string()? else {
             return Err(self.error_here(
-                "invalid contents inside type annotation",
-                "type name",
-                Some("a type annotation holds one string, like `(kW)`"),
+                "expected a type name inside `( … )`",
+                "not a type name",
+                Some("a type annotation holds one name, like `(kW)`"),
             ));
         };
         self.node_space(depth)?;
         if self.peek() != Some(')') {
-            return Err(self.error_here(
-                "invalid contents inside type annotation",
-                "type name",
-                Some("a type annotation holds one string, like `(kW)`; close it with `)`"),
+            return Err(err(
+                open,
+                self.pos - open + self.peek().map(char::len_utf8).unwrap_or(0),
+                "the type annotation is not closed with `)`",
+                "unclosed `(`",
+                Some("a type annotation holds one name, like `(kW)`; close it with `)`"),
             ));
         }
         self.pos += 1;
@@ -491,7 +774,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A property or an argument; the cursor is at its start.
-    fn entry(&mut self, depth: usize) -> R<KdlEntry> {
+    fn entry(&mut self, depth: usize) -> R<Entry> {
         let start = self.pos;
         self.count_item(start)?;
         if self.peek() != Some('(') {
@@ -501,24 +784,20 @@ impl<'a> Parser<'a> {
                 if self.peek() == Some('=') {
                     self.pos += 1;
                     self.node_space(depth)?;
-                    let mut entry = self.value(depth, "property value")?;
-                    entry.set_name(Some(key));
-                    entry.set_span((start, self.pos - start));
-                    return Ok(entry);
+                    let (ty, value) = self.value(depth, "a property value")?;
+                    return Ok(Entry { name: Some(key), ty, value, span: TextRange::between(start, self.pos) });
                 }
                 self.pos = after_key;
-                let mut entry = KdlEntry::new(KdlValue::String(key.value().to_string()));
-                entry.set_span((start, self.pos - start));
-                return Ok(entry);
+                let value = Value::String(key.value().to_string());
+                return Ok(Entry { name: None, ty: None, value, span: TextRange::between(start, self.pos) });
             }
         }
-        let mut entry = self.value(depth, "value")?;
-        entry.set_span((start, self.pos - start));
-        Ok(entry)
+        let (ty, value) = self.value(depth, "a value")?;
+        Ok(Entry { name: None, ty, value, span: TextRange::between(start, self.pos) })
     }
 
     /// `value := type? node-space* (string | number | keyword)`.
-    fn value(&mut self, depth: usize, what: &str) -> R<KdlEntry> {
+    fn value(&mut self, depth: usize, what: &str) -> R<(Option<Ident>, Value)> {
         let ty = if self.peek() == Some('(') {
             let ty = self.type_annotation(depth)?;
             self.node_space(depth)?;
@@ -531,22 +810,23 @@ impl<'a> Parser<'a> {
             Some(c) if c.is_ascii_digit() => self.number()?,
             Some('+' | '-') if self.peek2().is_some_and(|c| c.is_ascii_digit()) => self.number()?,
             _ => match self.string()? {
-                Some(s) => KdlValue::String(s.value().to_string()),
+                Some(s) => Value::String(s.value().to_string()),
                 None => {
+                    let found = match self.peek() {
+                        Some(_) if self.newline_len().is_some() => "the end of the line".to_string(),
+                        Some(c) => format!("`{c}`"),
+                        None => "the end of the file".to_string(),
+                    };
                     return Err(self.error_here(
-                        &format!("Expected a {what}"),
-                        what,
+                        &format!("expected {what}, found {found}"),
+                        "a value belongs here",
                         Some("a value is a string, a number, or one of #true, #false, #null, #inf, #-inf, #nan"),
-                    ))
+                    ));
                 }
             },
         };
         self.value_terminator()?;
-        let mut entry = KdlEntry::new(value);
-        if let Some(ty) = ty {
-            entry.set_ty(ty);
-        }
-        Ok(entry)
+        Ok((ty, value))
     }
 
     /// After a value: space, a terminator, `)`, `{`, `}`, `=` or the end.
@@ -555,43 +835,46 @@ impl<'a> Parser<'a> {
             None | Some(';' | ')' | '{' | '}' | '=' | '\\') => Ok(()),
             Some(c) if is_space(c) || is_newline_char(c) => Ok(()),
             Some('/') if matches!(self.peek2(), Some('/' | '*')) => Ok(()),
-            Some(_) => Err(self.error_here(
-                "Expected whitespace after the value",
-                "unexpected character",
-                Some("A valid value was partially parsed, but was not followed by a value terminator. Did you want a space here?"),
+            Some(c) if is_disallowed(c) => Err(self.disallowed(c)),
+            Some(c) => Err(self.error_here(
+                &format!("expected a space after the value, found `{c}`"),
+                "no space before this",
+                Some("values are separated by spaces; a string that contains this character must be quoted"),
             )),
         }
     }
 
     /// `#true`, `#false`, `#null`, `#inf`, `#-inf`, `#nan`; the cursor is on `#`.
-    fn keyword(&mut self) -> R<KdlValue> {
+    fn keyword(&mut self) -> R<Value> {
         let r = self.rest();
         for (word, v) in [
-            ("#true", KdlValue::Bool(true)),
-            ("#false", KdlValue::Bool(false)),
-            ("#null", KdlValue::Null),
-            ("#nan", KdlValue::Float(f64::NAN)),
-            ("#inf", KdlValue::Float(f64::INFINITY)),
-            ("#-inf", KdlValue::Float(f64::NEG_INFINITY)),
+            ("#true", Value::Bool(true)),
+            ("#false", Value::Bool(false)),
+            ("#null", Value::Null),
+            ("#nan", Value::Float(f64::NAN)),
+            ("#inf", Value::Float(f64::INFINITY)),
+            ("#-inf", Value::Float(f64::NEG_INFINITY)),
         ] {
             if r.starts_with(word) {
                 self.pos += word.len();
                 return Ok(v);
             }
         }
+        let word_len = 1 + r.chars().skip(1).take_while(|c| is_ident_char(*c)).map(char::len_utf8).sum::<usize>();
+        let word = r.get(..word_len).unwrap_or("#");
         Err(err(
             self.pos,
-            1,
-            "Expected a keyword",
-            "keyword",
-            Some("Available keywords in KDL are '#true', '#false', '#null', '#nan', '#inf', and '#-inf'; they are case-sensitive."),
+            word_len,
+            &format!("`{word}` is not a KDL keyword"),
+            "unknown keyword",
+            Some("the keywords are #true, #false, #null, #inf, #-inf and #nan (lower case); a string that starts with `#` is quoted: `\"#1\"`"),
         ))
     }
 
     /// A number; the cursor is on a digit or on a sign followed by a digit.
-    fn number(&mut self) -> R<KdlValue> {
+    fn number(&mut self) -> R<Value> {
         let start = self.pos;
-        let bytes = self.text.as_bytes();
+        let bytes = self.bytes;
         let mut i = self.pos;
         let negative = bytes.get(i) == Some(&b'-');
         if matches!(bytes.get(i), Some(b'+' | b'-')) {
@@ -620,9 +903,9 @@ impl<'a> Parser<'a> {
         };
         if let Some(radix) = radix {
             i += 2;
-            let digit = |b: u8| (b as char).is_digit(radix);
+            let digit = |b: u8| char::from(b).is_digit(radix);
             if !bytes.get(i).is_some_and(|b| digit(*b)) {
-                return Err(bad(i + 1, "Invalid number"));
+                return Err(bad(i + 1, "the number has no digits after its prefix"));
             }
             let end = end_of(i, &digit);
             let digits: String = self.text.get(i..end).unwrap_or("").chars().filter(|c| *c != '_').collect();
@@ -636,8 +919,8 @@ impl<'a> Parser<'a> {
                 }
             });
             return match magnitude {
-                Some(v) => Ok(KdlValue::Integer(v)),
-                None => Err(bad(end, "Integer is too large")),
+                Some(v) => Ok(Value::Integer(v)),
+                None => Err(bad(end, "the integer is too large")),
             };
         }
         let digit = |b: u8| b.is_ascii_digit();
@@ -646,7 +929,7 @@ impl<'a> Parser<'a> {
         if bytes.get(end) == Some(&b'.') {
             if !bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
                 self.pos = end + 1;
-                return Err(bad(end + 1, "Invalid number: a decimal point must be followed by a digit"));
+                return Err(bad(end + 1, "a decimal point must be followed by a digit"));
             }
             end = end_of(end + 1, &digit);
             float = true;
@@ -658,21 +941,28 @@ impl<'a> Parser<'a> {
             }
             if !bytes.get(j).is_some_and(u8::is_ascii_digit) {
                 self.pos = j;
-                return Err(bad(j, "Invalid number: an exponent must have digits"));
+                return Err(bad(j, "an exponent must have digits"));
             }
             end = end_of(j, &digit);
             float = true;
         }
-        let literal: String = self.text.get(start..end).unwrap_or("").chars().filter(|c| *c != '_').collect();
+        let literal = self.text.get(start..end).unwrap_or("");
         self.pos = end;
         self.number_end(start)?;
+        let cleaned;
+        let literal = if literal.contains('_') {
+            cleaned = literal.replace('_', "");
+            cleaned.as_str()
+        } else {
+            literal
+        };
         if float {
-            return literal.parse::<f64>().map(KdlValue::Float).map_err(|_| bad(end, "Invalid number"));
+            return literal.parse::<f64>().map(Value::Float).map_err(|_| bad(end, "invalid number"));
         }
-        literal.parse::<i128>().map(KdlValue::Integer).map_err(|_| bad(end, "Integer is too large"))
+        literal.parse::<i128>().map(Value::Integer).map_err(|_| bad(end, "the integer is too large"))
     }
 
-    /// A number must not run into letters (`10kW`, `1.5.2`).
+    /// A number must not run into letters (`10kW`, `2N`, `1.5.2`).
     fn number_end(&self, start: usize) -> R<()> {
         match self.peek() {
             Some(c) if is_ident_char(c) => {
@@ -683,12 +973,15 @@ impl<'a> Parser<'a> {
                     }
                     end += ch.len_utf8();
                 }
+                let word = self.text.get(start..end).unwrap_or("");
                 Err(err(
                     start,
                     end - start,
-                    "Invalid number",
-                    "not a number",
-                    Some("write units as a type annotation, like `(kW)10`, and quote strings that start with a digit"),
+                    &format!("`{word}` is neither a number nor a string"),
+                    "starts like a number",
+                    Some(&format!(
+                        "a word that starts with a digit must be quoted: `\"{word}\"`; a unit is written before the number as a type annotation, like `(kW)10`"
+                    )),
                 ))
             }
             _ => Ok(()),
@@ -697,7 +990,7 @@ impl<'a> Parser<'a> {
 
     /// A string (identifier, quoted or raw) at the cursor, as an identifier with its span, or
     /// `None` (cursor unchanged) when no string starts here.
-    fn string(&mut self) -> R<Option<KdlIdentifier>> {
+    fn string(&mut self) -> R<Option<Ident>> {
         let start = self.pos;
         let value = match self.peek() {
             Some('"') => self.quoted()?,
@@ -708,10 +1001,23 @@ impl<'a> Parser<'a> {
             },
             None => return Ok(None),
         };
+        if value == "r" && self.pos == start + 1 && matches!(self.peek(), Some('"' | '#')) {
+            return Err(self.v1_raw_string(start));
+        }
         self.value_terminator()?;
-        let mut ident = KdlIdentifier::from(value);
-        ident.set_span((start, self.pos - start));
-        Ok(Some(ident))
+        Ok(Some(Ident::new(value, TextRange::between(start, self.pos))))
+    }
+
+    /// `r"…"` and `r#"…"#` are KDL v1's raw strings; the cursor is after the `r`.
+    fn v1_raw_string(&self, start: usize) -> Stop {
+        let line_end = self.rest().find(['\n', '\r']).map(|n| self.pos + n).unwrap_or(self.text.len());
+        err(
+            start,
+            line_end - start,
+            "`r\"…\"` is a KDL v1 raw string; blueprints are KDL v2",
+            "KDL v1 raw string",
+            Some("KDL v2 writes raw strings with `#`: `#\"say \"hi\"\"#`; or write a quoted string and escape its quotes: `\"say \\\"hi\\\"\"`"),
+        )
     }
 
     /// An identifier string, or `None` when the cursor is not at one.
@@ -740,11 +1046,20 @@ impl<'a> Parser<'a> {
             None => return Ok(None),
         }
         let mut end = self.pos;
-        for c in self.rest().chars() {
-            if !is_ident_char(c) {
-                break;
+        loop {
+            match self.bytes.get(end) {
+                Some(&b) if b < 0x80 => {
+                    if !is_ascii_ident(b) {
+                        break;
+                    }
+                    end += 1;
+                }
+                Some(_) => match self.text.get(end..).and_then(|s| s.chars().next()) {
+                    Some(c) if is_ident_char(c) => end += c.len_utf8(),
+                    _ => break,
+                },
+                None => break,
             }
-            end += c.len_utf8();
         }
         let s = self.text.get(start..end).unwrap_or("");
         // As the `kdl` crate reads it, only identifiers that start with neither a sign nor a
@@ -753,16 +1068,16 @@ impl<'a> Parser<'a> {
             return Err(err(
                 start,
                 end - start,
-                &format!("`{s}` is a keyword, not a string"),
+                &format!("`{s}` is a keyword, so it must be written `#{s}` or quoted"),
                 "bare keyword",
-                Some("keywords are written with `#` (`#true`, `#null`, `#inf`); quote it for a string: `\"true\"`"),
+                Some(&format!("write `#{s}` for the value, or `\"{s}\"` for the string")),
             ));
         }
         self.pos = end;
         Ok(Some(s.to_string()))
     }
 
-    fn looks_like_number(&self, start: usize) -> Failure {
+    fn looks_like_number(&self, start: usize) -> Stop {
         let mut end = start;
         for c in self.rest().chars() {
             if !is_ident_char(c) {
@@ -773,7 +1088,7 @@ impl<'a> Parser<'a> {
         err(
             start,
             (end - start).max(1),
-            "Invalid number",
+            "a number needs a digit before its decimal point",
             "not a number or a string",
             Some("write a leading zero (`0.5`), or quote the string"),
         )
@@ -788,24 +1103,28 @@ impl<'a> Parser<'a> {
                 return Err(err(
                     open,
                     3,
-                    "Multi-line string opening quotes must be immediately followed by a newline",
-                    "multi-line string newline",
-                    None,
+                    "a multi-line string must start a new line after its opening `\"\"\"`",
+                    "multi-line string",
+                    Some("put a line break right after `\"\"\"`, or write a single-line string with one `\"`"),
                 ));
             };
             self.pos += n;
             return self.multiline(open, 0);
         }
         self.pos += 1;
-        let mut out = String::new();
+        // Most strings are plain ASCII without escapes: copy them in one go.
+        let plain = self.bytes.get(self.pos..).map(|r| r.iter().take_while(|b| is_plain_string_byte(**b)).count());
+        let plain = plain.unwrap_or(0);
+        let mut out = String::from(self.text.get(self.pos..self.pos + plain).unwrap_or(""));
+        self.pos += plain;
         loop {
             let Some(c) = self.peek() else {
                 return Err(err(
                     open,
                     self.pos - open,
-                    "missing string closing quote",
-                    "quoted string",
-                    Some("Did you forget to escape something?"),
+                    "the string is not closed before the end of the file",
+                    "unclosed string",
+                    Some("add the closing `\"`"),
                 ));
             };
             match c {
@@ -815,10 +1134,12 @@ impl<'a> Parser<'a> {
                 }
                 '\\' => self.escape(&mut out)?,
                 c if is_newline_char(c) => {
-                    return Err(self.error_here(
-                        "Unexpected newline in single-line quoted string",
-                        "quoted string",
-                        Some("You can make a string multi-line by wrapping it in '\"\"\"', with a newline immediately after the opening quotes."),
+                    return Err(err(
+                        open,
+                        self.pos - open,
+                        "the string is not closed before the end of the line",
+                        "unclosed string",
+                        Some("add the closing `\"`; a string that spans lines is written between `\"\"\"` lines, and a quote inside a string is escaped: `\\\"`"),
                     ))
                 }
                 c => {
@@ -835,7 +1156,13 @@ impl<'a> Parser<'a> {
         let at = self.pos;
         self.pos += 1;
         let Some(c) = self.peek() else {
-            return Err(err(at, 1, "Invalid escape", "escape", Some("escapes are \\n \\t \\\" \\\\ \\u{…}")));
+            return Err(err(
+                at,
+                1,
+                "the string ends in a lone `\\`",
+                "escape",
+                Some("escapes are \\n \\r \\t \\s \\b \\f \\\" \\\\ and \\u{…}; write `\\\\` for a backslash"),
+            ));
         };
         let simple = match c {
             '\\' => Some('\\'),
@@ -867,8 +1194,8 @@ impl<'a> Parser<'a> {
                 return Err(err(
                     at,
                     (self.pos - at).max(hex_start - at),
-                    "Invalid unicode escape",
-                    "unicode escape char",
+                    "invalid Unicode escape",
+                    "unicode escape",
                     Some("write `\\u{…}` with one to six hex digits of a Unicode scalar value"),
                 ));
             };
@@ -892,9 +1219,9 @@ impl<'a> Parser<'a> {
         Err(err(
             at,
             1 + c.len_utf8(),
-            "Invalid escape",
-            "escape",
-            Some("escapes are \\n \\r \\t \\s \\b \\f \\\" \\\\ and \\u{…}"),
+            &format!("`\\{c}` is not an escape KDL knows"),
+            "unknown escape",
+            Some("escapes are \\n \\r \\t \\s \\b \\f \\\" \\\\ and \\u{…}; write `\\\\` for a backslash"),
         ))
     }
 
@@ -913,9 +1240,9 @@ impl<'a> Parser<'a> {
                 return Err(err(
                     open,
                     3 + hashes,
-                    "missing multiline string closing quotes",
-                    "multi-line string",
-                    Some("Multiline strings must be closed by '\"\"\"' on a standalone line, only prefixed by whitespace."),
+                    "the multi-line string is never closed",
+                    "multi-line string opened here",
+                    Some("close it with `\"\"\"` on a line of its own"),
                 ));
             }
             if r.starts_with(&closing) {
@@ -931,11 +1258,7 @@ impl<'a> Parser<'a> {
             }
             if is_disallowed(c) {
                 self.pos = i;
-                return Err(self.error_here(
-                    &format!("Found disallowed code point U+{:04X}", u32::from(c)),
-                    "disallowed character",
-                    Some("write it as an escape, like `\\u{7}`"),
-                ));
+                return Err(self.disallowed(c));
             }
             i += c.len_utf8();
         };
@@ -977,9 +1300,9 @@ impl<'a> Parser<'a> {
             return Err(err(
                 prefix_at,
                 prefix.len(),
-                "missing multiline string closing quotes",
-                "multi-line string",
-                Some("Multiline strings must be closed by '\"\"\"' on a standalone line, only prefixed by whitespace."),
+                "the closing `\"\"\"` of a multi-line string must be on a line of its own",
+                "text before the closing quotes",
+                Some("move the text to the line above; only spaces may stand before the closing `\"\"\"`"),
             ));
         }
         let mut dedented = String::with_capacity(body.len());
@@ -996,9 +1319,9 @@ impl<'a> Parser<'a> {
                     return Err(err(
                         *at,
                         line.len().min(prefix.len()).max(1),
-                        "matching multiline string prefix",
-                        "bad prefix",
-                        Some("Multi-line string bodies must be prefixed by the exact same whitespace as the leading whitespace before the closing '\"\"\"'"),
+                        "a line of the multi-line string is indented less than its closing `\"\"\"`",
+                        "less indented",
+                        Some("indent every line at least as far as the closing `\"\"\"`, with the same spaces or tabs"),
                     ))
                 }
             }
@@ -1008,12 +1331,26 @@ impl<'a> Parser<'a> {
             return Ok(dedented);
         }
         // Process escapes in the dedented text.
-        let mut sub = Parser { text: &dedented, pos: 0, items: 0, limits: self.limits };
+        let mut sub = Parser {
+            text: &dedented,
+            bytes: dedented.as_bytes(),
+            pos: 0,
+            items: 0,
+            limits: self.limits,
+            errors: Vec::new(),
+            reread: 0,
+        };
         let mut out = String::with_capacity(dedented.len());
         while let Some(c) = sub.peek() {
             if c == '\\' {
                 sub.escape(&mut out).map_err(|_| {
-                    err(open, close_at + 3 - open, "Invalid escape in multi-line string", "multi-line string", None)
+                    err(
+                        open,
+                        close_at + 3 - open,
+                        "the multi-line string contains an invalid escape",
+                        "multi-line string",
+                        Some("escapes are \\n \\r \\t \\s \\b \\f \\\" \\\\ and \\u{…}; write `\\\\` for a backslash"),
+                    )
                 })?;
             } else {
                 out.push(c);
@@ -1043,7 +1380,13 @@ impl<'a> Parser<'a> {
             }
         }
         if self.peek() != Some('"') {
-            return Err(err(open, hashes, "Invalid raw string", "raw string", Some("a raw string is written #\"…\"#")));
+            return Err(err(
+                open,
+                hashes,
+                "`#` must be followed by a quote to start a raw string",
+                "raw string",
+                Some("a raw string is written #\"…\"#; a keyword is one of #true, #false, #null, #inf, #-inf, #nan"),
+            ));
         }
         self.pos += 1;
         let closing: String = format!("\"{}", "#".repeat(hashes));
@@ -1057,9 +1400,9 @@ impl<'a> Parser<'a> {
                     return Err(err(
                         open,
                         self.pos - open,
-                        "Single-line raw strings cannot look like multi-line ones",
-                        "triple quotes",
-                        Some("Consider using a regular escaped string if all you want is a single quote: \"\\\"\""),
+                        "a single-line raw string cannot hold just `\"`",
+                        "looks like a multi-line string",
+                        Some("write a quoted string with an escaped quote: `\"\\\"\"`"),
                     ));
                 }
                 return Ok(body);
@@ -1069,16 +1412,18 @@ impl<'a> Parser<'a> {
                     return Err(err(
                         open,
                         hashes + 1,
-                        "missing raw string closing quotes",
-                        "raw string",
+                        "the raw string is never closed",
+                        "raw string opened here",
                         Some("close it with `\"` and as many `#` as it opened with"),
                     ))
                 }
                 Some(c) if is_newline_char(c) => {
-                    return Err(self.error_here(
-                        "Unexpected newline in single-line raw string",
-                        "raw string",
-                        Some("a multi-line raw string is written #\"\"\" on its own line"),
+                    return Err(err(
+                        open,
+                        self.pos - open,
+                        "the raw string is not closed before the end of the line",
+                        "unclosed raw string",
+                        Some("close it with `\"` and as many `#` as it opened with; a raw string that spans lines is written between `#\"\"\"` lines"),
                     ))
                 }
                 Some(c) => {
@@ -1115,4 +1460,82 @@ fn remove_ws_escapes(body: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<(usize, String)> {
+        match parse(text, ParseLimits::default()) {
+            Err(Failure::Syntax(errors)) => errors.into_iter().map(|e| (e.offset, e.message)).collect(),
+            other => panic!("expected syntax errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reports_one_error_per_broken_node_and_goes_on() {
+        let found = errors("a 2N\nb \"open\nc 1\nd 1x { e }\nf #nope\n");
+        let offsets: Vec<usize> = found.iter().map(|(at, _)| *at).collect();
+        assert_eq!(offsets, [2, 7, 19, 30], "{found:?}");
+    }
+
+    #[test]
+    fn recovery_skips_the_block_of_a_broken_node() {
+        // The broken node's block is skipped whole; the nodes after it are still read.
+        let found = errors("site 2N {\n    hall \"a\" {\n    }\n}\nnext 1x\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|(_, m)| m.contains("neither a number nor a string")), "{found:?}");
+    }
+
+    #[test]
+    fn an_open_string_before_a_brace_opens_the_block_it_meant() {
+        // `"dc-1 {` lost its closing quote; the `}` that closes the block is not a second error.
+        let found = errors("site \"dc-1 {\n    hall \"a\"\n}\nok 1\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn blocks_left_open_are_reported_once_at_the_innermost() {
+        let found = errors("a {\n  b {\n    c {\n");
+        assert_eq!(found, [(16, UNCLOSED_BLOCK.to_string())]);
+    }
+
+    #[test]
+    fn errors_stop_at_the_cap() {
+        let limits = ParseLimits { max_errors: 5, ..ParseLimits::default() };
+        match parse(&";".repeat(1000), limits) {
+            Err(Failure::Syntax(errors)) => assert_eq!(errors.len(), 5),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nested_slashdash_blocks_are_read_once() {
+        let text = "a /-{".repeat(24);
+        let (result, work) = parse_measured(&text, ParseLimits::default());
+        assert!(matches!(result, Err(Failure::Syntax(ref e)) if e.len() == 1), "{result:?}");
+        assert!(work <= 2 * text.len());
+    }
+
+    #[test]
+    fn the_tree_has_names_values_types_and_ranges() {
+        let doc = parse("(t)node \"arg\" key=(kW)1.5 #true\n/-gone\nother { child #null }", ParseLimits::default())
+            .unwrap_or_default();
+        let names: Vec<&str> = doc.nodes().iter().map(|n| n.name().value()).collect();
+        assert_eq!(names, ["node", "other"]);
+        let node = doc.nodes().first().expect("node");
+        assert_eq!(node.ty().map(Ident::value), Some("t"));
+        assert_eq!((node.name().span().offset(), node.name().span().len()), (3, 4));
+        let entries = node.entries();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries.first().map(|e| e.value()), Some(&Value::String("arg".into())));
+        let prop = entries.get(1).expect("property");
+        assert_eq!(prop.name().map(Ident::value), Some("key"));
+        assert_eq!(prop.ty().map(Ident::value), Some("kW"));
+        assert_eq!(prop.value(), &Value::Float(1.5));
+        assert_eq!((prop.span().offset(), prop.span().len()), (14, 11));
+        let child = doc.nodes().get(1).and_then(|n| n.children()).and_then(|c| c.nodes().first());
+        assert_eq!(child.and_then(|c| c.entries().first()).map(|e| e.value()), Some(&Value::Null));
+    }
 }

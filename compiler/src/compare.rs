@@ -105,7 +105,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
     let mut next = bp.clone();
     let mut originals: Vec<Option<u64>> = Vec::new();
     let mut found = false;
-    let new_gpu = catalog.gpu(&new_sys.gpu.value);
+    let new_gpu = Some(&catalog[new_sys.gpu]);
     for site in &mut next.sites {
         for hall in &mut site.halls {
             for row in &mut hall.rows {
@@ -231,14 +231,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
     // Fabrics: a switch that runs at the new systems' port speed, and tiers chosen for the new
     // endpoint count.
     for f in &mut next.fabrics {
-        let role = match f.role.as_ref().map(|r| r.value) {
-            Some(ast::FabricRole::Compute) => crate::catalog::NicRole::Compute,
-            Some(_) => crate::catalog::NicRole::Frontend,
-            None if f.kind.value == ast::FabricKind::Infiniband || bp.fabrics.len() == 1 => {
-                crate::catalog::NicRole::Compute
-            }
-            None => crate::catalog::NicRole::Frontend,
-        };
+        let role = crate::model::nic_role(crate::resolve::fabric_role(f, bp.fabrics.len()));
         let (Some(nic), Some(sw)) = (new_sys.nic(role), f.switch.as_mut()) else { continue };
         let Some(Part::Switch(current)) = catalog.get(&sw.value) else { continue };
         if current.radix_at(nic.speed).is_some() {

@@ -95,15 +95,24 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     }
 }
 
+/// How far a projected load may sit above its rating and still count as within it: sums of
+/// floating-point watts land a few parts in 10¹⁶ off the exact figure, and a load exactly at its
+/// rating is sound.
+pub const TOLERANCE: f64 = 1e-6;
+
+/// True when `load` is above `rating` by more than rounding.
+pub fn exceeds(load: f64, rating: f64) -> bool {
+    load > rating * (1.0 + TOLERANCE)
+}
+
 /// The distinct GPUs of a site with the span of the first rack that holds each.
 pub fn site_gpus<'c>(site: &Site<'c>, catalog: &'c Catalog) -> Vec<(&'c Gpu, Span)> {
     let mut out: Vec<(&Gpu, Span)> = Vec::new();
     for (_, rack) in site.rack_groups() {
         for (system, _) in rack.systems() {
-            if let Some(gpu) = catalog.gpu(&system.gpu.value) {
-                if !out.iter().any(|(g, _)| g.id == gpu.id) {
-                    out.push((gpu, rack.part_span));
-                }
+            let gpu = &catalog[system.gpu];
+            if !out.iter().any(|(g, _)| g.id == gpu.id) {
+                out.push((gpu, rack.part_span));
             }
         }
     }

@@ -11,7 +11,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         for (_, rack) in site.rack_groups() {
             let RackContents::Enclosure { enclosure, .. } = &rack.contents else { continue };
-            if rack.power_peak().0 > enclosure.max_power.0 * 1.000_001 {
+            if super::exceeds(rack.power_peak().0, enclosure.max_power.0) {
                 // Over its power rating already (E0401): the air rating says the same thing again.
                 continue;
             }
@@ -20,7 +20,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 EnclosureCooling::Rdhx => enclosure.liquid_heat.unwrap_or(Watts(0.0)) + enclosure.air_heat,
                 _ => enclosure.air_heat,
             };
-            if air.0 > rating.0 * 1.000_001 {
+            if super::exceeds(air.0, rating.0) {
                 diags.push(
                     Diagnostic::new(
                         codes::E0505,

@@ -38,7 +38,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 }
                 RackContents::RackScale(_) => continue,
             };
-            if draw.0 > rating.0 * 1.000_001 && rating.0 > 0.0 {
+            if super::exceeds(draw.0, rating.0) && rating.0 > 0.0 {
                 diags.push(
                     Diagnostic::new(
                         codes::E0401,

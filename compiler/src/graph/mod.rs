@@ -179,7 +179,7 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
                                 rn
                             };
                             let gn = g.add_node(Node::Gpus {
-                                part: system.gpu.value.clone(),
+                                part: factory.gpu(system).id.clone(),
                                 count: system.gpu_count * n * copies,
                             });
                             g.add_edge(parent, gn, Edge::Contains);
@@ -214,7 +214,7 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
             let claimed: Vec<NodeIndex> = gpu_nodes
                 .iter()
                 .filter(
-                    |(_, gn)| matches!(g.node_weight(*gn), Some(Node::Gpus { part, .. }) if *part == system.gpu.value),
+                    |(_, gn)| matches!(g.node_weight(*gn), Some(Node::Gpus { part, .. }) if *part == factory.gpu(system).id),
                 )
                 .map(|(_, gn)| *gn)
                 .collect();

@@ -423,4 +423,20 @@ mod tests {
         assert!(kinds.windows(2).all(|w| w.first() <= w.get(1)), "{kinds:?}");
         assert!(KINDS.iter().all(|k| catalog.parts().any(|p| p.kind() == k.name)), "every kind is shipped");
     }
+
+    fn shipped_with(path: &str, from: &str, to: &str) -> Vec<(String, String)> {
+        shipped().into_iter().map(|(p, t)| if p == path { (p, t.replace(from, to)) } else { (p, t) }).collect()
+    }
+
+    #[test]
+    fn power_shelf_redundancy_is_a_choice_not_free_text() {
+        let (catalog, _) = load(shipped());
+        let Some(Part::System(nvl72)) = catalog.get("gb200-nvl72") else { panic!("no gb200-nvl72") };
+        let shelves = nvl72.power_shelves.as_ref().expect("shelves");
+        assert_eq!((shelves.redundancy, shelves.count, shelves.usable()), (ShelfRedundancy::NPlusN, 8, 4));
+        // A typo used to count every shelf as usable; now it is reported.
+        let (_, diags) = load(shipped_with("system/gb200-nvl72.kdl", "redundancy=\"N+N\"", "redundancy=\"N+2\""));
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.code).collect();
+        assert_eq!(codes, vec!["E0111"]);
+    }
 }

@@ -18,7 +18,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             let air = rack.air_heat();
             let rating = match enclosure.cooling {
                 EnclosureCooling::Rdhx => enclosure.liquid_heat.unwrap_or(Watts(0.0)) + enclosure.air_heat,
-                _ => enclosure.air_heat,
+                EnclosureCooling::Air | EnclosureCooling::Dlc => enclosure.air_heat,
             };
             if super::exceeds(air.0, rating.0) {
                 diags.push(
@@ -30,7 +30,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     .help(match enclosure.cooling {
                         EnclosureCooling::Air if enclosure.air_heat.0 < 40e3 => "put fewer servers in each rack, or use an enclosure rated for more (a contained aisle, a rear-door heat exchanger or direct liquid cooling)",
                         EnclosureCooling::Air => "put fewer servers in each rack, or move the heat to liquid (a rear-door heat exchanger or direct liquid cooling)",
-                        _ => "put fewer servers in each rack, or use liquid-cooled servers so less heat goes to air",
+                        EnclosureCooling::Rdhx | EnclosureCooling::Dlc => "put fewer servers in each rack, or use liquid-cooled servers so less heat goes to air",
                     }),
                 );
             }

@@ -54,7 +54,11 @@ impl Architecture {
     pub fn vendor(self) -> Vendor {
         match self {
             Architecture::Cdna3 | Architecture::Cdna4 => Vendor::Amd,
-            _ => Vendor::Nvidia,
+            Architecture::Ampere
+            | Architecture::Hopper
+            | Architecture::Blackwell
+            | Architecture::BlackwellUltra
+            | Architecture::Rubin => Vendor::Nvidia,
         }
     }
 }

@@ -51,7 +51,49 @@ pub struct PowerInput {
 pub struct PowerShelves {
     pub count: u64,
     pub capacity: Watts,
-    pub redundancy: String,
+    pub redundancy: ShelfRedundancy,
+}
+
+impl PowerShelves {
+    /// The shelves that carry the load when the redundancy's failure happens: all under N, all but
+    /// one under N+1, one side under N+N.
+    pub fn usable(&self) -> u64 {
+        match self.redundancy {
+            ShelfRedundancy::N => self.count,
+            ShelfRedundancy::NPlus1 => self.count.saturating_sub(1),
+            ShelfRedundancy::NPlusN => self.count / 2,
+        }
+    }
+}
+
+/// How a rack's power shelves are spared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShelfRedundancy {
+    N,
+    NPlus1,
+    /// Two sides, each able to carry the rack (also written `2N`).
+    NPlusN,
+}
+
+impl ShelfRedundancy {
+    pub const CHOICES: &'static [&'static str] = &["N", "N+1", "N+N", "2N"];
+
+    fn parse(s: &str) -> Option<ShelfRedundancy> {
+        Some(match s {
+            "N" => ShelfRedundancy::N,
+            "N+1" => ShelfRedundancy::NPlus1,
+            "N+N" | "2N" => ShelfRedundancy::NPlusN,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShelfRedundancy::N => "N",
+            ShelfRedundancy::NPlus1 => "N+1",
+            ShelfRedundancy::NPlusN => "N+N",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -218,12 +260,14 @@ pub(super) fn decode(cx: &mut Cx, node: &KdlNode, id: &str, catalog: &Catalog) -
         let capacity = req_prop(cx, &mut r, "capacity", example, |cx, e| {
             read::quantity(cx, e, "the shelf capacity", Dimension::Power)
         });
-        let redundancy = opt_prop(cx, &mut r, "redundancy", |cx, e| read::string(cx, e, "the shelf redundancy"));
+        let redundancy = opt_prop(cx, &mut r, "redundancy", |cx, e| {
+            read::choice(cx, e, "the shelf redundancy", ShelfRedundancy::CHOICES)
+        });
         r.finish(cx);
         Some(PowerShelves {
             count: count?.value,
             capacity: Watts(capacity?.value),
-            redundancy: redundancy.map(|s| s.value).unwrap_or_else(|| "N".to_string()),
+            redundancy: redundancy.and_then(|c| ShelfRedundancy::parse(c.value)).unwrap_or(ShelfRedundancy::N),
         })
     });
     let weight = f.req_quantity(cx, "weight", Dimension::Mass, "weight (kg)130");

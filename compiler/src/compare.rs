@@ -156,12 +156,9 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
     // Software: raise the driver and CUDA to what the new GPUs need.
     if let Some(gpu) = new_gpu {
         // The newest branch that supports the architecture, from its first supporting version.
-        let driver_min = catalog.software("nvidia-driver").and_then(|p| {
-            p.releases
-                .iter()
-                .rev()
-                .find_map(|r| r.supports.iter().find(|(a, _)| a == gpu.architecture.as_str()).map(|(_, m)| m.clone()))
-        });
+        let driver_min = catalog
+            .software("nvidia-driver")
+            .and_then(|p| p.releases.iter().rev().find_map(|r| r.min_for(gpu.architecture).map(str::to_string)));
         let mut blocks: Vec<&mut ast::Software> = next.software.iter_mut().collect();
         for site in &mut next.sites {
             if let Some(sw) = site.software.as_mut() {
@@ -173,9 +170,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
                 let release_ok = catalog
                     .software("nvidia-driver")
                     .and_then(|p| p.release_for(&d.value))
-                    .and_then(|r| {
-                        r.supports.iter().find(|(a, _)| a == gpu.architecture.as_str()).map(|(_, m)| m.clone())
-                    })
+                    .and_then(|r| r.min_for(gpu.architecture).map(str::to_string))
                     .is_some_and(|m| version_cmp(&d.value, &m) != Ordering::Less);
                 if !release_ok {
                     changes.push(format!(
@@ -201,7 +196,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
                 .cuda
                 .as_ref()
                 .and_then(|c| catalog.software("cuda").and_then(|p| p.release_for(&c.value)))
-                .and_then(|r| r.fact("min-driver"));
+                .and_then(|r| r.min_driver.as_deref());
             if let (Some(d), Some(floor)) = (sw.driver.as_mut(), floor) {
                 if version_cmp(&d.value, floor) == Ordering::Less {
                     changes.push(format!("driver {} → {floor}: the floor of the new CUDA version", d.value));

@@ -5,7 +5,7 @@
 
 use crate::ast::{FabricKind, FabricRole, FacilityModel, Precision, Redundancy, TopologyKind};
 use crate::catalog::{
-    Catalog, Cdu, Enclosure, Gpu, Model, NicRole, Software as SoftwareProduct, SoftwareRelease, Switch, System,
+    Catalog, Cdu, Enclosure, Gpu, Model, ModelId, NicRole, Software as SoftwareProduct, SoftwareRelease, Switch, System,
 };
 use crate::lower::read::Spanned;
 use crate::source::Span;
@@ -272,6 +272,7 @@ pub struct ServingRef<'a> {
 pub struct Workload<'a> {
     pub name: Spanned<String>,
     pub model: &'a Model,
+    pub model_id: ModelId,
     pub model_span: Span,
     pub precision: Spanned<Precision>,
     pub input_tokens: Spanned<u64>,

@@ -439,4 +439,30 @@ mod tests {
         let codes: Vec<&str> = diags.iter().map(|d| d.code.code).collect();
         assert_eq!(codes, vec!["E0111"]);
     }
+
+    fn codes_and_help(diags: &Diagnostics) -> Vec<(&str, Option<&str>)> {
+        diags.iter().map(|d| (d.code.code, d.help.as_deref())).collect()
+    }
+
+    #[test]
+    fn software_releases_have_a_typed_schema() {
+        let (catalog, _) = load(shipped());
+        let Some(Part::Software(vllm)) = catalog.get("vllm") else { panic!("no vllm") };
+        let newest = vllm.releases.last().expect("a release");
+        assert_eq!(newest.vendors, vec![Vendor::Nvidia, Vendor::Amd]);
+        let llama = catalog.bind::<Model>("llama-3.1-70b").expect("llama");
+        assert!(newest.models.contains(&llama));
+        // A misspelt fact used to be kept under its own name and turn the CUDA driver rule off.
+        let (_, diags) = load(shipped_with("software/cuda.kdl", "min-driver=\"570.26\"", "min-drver=\"570.26\""));
+        assert_eq!(codes_and_help(&diags), vec![("E0103", Some("did you mean `min-driver`?"))]);
+        // A model list naming a model the catalog lacks.
+        let (_, diags) = load(shipped_with("software/vllm.kdl", "models=\"llama-2-70b ", "models=\"llama-2-7b "));
+        assert_eq!(codes_and_help(&diags).first().map(|(c, _)| *c), Some("E0201"), "{:?}", codes_and_help(&diags));
+        let (_, diags) = load(shipped_with("software/rocm.kdl", "gpus=\"mi300x\"", "gpus=\"mi300\""));
+        assert!(diags.iter().all(|d| d.code.code == "E0201") && !diags.is_empty());
+        let (_, diags) = load(shipped_with("software/sglang.kdl", "vendors=\"nvidia amd\"", "vendors=\"nvidia amdd\""));
+        assert!(diags.iter().all(|d| d.code.code == "E0111") && !diags.is_empty());
+        let (_, diags) = load(shipped_with("software/nvidia-driver.kdl", "supports \"hopper\"", "supports \"hoper\""));
+        assert!(diags.iter().all(|d| d.code.code == "E0111") && !diags.is_empty());
+    }
 }

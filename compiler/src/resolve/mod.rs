@@ -642,7 +642,7 @@ impl<'a> Resolver<'a, '_> {
     fn workload(&mut self, w: &ast::Workload, system: Option<&'a crate::catalog::System>) -> Option<Workload<'a>> {
         let model_name = w.model.as_ref()?;
         let model = match self.catalog.get(&model_name.value) {
-            Some(Part::Model(m)) => Some(m),
+            Some(Part::Model(_)) => self.catalog.bind::<crate::catalog::Model>(&model_name.value),
             Some(other) => {
                 let other = other.clone();
                 self.wrong_kind("a model", model_name, &other, self.list_help("model"));
@@ -657,7 +657,8 @@ impl<'a> Resolver<'a, '_> {
         let gpu = system.map(|s| &self.catalog[s.gpu]);
         Some(Workload {
             name: w.name.clone(),
-            model,
+            model: &self.catalog[model],
+            model_id: model,
             model_span: model_name.span,
             precision,
             input_tokens: tokens.input.clone(),

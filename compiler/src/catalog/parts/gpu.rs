@@ -26,7 +26,7 @@ impl Architecture {
     pub const CHOICES: &'static [&'static str] =
         &["ampere", "hopper", "blackwell", "blackwell-ultra", "rubin", "cdna3", "cdna4"];
 
-    fn parse(s: &str) -> Option<Architecture> {
+    pub(super) fn parse(s: &str) -> Option<Architecture> {
         Some(match s {
             "ampere" => Architecture::Ampere,
             "hopper" => Architecture::Hopper,

@@ -98,7 +98,7 @@ fn calibration_specs() -> (BTreeMap<String, SystemSpec>, BTreeMap<String, ModelS
     let mut models = BTreeMap::new();
     for r in rows() {
         let system = catalog.system(&r.system).expect("calibration system in the catalog");
-        let gpu = catalog.gpu(&system.gpu.value).expect("its GPU");
+        let gpu = &catalog[system.gpu];
         systems.insert(r.system.clone(), workloads::system_spec(system, gpu));
         let model = catalog.model(&r.model).expect("calibration model in the catalog");
         models.insert(r.model.clone(), workloads::model_spec(model));

@@ -105,7 +105,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
     let mut next = bp.clone();
     let mut originals: Vec<Option<u64>> = Vec::new();
     let mut found = false;
-    let new_gpu = catalog.gpu(&new_sys.gpu.value);
+    let new_gpu = Some(&catalog[new_sys.gpu]);
     for site in &mut next.sites {
         for hall in &mut site.halls {
             for row in &mut hall.rows {
@@ -156,12 +156,9 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
     // Software: raise the driver and CUDA to what the new GPUs need.
     if let Some(gpu) = new_gpu {
         // The newest branch that supports the architecture, from its first supporting version.
-        let driver_min = catalog.software("nvidia-driver").and_then(|p| {
-            p.releases
-                .iter()
-                .rev()
-                .find_map(|r| r.supports.iter().find(|(a, _)| a == gpu.architecture.as_str()).map(|(_, m)| m.clone()))
-        });
+        let driver_min = catalog
+            .software("nvidia-driver")
+            .and_then(|p| p.releases.iter().rev().find_map(|r| r.min_for(gpu.architecture).map(str::to_string)));
         let mut blocks: Vec<&mut ast::Software> = next.software.iter_mut().collect();
         for site in &mut next.sites {
             if let Some(sw) = site.software.as_mut() {
@@ -173,9 +170,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
                 let release_ok = catalog
                     .software("nvidia-driver")
                     .and_then(|p| p.release_for(&d.value))
-                    .and_then(|r| {
-                        r.supports.iter().find(|(a, _)| a == gpu.architecture.as_str()).map(|(_, m)| m.clone())
-                    })
+                    .and_then(|r| r.min_for(gpu.architecture).map(str::to_string))
                     .is_some_and(|m| version_cmp(&d.value, &m) != Ordering::Less);
                 if !release_ok {
                     changes.push(format!(
@@ -201,7 +196,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
                 .cuda
                 .as_ref()
                 .and_then(|c| catalog.software("cuda").and_then(|p| p.release_for(&c.value)))
-                .and_then(|r| r.fact("min-driver"));
+                .and_then(|r| r.min_driver.as_deref());
             if let (Some(d), Some(floor)) = (sw.driver.as_mut(), floor) {
                 if version_cmp(&d.value, floor) == Ordering::Less {
                     changes.push(format!("driver {} → {floor}: the floor of the new CUDA version", d.value));
@@ -231,14 +226,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
     // Fabrics: a switch that runs at the new systems' port speed, and tiers chosen for the new
     // endpoint count.
     for f in &mut next.fabrics {
-        let role = match f.role.as_ref().map(|r| r.value) {
-            Some(ast::FabricRole::Compute) => crate::catalog::NicRole::Compute,
-            Some(_) => crate::catalog::NicRole::Frontend,
-            None if f.kind.value == ast::FabricKind::Infiniband || bp.fabrics.len() == 1 => {
-                crate::catalog::NicRole::Compute
-            }
-            None => crate::catalog::NicRole::Frontend,
-        };
+        let role = crate::model::nic_role(crate::resolve::fabric_role(f, bp.fabrics.len()));
         let (Some(nic), Some(sw)) = (new_sys.nic(role), f.switch.as_mut()) else { continue };
         let Some(Part::Switch(current)) = catalog.get(&sw.value) else { continue };
         if current.radix_at(nic.speed).is_some() {

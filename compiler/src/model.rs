@@ -4,13 +4,17 @@
 //! after `resolve`.
 
 use crate::ast::{FabricKind, FabricRole, FacilityModel, Precision, Redundancy, TopologyKind};
-use crate::catalog::{Cdu, Enclosure, Gpu, Model, Software as SoftwareProduct, SoftwareRelease, Switch, System};
+use crate::catalog::{
+    Catalog, Cdu, Enclosure, Gpu, Model, ModelId, NicRole, Software as SoftwareProduct, SoftwareRelease, Switch, System,
+};
 use crate::lower::read::Spanned;
 use crate::source::Span;
 use crate::units::{Celsius, Kilograms, Money, Seconds, Watts};
 
 #[derive(Debug)]
 pub struct Factory<'a> {
+    /// The catalog the parts below are bound in: `catalog[system.gpu]` is a system's GPU.
+    pub catalog: &'a Catalog,
     pub name: Spanned<String>,
     pub description: Option<String>,
     pub region: Option<Spanned<String>>,
@@ -219,6 +223,22 @@ pub struct Fabric<'a> {
     pub span: Span,
 }
 
+impl Fabric<'_> {
+    /// The NIC ports of each system this fabric serves.
+    pub fn nic_role(&self) -> NicRole {
+        nic_role(self.role)
+    }
+}
+
+/// The NIC ports a fabric of a role serves: the compute (east-west) fabric the ConnectX compute
+/// ports, frontend and storage fabrics the BlueField (frontend) ports.
+pub fn nic_role(role: FabricRole) -> NicRole {
+    match role {
+        FabricRole::Compute => NicRole::Compute,
+        FabricRole::Frontend | FabricRole::Storage => NicRole::Frontend,
+    }
+}
+
 /// The software of one site: the top-level block with the site's own block laid over it, key by key.
 #[derive(Debug, Default)]
 pub struct EffectiveSoftware<'a> {
@@ -252,6 +272,7 @@ pub struct ServingRef<'a> {
 pub struct Workload<'a> {
     pub name: Spanned<String>,
     pub model: &'a Model,
+    pub model_id: ModelId,
     pub model_span: Span,
     pub precision: Spanned<Precision>,
     pub input_tokens: Spanned<u64>,
@@ -300,7 +321,12 @@ impl<'a> Site<'a> {
     }
 }
 
-impl Factory<'_> {
+impl<'a> Factory<'a> {
+    /// The GPU a system carries.
+    pub fn gpu(&self, system: &System) -> &'a Gpu {
+        &self.catalog[system.gpu]
+    }
+
     pub fn total_gpus(&self) -> u64 {
         self.sites.iter().flat_map(|s| s.gpu_systems()).map(|(s, n)| s.gpu_count.saturating_mul(n)).sum()
     }

@@ -11,113 +11,105 @@ pub use parts::*;
 
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::lower::read::Cx;
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 use crate::syntax::{self, Limits};
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 /// The catalog as shipped: `stdlib/` embedded at build time.
 pub static STDLIB: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../stdlib");
 
-/// The kinds of part, named as their folders.
-pub const KINDS: &[&str] = &[
-    "gpu",
-    "system",
-    "rack",
-    "switch",
-    "cdu",
-    "transceiver",
-    "cable",
-    "pdu",
-    "model",
-    "software",
-    "service",
-    "finance",
-];
-
-#[derive(Clone, Debug)]
-pub enum Part {
-    Gpu(Gpu),
-    System(System),
-    Rack(Enclosure),
-    Switch(Switch),
-    Cdu(Cdu),
-    Transceiver(Transceiver),
-    Pdu(Pdu),
-    Model(Model),
-    Software(Software),
-    Service(Service),
-    Finance(Finance),
+/// The decoded catalog. Parts are kept in the order they were decoded (kind by kind, in the order
+/// of `KINDS`), so a part's position is a stable index: `Id<T>` is that index, typed.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    parts: Vec<Part>,
+    by_id: BTreeMap<String, u32>,
 }
 
-impl Part {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Part::Gpu(_) => "gpu",
-            Part::System(_) => "system",
-            Part::Rack(_) => "rack",
-            Part::Switch(_) => "switch",
-            Part::Cdu(_) => "cdu",
-            Part::Transceiver(t) if t.is_cable => "cable",
-            Part::Transceiver(_) => "transceiver",
-            Part::Pdu(_) => "pdu",
-            Part::Model(_) => "model",
-            Part::Software(_) => "software",
-            Part::Service(_) => "service",
-            Part::Finance(_) => "finance",
-        }
-    }
+/// A part of kind `T` that another part or the blueprint names, bound when the catalog loads:
+/// `catalog[id]` is the part, with no lookup by string. Ids are minted only by the catalog that
+/// holds the part.
+pub struct Id<T> {
+    index: u32,
+    kind: PhantomData<fn() -> T>,
+}
 
-    pub fn name(&self) -> &str {
-        match self {
-            Part::Gpu(p) => &p.name,
-            Part::System(p) => &p.name,
-            Part::Rack(p) => &p.name,
-            Part::Switch(p) => &p.name,
-            Part::Cdu(p) => &p.name,
-            Part::Transceiver(p) => &p.name,
-            Part::Pdu(p) => &p.name,
-            Part::Model(p) => &p.name,
-            Part::Software(p) => &p.name,
-            Part::Service(p) => &p.name,
-            Part::Finance(p) => &p.name,
-        }
-    }
+pub type GpuId = Id<Gpu>;
+pub type ModelId = Id<Model>;
 
-    pub fn span(&self) -> Span {
-        match self {
-            Part::Gpu(p) => p.span,
-            Part::System(p) => p.span,
-            Part::Rack(p) => p.span,
-            Part::Switch(p) => p.span,
-            Part::Cdu(p) => p.span,
-            Part::Transceiver(p) => p.span,
-            Part::Pdu(p) => p.span,
-            Part::Model(p) => p.span,
-            Part::Software(p) => p.span,
-            Part::Service(p) => p.span,
-            Part::Finance(p) => p.span,
-        }
+// By hand: derived impls would demand `T: Clone`, `T: Eq`, … of the part type itself.
+impl<T> Clone for Id<T> {
+    fn clone(&self) -> Self {
+        *self
     }
+}
+impl<T> Copy for Id<T> {}
+impl<T> PartialEq for Id<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+    }
+}
+impl<T> Eq for Id<T> {}
+impl<T> PartialOrd for Id<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Id<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.index.cmp(&other.index)
+    }
+}
+impl<T> std::hash::Hash for Id<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.index.hash(state);
+    }
+}
+impl<T> std::fmt::Debug for Id<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Id({})", self.index)
+    }
+}
 
-    pub fn price(&self) -> Option<&Price> {
-        match self {
-            Part::System(p) => p.price.as_ref(),
-            Part::Rack(p) => p.price.as_ref(),
-            Part::Switch(p) => p.price.as_ref(),
-            Part::Cdu(p) => p.price.as_ref(),
-            Part::Transceiver(p) => p.price.as_ref(),
-            Part::Pdu(p) => p.price.as_ref(),
-            Part::Service(p) => p.price.as_ref(),
-            Part::Finance(p) => p.price.as_ref(),
+/// A part type other parts can name by id.
+pub trait Referable: Sized {
+    /// The kind, as in `KINDS`.
+    const KIND: &'static str;
+    fn of(part: &Part) -> Option<&Self>;
+}
+
+impl Referable for Gpu {
+    const KIND: &'static str = "gpu";
+    fn of(part: &Part) -> Option<&Gpu> {
+        match part {
+            Part::Gpu(g) => Some(g),
             _ => None,
         }
     }
 }
 
-/// The decoded catalog, by id.
-#[derive(Clone, Debug, Default)]
-pub struct Catalog {
-    parts: BTreeMap<String, Part>,
+impl Referable for Model {
+    const KIND: &'static str = "model";
+    fn of(part: &Part) -> Option<&Model> {
+        match part {
+            Part::Model(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Referable> std::ops::Index<Id<T>> for Catalog {
+    type Output = T;
+
+    fn index(&self, id: Id<T>) -> &T {
+        match self.parts.get(id.index as usize).and_then(T::of) {
+            Some(part) => part,
+            // Not reachable from any input: only this catalog mints its ids, after checking the
+            // part's kind. An id used with another catalog is a bug in the compiler.
+            None => panic!("{id:?} is not a {} of this catalog", T::KIND),
+        }
+    }
 }
 
 /// The embedded catalog's files as `(path inside stdlib, text)`, sorted by path.
@@ -147,19 +139,28 @@ impl Catalog {
         Catalog::load(embedded_files(), sources, diags)
     }
 
-    /// Loads catalog files given as `(path relative to stdlib, text)`.
+    /// Loads catalog files given as `(path relative to stdlib, text)`. Every file is parsed first;
+    /// then the parts are decoded kind by kind in the order of `KINDS`, so the parts a part names
+    /// are already there to bind.
     pub fn load<S: AsRef<str>>(
         files: impl IntoIterator<Item = (String, S)>,
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
     ) -> Catalog {
-        let mut catalog = Catalog::default();
-        for (path, text) in files {
+        let files: Vec<(String, S)> = files.into_iter().collect();
+        let mut docs = Vec::new();
+        for (path, text) in &files {
             let text = text.as_ref();
             let file = sources.add(format!("<stdlib>/{path}"), text);
-            let Some(doc) = syntax::parse(file, text, &Limits::default(), diags) else { continue };
-            let mut cx = Cx { file, text, diags, currency: None, currency_is_default: false };
-            let (folder, stem) = split_path(&path);
+            if let Some(doc) = syntax::parse(file, text, &Limits::default(), diags) {
+                docs.push((path.as_str(), file, text, doc));
+            }
+        }
+        // (kind, file, node, id) of every part whose file is where its kind and id say.
+        let mut found = Vec::new();
+        for (path, file, text, doc) in &docs {
+            let mut cx = Cx { file: *file, text, diags, currency: None, currency_is_default: false };
+            let (folder, stem) = split_path(path);
             for node in doc.nodes() {
                 let kind = node.name().value();
                 let Some(id_entry) = node.entries().iter().find(|e| e.name().is_none()) else {
@@ -185,155 +186,138 @@ impl Catalog {
                     );
                     continue;
                 }
-                let part = match kind {
-                    "gpu" => parts::gpu(&mut cx, node, &id.value).map(Part::Gpu),
-                    "system" => parts::system(&mut cx, node, &id.value).map(Part::System),
-                    "rack" => parts::enclosure(&mut cx, node, &id.value).map(Part::Rack),
-                    "switch" => parts::switch(&mut cx, node, &id.value).map(Part::Switch),
-                    "cdu" => parts::cdu(&mut cx, node, &id.value).map(Part::Cdu),
-                    "transceiver" => parts::transceiver(&mut cx, node, &id.value, false).map(Part::Transceiver),
-                    "cable" => parts::transceiver(&mut cx, node, &id.value, true).map(Part::Transceiver),
-                    "pdu" => parts::pdu(&mut cx, node, &id.value).map(Part::Pdu),
-                    "model" => parts::model(&mut cx, node, &id.value).map(Part::Model),
-                    "software" => parts::software(&mut cx, node, &id.value).map(Part::Software),
-                    "service" => parts::service(&mut cx, node, &id.value).map(Part::Service),
-                    "finance" => parts::finance(&mut cx, node, &id.value).map(Part::Finance),
-                    _ => {
-                        crate::lower::read::unknown_child(&mut cx, "the catalog", node, KINDS);
-                        None
-                    }
+                let Some(k) = KINDS.iter().position(|k| k.name == kind) else {
+                    let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+                    crate::lower::read::unknown_child(&mut cx, "the catalog", node, &names);
+                    continue;
                 };
-                if let Some(part) = part {
-                    if let Some(prev) = catalog.parts.get(&id.value) {
-                        cx.emit(
-                            Diagnostic::new(codes::E0301, format!("part id `{}` is defined twice", id.value))
-                                .label(id.span, "defined again here")
-                                .label(prev.span(), "first defined here")
-                                .help("part ids are unique across the whole catalog"),
-                        );
-                        continue;
-                    }
-                    catalog.parts.insert(id.value.clone(), part);
-                }
+                found.push((k, *file, *text, node, id));
             }
         }
-        catalog.check_references(diags);
+        found.sort_by_key(|(k, ..)| *k);
+        let mut catalog = Catalog::default();
+        for (k, file, text, node, id) in found {
+            let Some(kind) = KINDS.get(k) else { continue };
+            let mut cx = Cx { file, text, diags, currency: None, currency_is_default: false };
+            let Some(part) = (kind.decode)(&mut cx, node, &id.value, &catalog) else { continue };
+            if let Some(prev) = catalog.get(&id.value) {
+                cx.emit(
+                    Diagnostic::new(codes::E0301, format!("part id `{}` is defined twice", id.value))
+                        .label(id.span, "defined again here")
+                        .label(prev.span(), "first defined here")
+                        .help("part ids are unique across the whole catalog"),
+                );
+                continue;
+            }
+            let Ok(index) = u32::try_from(catalog.parts.len()) else { continue };
+            catalog.by_id.insert(id.value, index);
+            catalog.parts.push(part);
+        }
         catalog
     }
 
-    /// Cross-part references inside the catalog (a system's GPU) must resolve.
-    fn check_references(&self, diags: &mut Diagnostics) {
-        for part in self.parts.values() {
-            if let Part::System(s) = part {
-                if self.gpu(&s.gpu.value).is_none() {
-                    let mut d = Diagnostic::new(
-                        codes::E0201,
-                        format!("system `{}` names GPU `{}`, which the catalog does not have", s.id, s.gpu.value),
-                    )
-                    .label(s.gpu.span, "unknown GPU");
-                    if let Some(h) = crate::diag::did_you_mean(&s.gpu.value, self.ids_of_kind("gpu")) {
-                        d = d.help(h);
-                    } else {
-                        d = d.help("add the GPU as `stdlib/gpu/<id>.kdl`");
-                    }
-                    diags.push(d);
-                }
-            }
-        }
+    /// Binds a written part id to a part of kind `T`; `None` when the catalog has no such part of
+    /// that kind.
+    pub fn bind<T: Referable>(&self, id: &str) -> Option<Id<T>> {
+        let index = *self.by_id.get(id)?;
+        self.parts.get(index as usize).and_then(T::of)?;
+        Some(Id { index, kind: PhantomData })
     }
 
     pub fn get(&self, id: &str) -> Option<&Part> {
-        self.parts.get(id)
+        self.by_id.get(id).and_then(|i| self.parts.get(*i as usize))
     }
 
+    /// Every part, by id.
     pub fn parts(&self) -> impl Iterator<Item = &Part> {
-        self.parts.values()
+        self.by_id.values().filter_map(|i| self.parts.get(*i as usize))
     }
 
+    /// The ids of one kind's parts, sorted.
     pub fn ids_of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.parts.iter().filter(move |(_, p)| p.kind() == kind).map(|(id, _)| id.as_str())
+        self.parts().filter(move |p| p.kind() == kind).map(Part::id)
     }
 
     pub fn gpu(&self, id: &str) -> Option<&Gpu> {
-        match self.parts.get(id) {
+        match self.get(id) {
             Some(Part::Gpu(g)) => Some(g),
             _ => None,
         }
     }
 
     pub fn system(&self, id: &str) -> Option<&System> {
-        match self.parts.get(id) {
+        match self.get(id) {
             Some(Part::System(s)) => Some(s),
             _ => None,
         }
     }
 
     pub fn enclosure(&self, id: &str) -> Option<&Enclosure> {
-        match self.parts.get(id) {
+        match self.get(id) {
             Some(Part::Rack(r)) => Some(r),
             _ => None,
         }
     }
 
     pub fn switch(&self, id: &str) -> Option<&Switch> {
-        match self.parts.get(id) {
+        match self.get(id) {
             Some(Part::Switch(s)) => Some(s),
             _ => None,
         }
     }
 
     pub fn cdu(&self, id: &str) -> Option<&Cdu> {
-        match self.parts.get(id) {
+        match self.get(id) {
             Some(Part::Cdu(c)) => Some(c),
             _ => None,
         }
     }
 
     pub fn model(&self, id: &str) -> Option<&Model> {
-        match self.parts.get(id) {
+        match self.get(id) {
             Some(Part::Model(m)) => Some(m),
             _ => None,
         }
     }
 
     pub fn software(&self, id: &str) -> Option<&Software> {
-        match self.parts.get(id) {
+        match self.get(id) {
             Some(Part::Software(s)) => Some(s),
             _ => None,
         }
     }
 
     pub fn pdus(&self) -> impl Iterator<Item = &Pdu> {
-        self.parts.values().filter_map(|p| match p {
+        self.parts().filter_map(|p| match p {
             Part::Pdu(x) => Some(x),
             _ => None,
         })
     }
 
     pub fn services(&self) -> impl Iterator<Item = &Service> {
-        self.parts.values().filter_map(|p| match p {
+        self.parts().filter_map(|p| match p {
             Part::Service(x) => Some(x),
             _ => None,
         })
     }
 
     pub fn finances(&self) -> impl Iterator<Item = &Finance> {
-        self.parts.values().filter_map(|p| match p {
+        self.parts().filter_map(|p| match p {
             Part::Finance(x) => Some(x),
             _ => None,
         })
     }
 
     pub fn switches(&self) -> impl Iterator<Item = &Switch> {
-        self.parts.values().filter_map(|p| match p {
+        self.parts().filter_map(|p| match p {
             Part::Switch(x) => Some(x),
             _ => None,
         })
     }
 
     pub fn transceivers(&self) -> impl Iterator<Item = &Transceiver> {
-        self.parts.values().filter_map(|p| match p {
-            Part::Transceiver(t) => Some(t),
+        self.parts().filter_map(|p| match p {
+            Part::Transceiver(t) | Part::Cable(t) => Some(t),
             _ => None,
         })
     }
@@ -386,5 +370,99 @@ impl Software {
             let rv = version_parts(&r.version.value);
             rv.len() > v.len() && rv.get(..v.len()) == Some(v.as_slice())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(files: Vec<(String, String)>) -> (Catalog, Diagnostics) {
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let catalog = Catalog::load(files, &mut sources, &mut diags);
+        (catalog, diags)
+    }
+
+    fn shipped() -> Vec<(String, String)> {
+        embedded_files().into_iter().map(|(p, t)| (p, t.to_string())).collect()
+    }
+
+    #[test]
+    fn a_system_binds_its_gpu_when_the_catalog_loads() {
+        let (catalog, diags) = load(shipped());
+        assert!(diags.is_empty());
+        let Some(Part::System(system)) = catalog.get("hgx-h100-8") else { panic!("no hgx-h100-8") };
+        assert_eq!(catalog[system.gpu].id, "h100-sxm");
+        assert_eq!(catalog.bind::<Gpu>("h100-sxm"), Some(system.gpu));
+        // A part of another kind does not bind as a GPU.
+        assert_eq!(catalog.bind::<Gpu>("hgx-h100-8"), None);
+    }
+
+    #[test]
+    fn a_dangling_gpu_is_reported_at_load_with_a_suggestion() {
+        let files = shipped()
+            .into_iter()
+            .map(|(p, t)| {
+                let t =
+                    if p == "system/hgx-h100-8.kdl" { t.replace("gpu \"h100-sxm\"", "gpu \"h100-sxn\"") } else { t };
+                (p, t)
+            })
+            .collect();
+        let (catalog, diags) = load(files);
+        let found: Vec<(&str, Option<&str>)> = diags.iter().map(|d| (d.code.code, d.help.as_deref())).collect();
+        assert_eq!(found, vec![("E0201", Some("did you mean one of `h100-sxm`, `a100-sxm`, `h200-sxm`?"))]);
+        assert!(catalog.get("hgx-h100-8").is_none(), "a system without its GPU is not in the catalog");
+    }
+
+    #[test]
+    fn parts_decode_in_the_order_of_the_kinds_table() {
+        let (catalog, _) = load(shipped());
+        let kinds: Vec<usize> =
+            catalog.parts.iter().filter_map(|p| KINDS.iter().position(|k| k.name == p.kind())).collect();
+        assert!(kinds.windows(2).all(|w| w.first() <= w.get(1)), "{kinds:?}");
+        assert!(KINDS.iter().all(|k| catalog.parts().any(|p| p.kind() == k.name)), "every kind is shipped");
+    }
+
+    fn shipped_with(path: &str, from: &str, to: &str) -> Vec<(String, String)> {
+        shipped().into_iter().map(|(p, t)| if p == path { (p, t.replace(from, to)) } else { (p, t) }).collect()
+    }
+
+    #[test]
+    fn power_shelf_redundancy_is_a_choice_not_free_text() {
+        let (catalog, _) = load(shipped());
+        let Some(Part::System(nvl72)) = catalog.get("gb200-nvl72") else { panic!("no gb200-nvl72") };
+        let shelves = nvl72.power_shelves.as_ref().expect("shelves");
+        assert_eq!((shelves.redundancy, shelves.count, shelves.usable()), (ShelfRedundancy::NPlusN, 8, 4));
+        // A typo used to count every shelf as usable; now it is reported.
+        let (_, diags) = load(shipped_with("system/gb200-nvl72.kdl", "redundancy=\"N+N\"", "redundancy=\"N+2\""));
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.code).collect();
+        assert_eq!(codes, vec!["E0111"]);
+    }
+
+    fn codes_and_help(diags: &Diagnostics) -> Vec<(&str, Option<&str>)> {
+        diags.iter().map(|d| (d.code.code, d.help.as_deref())).collect()
+    }
+
+    #[test]
+    fn software_releases_have_a_typed_schema() {
+        let (catalog, _) = load(shipped());
+        let Some(Part::Software(vllm)) = catalog.get("vllm") else { panic!("no vllm") };
+        let newest = vllm.releases.last().expect("a release");
+        assert_eq!(newest.vendors, vec![Vendor::Nvidia, Vendor::Amd]);
+        let llama = catalog.bind::<Model>("llama-3.1-70b").expect("llama");
+        assert!(newest.models.contains(&llama));
+        // A misspelt fact used to be kept under its own name and turn the CUDA driver rule off.
+        let (_, diags) = load(shipped_with("software/cuda.kdl", "min-driver=\"570.26\"", "min-drver=\"570.26\""));
+        assert_eq!(codes_and_help(&diags), vec![("E0103", Some("did you mean `min-driver`?"))]);
+        // A model list naming a model the catalog lacks.
+        let (_, diags) = load(shipped_with("software/vllm.kdl", "models=\"llama-2-70b ", "models=\"llama-2-7b "));
+        assert_eq!(codes_and_help(&diags).first().map(|(c, _)| *c), Some("E0201"), "{:?}", codes_and_help(&diags));
+        let (_, diags) = load(shipped_with("software/rocm.kdl", "gpus=\"mi300x\"", "gpus=\"mi300\""));
+        assert!(diags.iter().all(|d| d.code.code == "E0201") && !diags.is_empty());
+        let (_, diags) = load(shipped_with("software/sglang.kdl", "vendors=\"nvidia amd\"", "vendors=\"nvidia amdd\""));
+        assert!(diags.iter().all(|d| d.code.code == "E0111") && !diags.is_empty());
+        let (_, diags) = load(shipped_with("software/nvidia-driver.kdl", "supports \"hopper\"", "supports \"hoper\""));
+        assert!(diags.iter().all(|d| d.code.code == "E0111") && !diags.is_empty());
     }
 }

@@ -10,7 +10,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             // No cooling block (E0105) or an unreadable `air` line: its own error says so.
             continue;
         }
-        if plan.air_heat.0 <= plan.air_capacity.0 * 1.000_001 || plan.air_heat.0 <= 0.0 {
+        if !super::exceeds(plan.air_heat.0, plan.air_capacity.0) || plan.air_heat.0 <= 0.0 {
             continue;
         }
         let mut d = Diagnostic::new(

@@ -11,7 +11,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 continue;
             }
             let heat = lp.heat();
-            if heat.0 <= lp.cdu_capacity.0 * 1.000_001 || heat.0 <= 0.0 {
+            if !super::exceeds(heat.0, lp.cdu_capacity.0) || heat.0 <= 0.0 {
                 continue;
             }
             let mut d = Diagnostic::new(

@@ -11,11 +11,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         let (Some(cuda), Some(driver)) = (&site.software.cuda, &site.software.driver) else { continue };
         let Some(release) = cuda.release else { continue };
-        let Some(min) = release.fact("min-driver") else { continue };
+        let Some(min) = release.min_driver.as_deref() else { continue };
         if version_cmp(&driver.version.value, min) != Ordering::Less {
             continue;
         }
-        let compat = release.fact("compat-driver");
+        let compat = release.compat_driver.as_deref();
         let within_compat = compat.is_some_and(|c| version_cmp(&driver.version.value, c) != Ordering::Less);
         if within_compat {
             diags.push(

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         let Some(cuda) = &site.software.cuda else { continue };
-        for (gpu, span) in site_gpus(site, cx.catalog) {
+        for super::SiteGpu { gpu, span, .. } in site_gpus(site, cx.catalog) {
             let Some(min) = &gpu.min_cuda else { continue };
             if version_cmp(&cuda.version.value, min) == Ordering::Less {
                 diags.push(

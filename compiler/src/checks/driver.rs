@@ -19,14 +19,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             }
             // The newest branch that supports the architecture, and its first version that does.
             let newest = driver.product.and_then(|p| {
-                p.releases.iter().rev().find_map(|r| {
-                    r.supports
-                        .iter()
-                        .find(|(a, _)| a == arch.as_str())
-                        .map(|(_, m)| (r.version.value.clone(), m.clone()))
-                })
+                p.releases.iter().rev().find_map(|r| r.min_for(arch).map(|m| (r.version.value.clone(), m.to_string())))
             });
-            match release.supports.iter().find(|(a, _)| a == arch.as_str()) {
+            match release.min_for(arch) {
                 None => diags.push(
                     Diagnostic::new(
                         codes::E0701,
@@ -39,7 +34,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                         None => format!("use a driver branch that supports {}", arch.as_str()),
                     }),
                 ),
-                Some((_, min)) if version_cmp(&driver.version.value, min) == Ordering::Less => diags.push(
+                Some(min) if version_cmp(&driver.version.value, min) == Ordering::Less => diags.push(
                     Diagnostic::new(
                         codes::E0701,
                         format!(

@@ -2,7 +2,7 @@
 //! support range), and is not end of life (GPU Operator 24.9 and older are).
 
 use super::CheckCtx;
-use crate::catalog::version_cmp;
+use crate::catalog::{version_cmp, ReleaseStatus};
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use std::cmp::Ordering;
 
@@ -13,9 +13,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         // An unknown Kubernetes version (W0701) is not judged.
         if let Some(k8s) = site.software.kubernetes.as_ref().filter(|k| k.release.is_some()) {
             let k = &k8s.version.value;
-            let below = release.fact("kubernetes-min").filter(|m| version_cmp(k, m) == Ordering::Less);
+            let below = release.kubernetes_min.as_deref().filter(|m| version_cmp(k, m) == Ordering::Less);
             // The maximum is a minor version: 1.34 covers every 1.34.x.
-            let above = release.fact("kubernetes-max").filter(|m| {
+            let above = release.kubernetes_max.as_deref().filter(|m| {
                 let kp = crate::catalog::version_parts(k);
                 let mp = crate::catalog::version_parts(m);
                 kp.get(..mp.len().min(kp.len())).is_some_and(|head| head > mp.as_slice())
@@ -23,8 +23,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             if let Some(bound) = below.or(above) {
                 let range = format!(
                     "{}–{}",
-                    release.fact("kubernetes-min").unwrap_or("?"),
-                    release.fact("kubernetes-max").unwrap_or("newer")
+                    release.kubernetes_min.as_deref().unwrap_or("?"),
+                    release.kubernetes_max.as_deref().unwrap_or("newer")
                 );
                 diags.push(
                     Diagnostic::new(
@@ -44,8 +44,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                         let fits = op.product.and_then(|p| {
                             p.releases.iter().find(|r| {
                                 let kp = crate::catalog::version_parts(k);
-                                let lo = r.fact("kubernetes-min").is_none_or(|m| version_cmp(k, m) != Ordering::Less);
-                                let hi = r.fact("kubernetes-max").is_none_or(|m| {
+                                let lo = r.kubernetes_min.as_deref().is_none_or(|m| version_cmp(k, m) != Ordering::Less);
+                                let hi = r.kubernetes_max.as_deref().is_none_or(|m| {
                                     let mp = crate::catalog::version_parts(m);
                                     kp.get(..mp.len().min(kp.len())).is_none_or(|head| head <= mp.as_slice())
                                 });
@@ -60,11 +60,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 );
             }
         }
-        if release.fact("status") == Some("eol") {
+        if release.status == Some(ReleaseStatus::Eol) {
             let newest = op.product.and_then(|p| {
                 p.releases
                     .iter()
-                    .filter(|r| r.fact("status") == Some("supported"))
+                    .filter(|r| r.status == Some(ReleaseStatus::Supported))
                     .map(|r| r.version.value.clone())
                     .next_back()
             });

@@ -3,7 +3,7 @@
 //! beta that is off by default (a feature gate and the `resource.k8s.io` API must be enabled).
 
 use super::CheckCtx;
-use crate::catalog::{version_cmp, Form};
+use crate::catalog::{version_cmp, DraState, Form};
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use std::cmp::Ordering;
 
@@ -30,7 +30,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     .label(w.span, format!("{replica} GPUs per replica"))
                     .help("upgrade Kubernetes to 1.34 or newer (DRA on by default), or 1.32/1.33 with DRA enabled"),
                 );
-            } else if k8s.release.and_then(|r| r.fact("dra")) == Some("beta") {
+            } else if k8s.release.and_then(|r| r.dra) == Some(DraState::Beta) {
                 diags.push(
                     Diagnostic::new(
                         codes::W0703,

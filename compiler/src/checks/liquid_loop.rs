@@ -51,10 +51,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             continue;
         }
         let Some(site) = site_of(cx, idx) else { continue };
-        let what = match cx.catalog.enclosure(part) {
-            Some(enclosure) => {
-                format!("enclosure `{}` ({}) moves heat to liquid", enclosure.id, enclosure.cooling.as_str())
-            }
+        let what = match cooling.enclosure {
+            Some(enclosure) => format!("enclosure `{part}` ({}) moves heat to liquid", enclosure.as_str()),
             None => format!("`{part}` sends {} per rack to liquid", crate::units::Watts(cooling.liquid_kw_each * 1e3)),
         };
         let loops: Vec<&str> = site.loops.iter().map(|l| l.name.value.as_str()).collect();

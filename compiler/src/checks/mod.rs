@@ -32,7 +32,7 @@ mod switch_speed;
 mod vendor_stack;
 mod workload_gpus;
 
-use crate::catalog::{Architecture, Catalog, Gpu, Vendor};
+use crate::catalog::{Architecture, Catalog, Gpu, GpuId, Vendor};
 use crate::diag::Diagnostics;
 use crate::model::Factory;
 use crate::model::Site;
@@ -95,28 +95,43 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     }
 }
 
+/// How far a projected load may sit above its rating and still count as within it: sums of
+/// floating-point watts land a few parts in 10¹⁶ off the exact figure, and a load exactly at its
+/// rating is sound.
+pub const TOLERANCE: f64 = 1e-6;
+
+/// True when `load` is above `rating` by more than rounding.
+pub fn exceeds(load: f64, rating: f64) -> bool {
+    load > rating * (1.0 + TOLERANCE)
+}
+
+/// A GPU part a site holds, and the first rack that holds it.
+pub struct SiteGpu<'c> {
+    pub id: GpuId,
+    pub gpu: &'c Gpu,
+    pub span: Span,
+}
+
 /// The distinct GPUs of a site with the span of the first rack that holds each.
-pub fn site_gpus<'c>(site: &Site<'c>, catalog: &'c Catalog) -> Vec<(&'c Gpu, Span)> {
-    let mut out: Vec<(&Gpu, Span)> = Vec::new();
+pub fn site_gpus<'c>(site: &Site<'c>, catalog: &'c Catalog) -> Vec<SiteGpu<'c>> {
+    let mut out: Vec<SiteGpu> = Vec::new();
     for (_, rack) in site.rack_groups() {
         for (system, _) in rack.systems() {
-            if let Some(gpu) = catalog.gpu(&system.gpu.value) {
-                if !out.iter().any(|(g, _)| g.id == gpu.id) {
-                    out.push((gpu, rack.part_span));
-                }
+            if !out.iter().any(|g| g.id == system.gpu) {
+                out.push(SiteGpu { id: system.gpu, gpu: &catalog[system.gpu], span: rack.part_span });
             }
         }
     }
     out
 }
 
-pub fn has_vendor(gpus: &[(&Gpu, Span)], vendor: Vendor) -> bool {
-    gpus.iter().any(|(g, _)| g.vendor == vendor)
+pub fn has_vendor(gpus: &[SiteGpu], vendor: Vendor) -> bool {
+    gpus.iter().any(|g| g.gpu.vendor == vendor)
 }
 
-pub fn architectures(gpus: &[(&Gpu, Span)]) -> Vec<(Architecture, Span)> {
+pub fn architectures(gpus: &[SiteGpu]) -> Vec<(Architecture, Span)> {
     let mut out: Vec<(Architecture, Span)> = Vec::new();
-    for (g, span) in gpus {
+    for SiteGpu { gpu: g, span, .. } in gpus {
         if !out.iter().any(|(a, _)| *a == g.architecture) {
             out.push((g.architecture, *span));
         }

@@ -28,7 +28,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     .help("this saves memory but not compute; use \"fp8\" for native speed, or Blackwell / MI355X GPUs for native FP4"),
                 );
             }
-            _ => diags.push(
+            Precision::Bf16 | Precision::Fp8 => diags.push(
                 Diagnostic::new(
                     codes::E0802,
                     format!("{} GPUs ({}) cannot run {} natively", gpu.id, gpu.architecture.as_str(), p.as_str()),

@@ -11,16 +11,16 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         for (_, rack) in site.rack_groups() {
             let RackContents::Enclosure { enclosure, .. } = &rack.contents else { continue };
-            if rack.power_peak().0 > enclosure.max_power.0 * 1.000_001 {
+            if super::exceeds(rack.power_peak().0, enclosure.max_power.0) {
                 // Over its power rating already (E0401): the air rating says the same thing again.
                 continue;
             }
             let air = rack.air_heat();
             let rating = match enclosure.cooling {
                 EnclosureCooling::Rdhx => enclosure.liquid_heat.unwrap_or(Watts(0.0)) + enclosure.air_heat,
-                _ => enclosure.air_heat,
+                EnclosureCooling::Air | EnclosureCooling::Dlc => enclosure.air_heat,
             };
-            if air.0 > rating.0 * 1.000_001 {
+            if super::exceeds(air.0, rating.0) {
                 diags.push(
                     Diagnostic::new(
                         codes::E0505,
@@ -30,7 +30,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     .help(match enclosure.cooling {
                         EnclosureCooling::Air if enclosure.air_heat.0 < 40e3 => "put fewer servers in each rack, or use an enclosure rated for more (a contained aisle, a rear-door heat exchanger or direct liquid cooling)",
                         EnclosureCooling::Air => "put fewer servers in each rack, or move the heat to liquid (a rear-door heat exchanger or direct liquid cooling)",
-                        _ => "put fewer servers in each rack, or use liquid-cooled servers so less heat goes to air",
+                        EnclosureCooling::Rdhx | EnclosureCooling::Dlc => "put fewer servers in each rack, or use liquid-cooled servers so less heat goes to air",
                     }),
                 );
             }

@@ -19,26 +19,22 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 ),
                 RackContents::RackScale(s) if s.form == Form::RackScale => {
                     let Some(shelves) = &s.power_shelves else { continue };
-                    let usable = if shelves.redundancy == "N+N" || shelves.redundancy == "2N" {
-                        shelves.count / 2
-                    } else if shelves.redundancy == "N+1" {
-                        shelves.count.saturating_sub(1)
-                    } else {
-                        shelves.count
-                    };
-                    let rating = shelves.capacity * usable as f64;
+                    let rating = shelves.capacity * shelves.usable() as f64;
                     (
                         rating,
                         format!(
                             "its {} power shelves of {} ({}) supply {}",
-                            shelves.count, shelves.capacity, shelves.redundancy, rating
+                            shelves.count,
+                            shelves.capacity,
+                            shelves.redundancy.as_str(),
+                            rating
                         ),
                         "this is a catalog inconsistency; check the system's power figures".to_string(),
                     )
                 }
                 RackContents::RackScale(_) => continue,
             };
-            if draw.0 > rating.0 * 1.000_001 && rating.0 > 0.0 {
+            if super::exceeds(draw.0, rating.0) && rating.0 > 0.0 {
                 diags.push(
                     Diagnostic::new(
                         codes::E0401,

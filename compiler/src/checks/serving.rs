@@ -10,9 +10,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         let gpus = site_gpus(site, cx.catalog);
         for sv in &site.software.serving {
             let Some(release) = sv.version.release else { continue };
-            let vendors = release.list("gpus");
-            for (gpu, span) in &gpus {
-                if !vendors.is_empty() && !vendors.contains(&gpu.vendor.as_str()) {
+            let vendors = &release.vendors;
+            for super::SiteGpu { gpu, span, .. } in &gpus {
+                if !vendors.is_empty() && !vendors.contains(&gpu.vendor) {
                     diags.push(
                         Diagnostic::new(
                             codes::E0707,
@@ -23,23 +23,25 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                                 gpu.vendor.as_str()
                             ),
                         )
-                        .label(sv.engine.span, format!("runs on {}", vendors.join(", ")))
+                        .label(
+                            sv.engine.span,
+                            format!("runs on {}", vendors.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")),
+                        )
                         .label(*span, format!("{} here", gpu.id))
                         .help("choose an engine that runs on these GPUs (vLLM and SGLang run on AMD)"),
                     );
                     break;
                 }
             }
-            let models = release.list("models");
-            if models.is_empty() {
+            if release.models.is_empty() {
                 continue;
             }
             for w in &cx.factory.workloads {
-                if !models.contains(&w.model.id.as_str()) {
+                if !release.models.contains(&w.model_id) {
                     let first = sv
                         .version
                         .product
-                        .and_then(|p| p.releases.iter().find(|r| r.list("models").contains(&w.model.id.as_str())))
+                        .and_then(|p| p.releases.iter().find(|r| r.models.contains(&w.model_id)))
                         .map(|r| r.version.value.clone());
                     diags.push(
                         Diagnostic::new(

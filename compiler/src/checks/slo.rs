@@ -34,7 +34,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             .label(w.model_span, format!("{} at {}", w.model.id, w.precision.value.as_str()))
             .help(match inf.limit {
                 Limit::Tpot => format!("relax `tpot` to at least {:.0} ms, or use faster GPUs or a lower precision", (inf.best * 1e3).ceil()),
-                _ => format!("relax `ttft` to at least {:.0} ms, shorten the input, or use faster GPUs", (inf.best * 1e3).ceil()),
+                Limit::Ttft | Limit::Memory => format!("relax `ttft` to at least {:.0} ms, shorten the input, or use faster GPUs", (inf.best * 1e3).ceil()),
             }),
         );
     }

@@ -16,11 +16,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         };
         let alternatives: Vec<String> = cx
             .catalog
-            .parts()
-            .filter_map(|p| match p {
-                crate::catalog::Part::Switch(s) if s.protocol == want && !s.management => Some(format!("`{}`", s.id)),
-                _ => None,
-            })
+            .switches()
+            .filter(|s| s.protocol == want && !s.management)
+            .map(|s| format!("`{}`", s.id))
             .collect();
         if switch.management {
             diags.push(

@@ -26,17 +26,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             .help({
                 let fits: Vec<String> = cx
                     .catalog
-                    .parts()
-                    .filter_map(|p| match p {
-                        crate::catalog::Part::Switch(s)
-                            if s.protocol == switch.protocol
-                                && !s.management
-                                && s.radix_at(plan.endpoint_speed).is_some() =>
-                        {
-                            Some(format!("`{}`", s.id))
-                        }
-                        _ => None,
+                    .switches()
+                    .filter(|s| {
+                        s.protocol == switch.protocol && !s.management && s.radix_at(plan.endpoint_speed).is_some()
                     })
+                    .map(|s| format!("`{}`", s.id))
                     .collect();
                 if fits.is_empty() {
                     format!(

@@ -2,7 +2,7 @@
 //! them) and no `cuda` or NVIDIA driver; NVIDIA GPUs do not run on ROCm.
 
 use super::CheckCtx;
-use super::{has_vendor, site_gpus};
+use super::{has_vendor, site_gpus, SiteGpu};
 use crate::catalog::Vendor;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 
@@ -15,7 +15,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         let gpus = site_gpus(site, cx.catalog);
         let amd = has_vendor(&gpus, Vendor::Amd);
         let nvidia = has_vendor(&gpus, Vendor::Nvidia);
-        let amd_span = gpus.iter().find(|(g, _)| g.vendor == Vendor::Amd).map(|(_, s)| *s);
+        let amd_span = gpus.iter().find(|g| g.gpu.vendor == Vendor::Amd).map(|g| g.span);
         if amd && !nvidia {
             for (what, v) in [("cuda", &sw.cuda), ("driver", &sw.driver)] {
                 if let Some(v) = v {
@@ -50,12 +50,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 }
                 Some(rocm) => {
                     let Some(release) = rocm.release else { continue };
-                    let supported = release.list("gpus");
-                    for (gpu, span) in gpus.iter().filter(|(g, _)| g.vendor == Vendor::Amd) {
-                        if !supported.contains(&gpu.id.as_str()) {
+                    for SiteGpu { id, gpu, span } in gpus.iter().filter(|g| g.gpu.vendor == Vendor::Amd) {
+                        if !release.gpus.contains(id) {
                             let first = rocm
                                 .product
-                                .and_then(|p| p.releases.iter().find(|r| r.list("gpus").contains(&gpu.id.as_str())))
+                                .and_then(|p| p.releases.iter().find(|r| r.gpus.contains(id)))
                                 .map(|r| r.version.value.clone());
                             diags.push(
                                 Diagnostic::new(

@@ -23,11 +23,12 @@ pub fn run(cmd: Command) -> i32 {
     match cmd {
         Command::List { kind } => {
             if let Some(k) = &kind {
-                if !KINDS.contains(&k.as_str()) {
-                    let hint = millwright::diag::did_you_mean(k, KINDS.iter().copied())
+                let kinds: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+                if !kinds.contains(&k.as_str()) {
+                    let hint = millwright::diag::did_you_mean(k, kinds.iter().copied())
                         .map(|h| format!("; {h}"))
                         .unwrap_or_default();
-                    super::output::usage_error(&format!("no part kind `{k}` (kinds: {}){hint}", KINDS.join(", ")));
+                    super::output::usage_error(&format!("no part kind `{k}` (kinds: {}){hint}", kinds.join(", ")));
                     return super::USAGE;
                 }
             }
@@ -35,7 +36,7 @@ pub fn run(cmd: Command) -> i32 {
                 .catalog
                 .parts()
                 .filter(|p| kind.as_deref().is_none_or(|k| p.kind() == k))
-                .map(|p| (p.kind(), id_of(p), p.name()))
+                .map(|p| (p.kind(), p.id(), p.name()))
                 .collect();
             rows.sort();
             let w = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
@@ -54,27 +55,11 @@ pub fn run(cmd: Command) -> i32 {
                 super::OK
             }
             None => {
-                let ids: Vec<&str> = session.catalog.parts().map(id_of).collect();
+                let ids: Vec<&str> = session.catalog.parts().map(Part::id).collect();
                 let hint = millwright::diag::did_you_mean(&id, ids).map(|h| format!("; {h}")).unwrap_or_default();
                 super::output::usage_error(&format!("no part `{id}` in the catalog{hint}"));
                 super::USAGE
             }
         },
-    }
-}
-
-fn id_of(p: &Part) -> &str {
-    match p {
-        Part::Gpu(x) => &x.id,
-        Part::System(x) => &x.id,
-        Part::Rack(x) => &x.id,
-        Part::Switch(x) => &x.id,
-        Part::Cdu(x) => &x.id,
-        Part::Transceiver(x) => &x.id,
-        Part::Pdu(x) => &x.id,
-        Part::Model(x) => &x.id,
-        Part::Software(x) => &x.id,
-        Part::Service(x) => &x.id,
-        Part::Finance(x) => &x.id,
     }
 }

@@ -58,7 +58,7 @@ pub fn run(args: Args) -> i32 {
     let Some(Part::System(system)) = session.catalog.get(&args.system) else {
         return unknown("system", &args.system, &session);
     };
-    let Some(gpu) = session.catalog.gpu(&system.gpu.value) else { return unknown("gpu", &system.gpu.value, &session) };
+    let gpu = &session.catalog[system.gpu];
     let Some(Part::Model(model)) = session.catalog.get(&args.model) else {
         return unknown("model", &args.model, &session);
     };

@@ -198,28 +198,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     }
 }
 
-/// Damerau-free Levenshtein distance over characters, bounded to short inputs.
+/// Levenshtein distance over characters (`strsim`), on the first 128 characters of each: a name
+/// longer than that is no typo of a short one, and the bound keeps hostile input cheap.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(128).collect();
-    let b: Vec<char> = b.chars().take(128).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        if let Some(first) = cur.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let ins = cur.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
-            let sub = prev.get(j).copied().unwrap_or(usize::MAX - 1) + cost;
-            if let Some(slot) = cur.get_mut(j + 1) {
-                *slot = del.min(ins).min(sub);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.get(b.len()).copied().unwrap_or(usize::MAX)
+    let bounded = |s: &str| s.char_indices().nth(128).map_or(s.len(), |(i, _)| i);
+    strsim::levenshtein(a.get(..bounded(a)).unwrap_or(a), b.get(..bounded(b)).unwrap_or(b))
 }
 
 #[cfg(test)]

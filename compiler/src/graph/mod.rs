@@ -63,6 +63,8 @@ pub struct RackCooling {
     /// `loop=` was written (it may not resolve; E0302 says so).
     pub loop_written: bool,
     pub liquid_kw_each: f64,
+    /// The enclosure's cooling, when the rack is an enclosure (not a rack-scale system).
+    pub enclosure: Option<crate::catalog::EnclosureCooling>,
     pub span: crate::source::Span,
 }
 
@@ -143,6 +145,10 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
                         },
                         loop_written: rack.loop_span.is_some(),
                         liquid_kw_each: rack.liquid_heat().kw(),
+                        enclosure: match &rack.contents {
+                            RackContents::RackScale(_) => None,
+                            RackContents::Enclosure { enclosure, .. } => Some(enclosure.cooling),
+                        },
                         span: rack.part_span,
                     };
                     let mut rack_nodes = Vec::new();
@@ -179,7 +185,7 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
                                 rn
                             };
                             let gn = g.add_node(Node::Gpus {
-                                part: system.gpu.value.clone(),
+                                part: factory.gpu(system).id.clone(),
                                 count: system.gpu_count * n * copies,
                             });
                             g.add_edge(parent, gn, Edge::Contains);
@@ -214,7 +220,7 @@ pub fn build(factory: &Factory, plan: &Plan, expand: bool) -> Graph {
             let claimed: Vec<NodeIndex> = gpu_nodes
                 .iter()
                 .filter(
-                    |(_, gn)| matches!(g.node_weight(*gn), Some(Node::Gpus { part, .. }) if *part == system.gpu.value),
+                    |(_, gn)| matches!(g.node_weight(*gn), Some(Node::Gpus { part, .. }) if *part == factory.gpu(system).id),
                 )
                 .map(|(_, gn)| *gn)
                 .collect();

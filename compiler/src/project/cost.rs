@@ -9,7 +9,7 @@
 //! and every total is the sum of its rounded lines, so printed totals add up exactly.
 
 use super::Plan;
-use crate::ast::{FabricRole, FacilityModel};
+use crate::ast::FacilityModel;
 use crate::catalog::{Catalog, Finance, FinanceUse, LinkEnd, NicRole, Price, ServiceUnit, Transceiver};
 use crate::model::{Factory, RackContents};
 use crate::source::Span;
@@ -381,13 +381,6 @@ fn per_site(item: &TallyItem, what: (&str, &str)) -> String {
         .join("; ")
 }
 
-fn nic_role(role: FabricRole) -> NicRole {
-    match role {
-        FabricRole::Compute => NicRole::Compute,
-        FabricRole::Frontend | FabricRole::Storage => NicRole::Frontend,
-    }
-}
-
 fn catalog_amount(p: Option<&Price>) -> f64 {
     p.map(|p| p.amount.amount).unwrap_or(f64::INFINITY)
 }
@@ -636,7 +629,7 @@ fn network_lines(b: &mut Builder, factory: &Factory, plan: &Plan) {
                 format!("the catalog has no switch-side transceiver at {}", gbps(cage_speed)),
             ),
         }
-        let role = nic_role(fabric.role);
+        let role = fabric.nic_role();
         let host_basis = format!("fabric {fname}: one per {} NIC port", role.as_str());
         match host_module(catalog, fp.endpoint_speed, role, medium) {
             Some(t) => b.line(
@@ -849,7 +842,7 @@ fn service_lines(b: &mut Builder, factory: &Factory) {
                 let racks = row.count.saturating_mul(group.per_row);
                 for (system, n) in group.systems() {
                     if let Some(v) = svc.gpu_vendor {
-                        if catalog.gpu(&system.gpu.value).map(|g| g.vendor) != Some(v) {
+                        if catalog[system.gpu].vendor != v {
                             continue;
                         }
                     }

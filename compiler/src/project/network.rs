@@ -6,7 +6,6 @@
 //! Capacities: one tier k, two tiers k·d, three tiers d·(k/2)·k (k²/2 and k³/4 non-blocking; Al-Fares
 //! et al., SIGCOMM 2008). The same rule reproduces NVIDIA's DGX SuperPOD tables, which are tests here.
 
-use crate::ast::FabricRole;
 use crate::catalog::{Catalog, NicRole, Switch};
 use crate::model::{Fabric, Factory};
 use crate::units::{BitsPerSecond, Watts};
@@ -170,13 +169,6 @@ impl FabricPlan {
     }
 }
 
-fn nic_role(role: FabricRole) -> NicRole {
-    match role {
-        FabricRole::Compute => NicRole::Compute,
-        FabricRole::Frontend | FabricRole::Storage => NicRole::Frontend,
-    }
-}
-
 /// Endpoint ports and their (fastest) speed of a NIC role in one site.
 pub fn site_endpoints(site: &crate::model::Site, role: NicRole) -> (u64, BitsPerSecond) {
     let mut ports = 0u64;
@@ -200,7 +192,7 @@ pub fn site_endpoints(site: &crate::model::Site, role: NicRole) -> (u64, BitsPer
 }
 
 fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> FabricPlan {
-    let role = nic_role(fabric.role);
+    let role = fabric.nic_role();
     let site_indices: Vec<usize> = match fabric.site {
         Some(i) => vec![i],
         None => (0..factory.sites.len()).collect(),

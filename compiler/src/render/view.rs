@@ -571,7 +571,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             }
         }
         for (system, n) in site.gpu_systems() {
-            let Some(gpu) = catalog.gpu(&system.gpu.value) else { continue };
+            let gpu = &catalog[system.gpu];
             let e = products.entry(system.id.clone()).or_insert_with(|| GpuProduct {
                 system: system.id.clone(),
                 gpu: gpu.id.clone(),
@@ -693,7 +693,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                         &backend,
                         &engine_version,
                         nvidia,
-                        system.and_then(|s| catalog.gpu(&s.gpu.value)).map(|g| g.architecture.as_str()).unwrap_or(""),
+                        system.map(|s| catalog[s.gpu].architecture.as_str()).unwrap_or(""),
                     ),
                     engine,
                     engine_version,

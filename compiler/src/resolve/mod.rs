@@ -53,6 +53,7 @@ pub fn resolve<'a>(bp: &ast::Blueprint, catalog: &'a Catalog, diags: &mut Diagno
     let workloads = bp.workloads.iter().filter_map(|w| r.workload(w, main_system)).collect();
     let quote = r.quote(bp.quote.as_ref());
     Some(Factory {
+        catalog,
         name: factory.name.clone(),
         description: factory.description.as_ref().map(|d| d.value.clone()),
         region: factory.region.clone(),
@@ -64,6 +65,16 @@ pub fn resolve<'a>(bp: &ast::Blueprint, catalog: &'a Catalog, diags: &mut Diagno
         too_large,
         parts_unresolved: r.unresolved,
         span: factory.span,
+    })
+}
+
+/// A fabric's role as written, or the default: an InfiniBand fabric, or the only fabric, is the
+/// compute fabric; any other is a frontend fabric.
+pub fn fabric_role(f: &ast::Fabric, fabric_count: usize) -> FabricRole {
+    f.role.as_ref().map(|r| r.value).unwrap_or(if f.kind.value == FabricKind::Infiniband || fabric_count == 1 {
+        FabricRole::Compute
+    } else {
+        FabricRole::Frontend
     })
 }
 
@@ -543,13 +554,7 @@ impl<'a> Resolver<'a, '_> {
             }
             found
         });
-        let role = f.role.as_ref().map(|r| r.value).unwrap_or(
-            if f.kind.value == FabricKind::Infiniband || fabric_count == 1 {
-                FabricRole::Compute
-            } else {
-                FabricRole::Frontend
-            },
-        );
+        let role = fabric_role(f, fabric_count);
         let topology = f.topology.as_ref();
         Fabric {
             name: f.name.clone(),
@@ -597,9 +602,12 @@ impl<'a> Resolver<'a, '_> {
         let pick = |f: fn(&ast::Software) -> &Option<Spanned<String>>| {
             site.and_then(|s| f(s).clone()).or_else(|| f(top).clone())
         };
-        let amd = halls.iter().flat_map(|h| &h.rows).flat_map(|r| &r.racks).flat_map(|r| r.systems()).any(|(s, _)| {
-            self.catalog.gpu(&s.gpu.value).map(|g| g.vendor == crate::catalog::Vendor::Amd).unwrap_or(false)
-        });
+        let amd = halls
+            .iter()
+            .flat_map(|h| &h.rows)
+            .flat_map(|r| &r.racks)
+            .flat_map(|r| r.systems())
+            .any(|(s, _)| self.catalog[s.gpu].vendor == crate::catalog::Vendor::Amd);
         let driver = pick(|s| &s.driver).map(|v| self.version("nvidia-driver", &v, "NVIDIA driver"));
         let cuda = pick(|s| &s.cuda).map(|v| self.version("cuda", &v, "CUDA"));
         let rocm = pick(|s| &s.rocm).map(|v| self.version("rocm", &v, "ROCm"));
@@ -634,7 +642,7 @@ impl<'a> Resolver<'a, '_> {
     fn workload(&mut self, w: &ast::Workload, system: Option<&'a crate::catalog::System>) -> Option<Workload<'a>> {
         let model_name = w.model.as_ref()?;
         let model = match self.catalog.get(&model_name.value) {
-            Some(Part::Model(m)) => Some(m),
+            Some(Part::Model(_)) => self.catalog.bind::<crate::catalog::Model>(&model_name.value),
             Some(other) => {
                 let other = other.clone();
                 self.wrong_kind("a model", model_name, &other, self.list_help("model"));
@@ -646,10 +654,11 @@ impl<'a> Resolver<'a, '_> {
             }
         };
         let (model, precision, tokens, gpus) = (model?, w.precision.clone()?, w.tokens.as_ref()?, w.gpus.clone()?);
-        let gpu = system.and_then(|s| self.catalog.gpu(&s.gpu.value));
+        let gpu = system.map(|s| &self.catalog[s.gpu]);
         Some(Workload {
             name: w.name.clone(),
-            model,
+            model: &self.catalog[model],
+            model_id: model,
             model_span: model_name.span,
             precision,
             input_tokens: tokens.input.clone(),

@@ -6,7 +6,7 @@
 use super::CheckCtx;
 use crate::ast::Redundancy;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::units::trim;
+use crate::render::format::trim;
 
 fn redundancy_words(r: Redundancy) -> &'static str {
     match r {

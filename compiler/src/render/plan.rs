@@ -2,7 +2,7 @@
 //! workload, with totals. `millwright plan --format json` prints it; the human table is built
 //! from the same values.
 
-use super::format::{count, power_kw, trim};
+use super::format::{count, decimals, power_kw, trim, whole_pct};
 use crate::model::Factory;
 use crate::project::Plan;
 use serde::Serialize;
@@ -304,11 +304,11 @@ pub fn human(v: &PlanView) -> String {
         );
         let _ = writeln!(
             o,
-            "  feeds           {} installed, {} after failure ({}); load {:.0} %",
+            "  feeds           {} installed, {} after failure ({}); load {}",
             power_kw(s.feed_total_kw),
             power_kw(s.feed_capacity_kw),
             s.redundancy,
-            s.feed_utilization * 100.0
+            whole_pct(s.feed_utilization)
         );
         let _ = writeln!(
             o,
@@ -320,14 +320,14 @@ pub fn human(v: &PlanView) -> String {
         for l in &s.loops {
             let _ = writeln!(
                 o,
-                "  loop {:<10} {} °C, {} racks, {} heat; {} CDUs: {} after redundancy ({:.0} % used)",
+                "  loop {:<10} {} °C, {} racks, {} heat; {} CDUs: {} after redundancy ({} used)",
                 l.name,
                 l.supply_c,
                 l.racks,
                 power_kw(l.heat_kw),
                 l.cdus,
                 power_kw(l.cdu_capacity_kw),
-                if l.cdu_capacity_kw > 0.0 { l.heat_kw / l.cdu_capacity_kw * 100.0 } else { 0.0 }
+                whole_pct(if l.cdu_capacity_kw > 0.0 { l.heat_kw / l.cdu_capacity_kw } else { 0.0 })
             );
         }
     }
@@ -358,7 +358,7 @@ pub fn human(v: &PlanView) -> String {
                 (Some(p), _) => {
                     let _ = writeln!(
                         o,
-                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {:.0}; {} tokens/s ({} per GPU), TTFT {:.0} ms, TPOT {:.1} ms, {}-bound",
+                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {}; {} tokens/s ({} per GPU), TTFT {} ms, TPOT {} ms, {}-bound",
                         w.name,
                         w.model,
                         w.precision,
@@ -368,11 +368,11 @@ pub fn human(v: &PlanView) -> String {
                         p.tensor,
                         p.pipeline,
                         p.expert,
-                        w.batch.unwrap_or(0.0),
+                        decimals(w.batch.unwrap_or(0.0), 0),
                         count(w.tokens_per_second),
                         count(w.tokens_per_second_per_gpu),
-                        w.ttft_ms.unwrap_or(0.0),
-                        w.tpot_ms.unwrap_or(0.0),
+                        decimals(w.ttft_ms.unwrap_or(0.0), 0),
+                        decimals(w.tpot_ms.unwrap_or(0.0), 1),
                         w.bound.unwrap_or("?")
                     );
                 }

@@ -1,7 +1,6 @@
 //! Physical quantities. Values are stored in SI base units inside newtypes, so watts never mix with
 //! kilowatts or bytes with bits; the unit names users write are the KDL type annotations below.
-
-use std::fmt;
+//! Their text forms (`Display`, grouping, money) are in `render::format`.
 
 /// What a unit measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,121 +196,44 @@ impl Watts {
     }
 }
 
-impl fmt::Display for Watts {
-    /// Power with a unit scaled to its size: `950 W`, `132 kW`, `24.1 MW`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let w = self.0;
-        if w.abs() >= 1e9 {
-            write!(f, "{} GW", trim(w / 1e9))
-        } else if w.abs() >= 1e6 {
-            write!(f, "{} MW", trim(w / 1e6))
-        } else if w.abs() >= 1e3 {
-            write!(f, "{} kW", trim(w / 1e3))
-        } else {
-            write!(f, "{} W", trim(w))
-        }
-    }
+/// How an amount of money is rounded where it is shown and summed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Rounding {
+    /// As written or computed: printed as a figure with its significant decimals.
+    #[default]
+    Exact,
+    /// Whole units of the currency: what bill-of-materials and quote amounts are.
+    Whole,
+    /// Hundredths of the currency.
+    Cents,
+    /// A fixed number of decimals, for small per-unit figures (cost per million tokens).
+    Decimals(u8),
 }
 
-impl fmt::Display for Celsius {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} °C", trim(self.0))
-    }
-}
-
-impl fmt::Display for Bytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let b = self.0;
-        if b.abs() >= 1e12 {
-            write!(f, "{} TB", trim(b / 1e12))
-        } else {
-            write!(f, "{} GB", trim(b / 1e9))
-        }
-    }
-}
-
-impl fmt::Display for Kilograms {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} kg", trim(self.0))
-    }
-}
-
-impl fmt::Display for Seconds {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.abs() < 1.0 {
-            write!(f, "{} ms", trim(self.0 * 1e3))
-        } else {
-            write!(f, "{} s", trim(self.0))
-        }
-    }
-}
-
-impl fmt::Display for BitsPerSecond {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} Gb/s", trim(self.0 / 1e9))
-    }
-}
-
-/// An amount of money in a currency.
+/// An amount of money in a currency, with the rounding it is kept at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Money {
     pub amount: f64,
     pub currency: String,
+    pub rounding: Rounding,
 }
 
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", group_thousands(self.amount), self.currency)
+impl Money {
+    /// An amount as written, not rounded.
+    pub fn new(amount: f64, currency: impl Into<String>) -> Money {
+        Money { amount, currency: currency.into(), rounding: Rounding::Exact }
     }
-}
 
-/// A number with at most three significant decimals and no trailing zeros: 24.1, 132, 0.125.
-pub fn trim(x: f64) -> String {
-    if !x.is_finite() {
-        return format!("{x}");
+    /// The amount rounded to `rounding` (exact and fixed-decimal amounts keep their value; the
+    /// decimals apply where they are printed).
+    pub fn rounded(amount: f64, currency: impl Into<String>, rounding: Rounding) -> Money {
+        let amount = match rounding {
+            Rounding::Whole => amount.round(),
+            Rounding::Cents => (amount * 100.0).round() / 100.0,
+            Rounding::Exact | Rounding::Decimals(_) => amount,
+        };
+        Money { amount, currency: currency.into(), rounding }
     }
-    let digits = if x.abs() >= 100.0 {
-        1
-    } else if x.abs() >= 10.0 {
-        2
-    } else {
-        3
-    };
-    fixed(x, digits)
-}
-
-/// `x` with at most `digits` decimals, trailing zeros and a lone `-0` removed.
-pub fn fixed(x: f64, digits: usize) -> String {
-    let s = format!("{x:.digits$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
-}
-
-/// An amount with thousands separators and cents only when it has them: 3,200,000 or 0.11.
-pub fn group_thousands(x: f64) -> String {
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    let neg = x < 0.0;
-    let x = x.abs();
-    let whole = x.trunc();
-    let frac = x - whole;
-    let mut digits = format!("{whole:.0}");
-    let mut out = String::new();
-    while digits.len() > 3 {
-        let tail = digits.split_off(digits.len() - 3);
-        out = format!(",{tail}{out}");
-    }
-    out = format!("{}{digits}{out}", if neg { "-" } else { "" });
-    if frac > 0.0005 {
-        let cents = format!("{frac:.2}");
-        out.push_str(cents.trim_start_matches('0'));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -319,12 +241,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_numbers_for_messages() {
-        assert_eq!(Watts(24_100_000.0).to_string(), "24.1 MW");
-        assert_eq!(Watts(132_000.0).to_string(), "132 kW");
-        assert_eq!(trim(0.1250), "0.125");
-        assert_eq!(group_thousands(3_200_000.0), "3,200,000");
-        assert_eq!(group_thousands(0.11), "0.11");
+    fn money_rounds_as_it_says() {
+        assert_eq!(Money::rounded(1234.5, "EUR", Rounding::Whole).amount, 1235.0);
+        assert_eq!(Money::rounded(0.125_1, "EUR", Rounding::Cents).amount, 0.13);
+        assert_eq!(Money::new(0.081, "USD").rounding, Rounding::Exact);
     }
 
     #[test]

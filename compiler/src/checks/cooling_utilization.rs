@@ -4,6 +4,7 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::render::format::whole_pct;
 
 const LIMIT: f64 = 0.8;
 
@@ -23,9 +24,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 Diagnostic::new(
                     codes::W0501,
                     format!(
-                        "loop \"{}\" uses {:.0} % of its CDU capacity after redundancy ({} of {})",
+                        "loop \"{}\" uses {} of its CDU capacity after redundancy ({} of {})",
                         l.name.value,
-                        heat.0 / lp.cdu_capacity.0 * 100.0,
+                        whole_pct(heat.0 / lp.cdu_capacity.0),
                         heat,
                         lp.cdu_capacity
                     ),
@@ -44,9 +45,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         let mut d = Diagnostic::new(
             codes::W0501,
             format!(
-                "site {} uses {:.0} % of its room air capacity ({} of {})",
+                "site {} uses {} of its room air capacity ({} of {})",
                 site.name.value,
-                plan.air_heat.0 / plan.air_capacity.0 * 100.0,
+                whole_pct(plan.air_heat.0 / plan.air_capacity.0),
                 plan.air_heat,
                 plan.air_capacity
             ),

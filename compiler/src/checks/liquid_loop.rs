@@ -21,9 +21,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                             Diagnostic::new(
                                 codes::E0501,
                                 format!(
-                                    "`{}` is liquid-cooled ({:.0} % of its heat to liquid), but enclosure `{}` is air-only",
+                                    "`{}` is liquid-cooled ({} of its heat to liquid), but enclosure `{}` is air-only",
                                     g.system.id,
-                                    g.system.liquid_fraction * 100.0,
+                                    crate::render::format::whole_pct(g.system.liquid_fraction),
                                     enclosure.id
                                 ),
                             )

@@ -1,19 +1,27 @@
 //! W1001, W1002: what the quote had to assume. A blueprint with a `quote` block whose site gives
 //! no `energy-price` is priced at the catalog's default energy price (W1001); a bill-of-materials
 //! or quote line that has no price, because the catalog has none or no exchange rate turns it into
-//! the factory currency, is left out of the totals (W1002). The numbers come from `project::cost`.
+//! the factory currency, is left out of the totals (W1002). The problems and their reasons come from
+//! `project::pricing`; their wording is the quote page's (`render::quote_text`, `render::format`).
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::project::cost::Problem;
+use crate::project::pricing::{Problem, UnpricedReason};
+use crate::render::format::price_per;
 use crate::source::Span;
 
 /// An unpriced item: its part id (empty when no part fits) and where the blueprint asks for it.
 type Item<'a> = (&'a str, Option<Span>);
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    default_energy_prices(cx, diags);
+    unpriced(cx, diags);
+}
+
+/// W1001 per site priced at the catalog's default energy price.
+fn default_energy_prices(cx: &CheckCtx, diags: &mut Diagnostics) {
     let factory = cx.factory;
-    for problem in &cx.plan.cost.problems {
+    for problem in &cx.plan.quote.problems {
         match problem {
             Problem::DefaultEnergyPrice { site, price, source } => {
                 // Without a `quote` block the whole quote is defaults, and its assumptions say so.
@@ -22,8 +30,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     Diagnostic::new(
                         codes::W1001,
                         format!(
-                            "site {} has no energy price; the quote uses the catalog's default of {price}",
-                            site.name.value
+                            "site {} has no energy price; the quote uses the catalog's default of {}",
+                            site.name.value,
+                            price_per(price, "kWh")
                         ),
                     )
                     .label(site.power.span, "no `energy-price`")
@@ -38,11 +47,15 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             Problem::Unpriced { .. } => {}
         }
     }
-    // One warning per reason, naming the items it leaves unpriced.
-    let mut unpriced: Vec<(&str, Vec<Item>)> = Vec::new();
-    for problem in &cx.plan.cost.problems {
+}
+
+/// W1002 once per reason, naming the items it leaves unpriced.
+fn unpriced(cx: &CheckCtx, diags: &mut Diagnostics) {
+    let factory = cx.factory;
+    let mut unpriced: Vec<(&UnpricedReason, Vec<Item>)> = Vec::new();
+    for problem in &cx.plan.quote.problems {
         let Problem::Unpriced { part, reason, span } = problem else { continue };
-        match unpriced.iter_mut().find(|(r, _)| r == reason) {
+        match unpriced.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, items)) => items.push((part, *span)),
             None => unpriced.push((reason, vec![(part, *span)])),
         }
@@ -60,11 +73,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         if !named.is_empty() {
             d = d.note(format!("unpriced: {}", named.join(", ")));
         }
-        d = if reason.starts_with("no exchange rate") {
+        d = if let UnpricedReason::NoExchangeRate { from, .. } = reason {
             d.help(format!(
-                "give the rate in the `quote` block, as what one unit is worth: `exchange-rate ({})0.8 per=\"{}\"`",
-                factory.currency,
-                reason.split_whitespace().nth(4).unwrap_or("USD")
+                "give the rate in the `quote` block, as what one unit is worth: `exchange-rate ({})0.8 per=\"{from}\"`",
+                factory.currency
             ))
         } else {
             let part = items.iter().map(|(p, _)| *p).find(|p| !p.is_empty()).unwrap_or("PART");

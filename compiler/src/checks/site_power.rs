@@ -6,7 +6,7 @@
 use super::CheckCtx;
 use crate::ast::Redundancy;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::units::trim;
+use crate::render::format::{trim, whole_pct};
 
 fn redundancy_words(r: Redundancy) -> &'static str {
     match r {
@@ -84,9 +84,9 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 Diagnostic::new(
                     codes::W0401,
                     format!(
-                        "site {} uses {:.0} % of the {} its feeds supply {}",
+                        "site {} uses {} of the {} its feeds supply {}",
                         site.name.value,
-                        util * 100.0,
+                        whole_pct(util),
                         plan.feed_capacity,
                         redundancy_words(red)
                     ),

@@ -5,6 +5,7 @@
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::throughput::Limit;
+use crate::render::format::decimals;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (w, p) in cx.factory.workloads.iter().zip(&cx.plan.workloads) {
@@ -21,20 +22,20 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             Diagnostic::new(
                 codes::E0805,
                 format!(
-                    "workload \"{}\" cannot meet its {what} target: the best p99 any configuration of {} GPUs of `{}` reaches is {:.1} ms, {:.0} % over the {:.1} ms limit",
+                    "workload \"{}\" cannot meet its {what} target: the best p99 any configuration of {} GPUs of `{}` reaches is {} ms, {} % over the {} ms limit",
                     w.name.value,
                     w.gpus.value,
                     p.system,
-                    inf.best * 1e3,
-                    by,
-                    inf.target * 1e3
+                    decimals(inf.best * 1e3, 1),
+                    decimals(by, 0),
+                    decimals(inf.target * 1e3, 1)
                 ),
             )
-            .label(span, format!("{:.1} ms at best", inf.best * 1e3))
+            .label(span, format!("{} ms at best", decimals(inf.best * 1e3, 1)))
             .label(w.model_span, format!("{} at {}", w.model.id, w.precision.value.as_str()))
             .help(match inf.limit {
-                Limit::Tpot => format!("relax `tpot` to at least {:.0} ms, or use faster GPUs or a lower precision", (inf.best * 1e3).ceil()),
-                Limit::Ttft | Limit::Memory => format!("relax `ttft` to at least {:.0} ms, shorten the input, or use faster GPUs", (inf.best * 1e3).ceil()),
+                Limit::Tpot => format!("relax `tpot` to at least {} ms, or use faster GPUs or a lower precision", decimals((inf.best * 1e3).ceil(), 0)),
+                Limit::Ttft | Limit::Memory => format!("relax `ttft` to at least {} ms, shorten the input, or use faster GPUs", decimals((inf.best * 1e3).ceil(), 0)),
             }),
         );
     }

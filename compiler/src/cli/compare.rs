@@ -56,7 +56,7 @@ pub fn run(args: Args) -> i32 {
             let row = |name: &str, x: f64, y: f64, fmt: &dyn Fn(f64) -> String| {
                 outln!("{:<28} {:>16} {:>16} {:>8}", name, fmt(x), fmt(y), factor(x, y));
             };
-            let int = |x: f64| millwright::units::group_thousands(x.round());
+            let int = |x: f64| millwright::render::format::group_thousands(x.round());
             let mwf = |x: f64| format!("{:.2} MW", x / 1e3);
             let racks = |v: &millwright::render::plan::PlanView| v.sites.iter().map(|s| s.racks).sum::<u64>() as f64;
             row("racks", racks(&c.before), racks(&c.after), &int);

@@ -340,7 +340,7 @@ fn lower_energy_price(cx: &mut Cx, node: &Node) -> Option<EnergyPrice> {
         Some("MWh") => price.value.amount / 1000.0,
         _ => price.value.amount,
     };
-    Some(EnergyPrice { per_kwh: Money { amount: per_kwh, currency: price.value.currency }, span: price.span })
+    Some(EnergyPrice { per_kwh: Money::new(per_kwh, price.value.currency), span: price.span })
 }
 
 fn lower_cooling(cx: &mut Cx, node: &Node) -> Cooling {

@@ -373,7 +373,10 @@ pub fn integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Opt
         cx.emit(
             Diagnostic::new(codes::E0110, format!("{what} must be {kind}, found {found}"))
                 .label(span, "not a valid count")
-                .help(format!("write a whole number from {min} to {}", units::group_thousands(MAX_COUNT as f64))),
+                .help(format!(
+                    "write a whole number from {min} to {}",
+                    crate::render::format::group_thousands(MAX_COUNT as f64)
+                )),
         );
     };
     match entry.value() {
@@ -387,7 +390,7 @@ pub fn integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Opt
                         codes::E0110,
                         format!(
                             "{what} is {i}; the limit for one count is {}",
-                            units::group_thousands(MAX_COUNT as f64)
+                            crate::render::format::group_thousands(MAX_COUNT as f64)
                         ),
                     )
                     .label(span, "too large")
@@ -430,7 +433,7 @@ pub fn quantity(cx: &mut Cx, entry: &Entry, what: &str, dim: Dimension) -> Optio
                 .label(span, "no unit")
                 .help(format!(
                     "write the unit as a type annotation, like `({unit_hint}){}`; {} units: {}",
-                    units::trim(x),
+                    crate::render::format::trim(x),
                     dim.name(),
                     dim.units().join(", ")
                 )),
@@ -491,11 +494,9 @@ pub fn money(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<Money>> {
     let Some(ty) = entry.ty() else {
         let x = number_value(cx, entry, what)?;
         let code = cx.currency.as_ref().map(|c| c.value.clone()).unwrap_or_else(|| "USD".to_string());
-        cx.emit(
-            Diagnostic::new(codes::E0107, format!("{what} needs a currency"))
-                .label(span, "no currency")
-                .help(format!("write the currency as a type annotation, like `({code}){}`", units::trim(x))),
-        );
+        cx.emit(Diagnostic::new(codes::E0107, format!("{what} needs a currency")).label(span, "no currency").help(
+            format!("write the currency as a type annotation, like `({code}){}`", crate::render::format::trim(x)),
+        ));
         return None;
     };
     let code = ty.value();
@@ -546,7 +547,7 @@ pub fn money(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<Money>> {
             return None;
         }
     }
-    Some(Spanned::new(Money { amount: x, currency: code.to_string() }, span))
+    Some(Spanned::new(Money::new(x, code), span))
 }
 
 /// A boolean (`#true` / `#false`).

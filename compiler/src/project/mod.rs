@@ -2,9 +2,11 @@
 //! from the resolved factory. The checks read these numbers and `plan` prints them, so every
 //! number a user sees comes from one place.
 
-pub mod cost;
+pub mod bom;
 pub mod network;
 pub mod power;
+pub mod pricing;
+pub mod quote;
 pub mod throughput;
 pub mod workloads;
 
@@ -18,17 +20,17 @@ pub struct Plan {
     pub fabrics: Vec<network::FabricPlan>,
     pub workloads: Vec<workloads::WorkloadPlan>,
     /// The bill of materials and the quote, priced from the numbers above.
-    pub cost: cost::Cost,
+    pub quote: quote::Quote,
 }
 
-/// Computes the plan. Network first: switches are IT load in the sites they serve; the cost last,
+/// Computes the plan. Network first: switches are IT load in the sites they serve; the quote last,
 /// from everything else.
 pub fn plan(factory: &Factory, catalog: &Catalog) -> Plan {
     let fabrics = network::plan(factory, catalog);
     let sites = factory.sites.iter().enumerate().map(|(i, s)| power::site_plan(i, s, &fabrics)).collect();
     let workloads = workloads::plan(factory);
-    let mut plan = Plan { sites, fabrics, workloads, cost: cost::Cost::default() };
-    plan.cost = cost::compute(factory, &plan, catalog);
+    let mut plan = Plan { sites, fabrics, workloads, quote: quote::Quote::default() };
+    plan.quote = quote::compute(factory, &plan, catalog);
     plan
 }
 

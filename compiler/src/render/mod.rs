@@ -1,7 +1,11 @@
 //! Rendering: serialisable views of what the compiler computed. These are the only types that
 //! implement `Serialize`; the model and plan stay internal and free to change.
 
-pub mod cost;
+pub mod charts;
+pub mod floor_plan;
+pub mod format;
 pub mod plan;
+pub mod quote;
+pub mod quote_text;
 pub mod target;
 pub mod view;

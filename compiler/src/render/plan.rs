@@ -2,6 +2,7 @@
 //! workload, with totals. `millwright plan --format json` prints it; the human table is built
 //! from the same values.
 
+use super::format::{count, decimals, power_kw, trim, whole_pct};
 use crate::model::Factory;
 use crate::project::Plan;
 use serde::Serialize;
@@ -271,18 +272,6 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
     }
 }
 
-fn mw(kw: f64) -> String {
-    if kw >= 1000.0 {
-        format!("{} MW", crate::units::trim(kw / 1e3))
-    } else {
-        format!("{} kW", crate::units::trim(kw))
-    }
-}
-
-fn n(x: f64) -> String {
-    crate::units::group_thousands(x.round())
-}
-
 /// The human-readable plan.
 pub fn human(v: &PlanView) -> String {
     let mut o = String::new();
@@ -292,53 +281,53 @@ pub fn human(v: &PlanView) -> String {
         let _ = writeln!(
             o,
             "  racks {}   systems {}   GPUs {}   weight {} t",
-            n(s.racks as f64),
-            n(s.systems as f64),
-            n(s.gpus as f64),
-            crate::units::trim(s.weight_kg / 1e3)
+            count(s.racks as f64),
+            count(s.systems as f64),
+            count(s.gpus as f64),
+            trim(s.weight_kg / 1e3)
         );
         let _ = writeln!(
             o,
             "  IT power        {} nominal, {} peak, {} idle (switches {})",
-            mw(s.it_power_kw),
-            mw(s.it_power_peak_kw),
-            mw(s.it_power_idle_kw),
-            mw(s.switch_power_kw)
+            power_kw(s.it_power_kw),
+            power_kw(s.it_power_peak_kw),
+            power_kw(s.it_power_idle_kw),
+            power_kw(s.switch_power_kw)
         );
         let _ = writeln!(
             o,
             "  facility power  {} at peak PUE {} ({} at peak draw); annual PUE {}",
-            mw(s.facility_power_kw),
+            power_kw(s.facility_power_kw),
             s.peak_pue,
-            mw(s.facility_power_peak_kw),
+            power_kw(s.facility_power_peak_kw),
             s.pue
         );
         let _ = writeln!(
             o,
-            "  feeds           {} installed, {} after failure ({}); load {:.0} %",
-            mw(s.feed_total_kw),
-            mw(s.feed_capacity_kw),
+            "  feeds           {} installed, {} after failure ({}); load {}",
+            power_kw(s.feed_total_kw),
+            power_kw(s.feed_capacity_kw),
             s.redundancy,
-            s.feed_utilization * 100.0
+            whole_pct(s.feed_utilization)
         );
         let _ = writeln!(
             o,
             "  heat            {} to liquid, {} to air (air capacity {})",
-            mw(s.liquid_heat_kw),
-            mw(s.air_heat_kw),
-            mw(s.air_capacity_kw)
+            power_kw(s.liquid_heat_kw),
+            power_kw(s.air_heat_kw),
+            power_kw(s.air_capacity_kw)
         );
         for l in &s.loops {
             let _ = writeln!(
                 o,
-                "  loop {:<10} {} °C, {} racks, {} heat; {} CDUs: {} after redundancy ({:.0} % used)",
+                "  loop {:<10} {} °C, {} racks, {} heat; {} CDUs: {} after redundancy ({} used)",
                 l.name,
                 l.supply_c,
                 l.racks,
-                mw(l.heat_kw),
+                power_kw(l.heat_kw),
                 l.cdus,
-                mw(l.cdu_capacity_kw),
-                if l.cdu_capacity_kw > 0.0 { l.heat_kw / l.cdu_capacity_kw * 100.0 } else { 0.0 }
+                power_kw(l.cdu_capacity_kw),
+                whole_pct(if l.cdu_capacity_kw > 0.0 { l.heat_kw / l.cdu_capacity_kw } else { 0.0 })
             );
         }
     }
@@ -350,15 +339,15 @@ pub fn human(v: &PlanView) -> String {
                 "  {:<12} {:<8} {} endpoints at {}G on {}: {} tier(s), {} leaf / {} spine / {} core, {} cables, {} transceivers",
                 f.name,
                 f.role,
-                n(f.endpoints as f64),
+                count(f.endpoints as f64),
                 f.endpoint_speed_gbps,
                 f.switch.as_deref().unwrap_or("?"),
                 f.tiers,
                 f.switches.leaf,
                 f.switches.spine,
                 f.switches.core,
-                n(f.cables as f64),
-                n(f.transceivers as f64)
+                count(f.cables as f64),
+                count(f.transceivers as f64)
             );
         }
     }
@@ -369,21 +358,21 @@ pub fn human(v: &PlanView) -> String {
                 (Some(p), _) => {
                     let _ = writeln!(
                         o,
-                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {:.0}; {} tokens/s ({} per GPU), TTFT {:.0} ms, TPOT {:.1} ms, {}-bound",
+                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {}; {} tokens/s ({} per GPU), TTFT {} ms, TPOT {} ms, {}-bound",
                         w.name,
                         w.model,
                         w.precision,
-                        n(w.gpus as f64),
+                        count(w.gpus as f64),
                         w.system,
-                        n(p.data as f64),
+                        count(p.data as f64),
                         p.tensor,
                         p.pipeline,
                         p.expert,
-                        w.batch.unwrap_or(0.0),
-                        n(w.tokens_per_second),
-                        n(w.tokens_per_second_per_gpu),
-                        w.ttft_ms.unwrap_or(0.0),
-                        w.tpot_ms.unwrap_or(0.0),
+                        decimals(w.batch.unwrap_or(0.0), 0),
+                        count(w.tokens_per_second),
+                        count(w.tokens_per_second_per_gpu),
+                        decimals(w.ttft_ms.unwrap_or(0.0), 0),
+                        decimals(w.tpot_ms.unwrap_or(0.0), 1),
                         w.bound.unwrap_or("?")
                     );
                 }
@@ -394,7 +383,7 @@ pub fn human(v: &PlanView) -> String {
                         w.name,
                         w.model,
                         w.precision,
-                        n(w.gpus as f64),
+                        count(w.gpus as f64),
                         w.system,
                         i.message
                     );
@@ -408,17 +397,17 @@ pub fn human(v: &PlanView) -> String {
     let _ = writeln!(
         o,
         "  racks {}   GPUs {}   IT {}   facility {}",
-        n(t.racks as f64),
-        n(t.gpus as f64),
-        mw(t.it_power_kw),
-        mw(t.facility_power_kw)
+        count(t.racks as f64),
+        count(t.gpus as f64),
+        power_kw(t.it_power_kw),
+        power_kw(t.facility_power_kw)
     );
     let _ = writeln!(
         o,
         "  {} output tokens/s   {} per GPU   {} per MW of facility power",
-        n(t.tokens_per_second),
-        n(t.tokens_per_second_per_gpu),
-        n(t.tokens_per_second_per_mw)
+        count(t.tokens_per_second),
+        count(t.tokens_per_second_per_gpu),
+        count(t.tokens_per_second_per_mw)
     );
     o
 }

@@ -21,8 +21,8 @@ pub struct BuildView {
     pub sites: Vec<SiteView>,
     pub parts: Parts,
     pub plan: super::plan::PlanView,
-    /// The bill of materials and the quote (`project::cost`), with their drawings.
-    pub cost: super::cost::CostView,
+    /// The bill of materials and the quote (`project::quote`), with their drawings.
+    pub cost: super::quote::QuoteView,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -706,7 +706,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         let loops = site
             .loops
             .iter()
-            .map(|l| format!("{} ({} °C)", l.name.value, crate::units::trim(l.supply.value.0)))
+            .map(|l| format!("{} ({} °C)", l.name.value, crate::render::format::trim(l.supply.value.0)))
             .collect::<Vec<_>>()
             .join(", ");
         sites.push(SiteView {
@@ -761,7 +761,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             device_types: device_types.into_values().collect(),
         },
         plan: plan_view,
-        cost: super::cost::view(factory, plan),
+        cost: super::quote::view(factory, plan),
     }
 }
 

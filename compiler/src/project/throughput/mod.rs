@@ -6,19 +6,19 @@
 //! output tokens/s, within a latency SLO when one is given. Pure arithmetic, no I/O, deterministic.
 //! The equations and their calibration are in `docs/throughput-model.md`.
 
-mod cost;
 mod efficiency;
 pub mod fit;
 mod fitted;
 mod search;
 mod spec;
+mod step_time;
 
-pub use cost::{weight_bytes, WeightBytes, RUNTIME_RESERVE};
 pub use efficiency::{Efficiency, PARAMETERS};
 pub use spec::{
     Architecture, Attention, Checkpoint, Experts, GpuSpec, ModelSpec, Precision, Request, SlidingWindow, Slo,
     SystemSpec, Vendor,
 };
+pub use step_time::{weight_bytes, WeightBytes, RUNTIME_RESERVE};
 
 /// Parallelism of a deployment: `tensor × pipeline × expert` GPUs per replica, `data` replicas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,8 +1,8 @@
 //! The search for the best serving configuration: splits, batch and speculative decoding.
 
-use super::cost::{Split, Tick, Workload, MTP_ACCEPTANCE, MTP_DRAFT_TOKENS};
 use super::efficiency::Efficiency;
 use super::spec::{ModelSpec, Precision, Request, SystemSpec};
+use super::step_time::{Split, Tick, Workload, MTP_ACCEPTANCE, MTP_DRAFT_TOKENS};
 use super::{Bound, Estimate, Infeasible, Limit, MemoryFit, Parallelism};
 
 /// Offline runs pick the smallest batch within this fraction of the best throughput: past the
@@ -129,7 +129,7 @@ pub fn memory_fit(
         ),
         None => (0, None),
     };
-    let reserve = system.gpu.memory_bytes * super::cost::RUNTIME_RESERVE * f64::from(gpus_per_replica.max(1));
+    let reserve = system.gpu.memory_bytes * super::step_time::RUNTIME_RESERVE * f64::from(gpus_per_replica.max(1));
     MemoryFit {
         fits: smallest.is_some(),
         gpus_per_replica,

@@ -157,13 +157,13 @@ fn an_impossible_ttft_names_ttft() {
 #[test]
 fn mla_kv_cache_is_a_fraction_of_gqa_and_sliding_windows_cap_it() {
     let h = hopper(80.0);
-    let mla = cost::kv_bytes(&deepseek(), &h.gpu, Precision::Fp8, 1000.0);
+    let mla = step_time::kv_bytes(&deepseek(), &h.gpu, Precision::Fp8, 1000.0);
     // 61 layers × (512 + 64) elements × 1 byte.
     assert!((mla - 61.0 * 576.0 * 1000.0).abs() < 1.0);
     let mut m = llama_70b();
-    let full = cost::kv_bytes(&m, &h.gpu, Precision::Fp8, 10_000.0);
+    let full = step_time::kv_bytes(&m, &h.gpu, Precision::Fp8, 10_000.0);
     m.sliding_window = Some(SlidingWindow { tokens: 128, layers: 40 });
-    let windowed = cost::kv_bytes(&m, &h.gpu, Precision::Fp8, 10_000.0);
+    let windowed = step_time::kv_bytes(&m, &h.gpu, Precision::Fp8, 10_000.0);
     assert!(windowed < 0.51 * full);
 }
 

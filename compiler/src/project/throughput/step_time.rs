@@ -1,4 +1,4 @@
-//! The cost of one serving configuration: memory per GPU, decode step time, prefill time.
+//! Step time of one serving configuration: memory per GPU, decode step time, prefill time.
 //!
 //! Everything is per GPU of the busiest rank, for a replica of `tensor × expert × pipeline` GPUs
 //! running `batch` sequences. See `docs/throughput-model.md` for the equations.

@@ -1,0 +1,715 @@
+//! The bill of materials: one line per part and purpose, derived from the resolved factory and
+//! the plan (systems and enclosures from the racks, switches from the fabric sizing, optics and
+//! cables from its port and link counts, CDUs from the loops, PDUs from the racks' power,
+//! software per GPU or node) and priced by `pricing`. Each line keeps the figures its quantity
+//! follows from (`LineBasis`); `render` words them. Formulas and sources: `docs/quote.md`.
+
+use super::network::FabricPlan;
+use super::pricing::{catalog_amount, PriceSource, Pricer, UnpricedReason};
+use super::Plan;
+use crate::ast::Redundancy;
+use crate::catalog::{Catalog, LinkEnd, NicRole, Pdu, Price, ServiceUnit, Switch, Transceiver, Vendor};
+use crate::model::{Fabric, Factory, RackContents};
+use crate::source::Span;
+use crate::units::{BitsPerSecond, Money, Rounding};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    Compute,
+    Network,
+    Cooling,
+    Power,
+    Software,
+    Services,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Compute => "compute",
+            Category::Network => "network",
+            Category::Cooling => "cooling",
+            Category::Power => "power",
+            Category::Software => "software",
+            Category::Services => "services",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Once,
+    Year,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Once => "once",
+            Period::Year => "year",
+        }
+    }
+}
+
+/// How many of a thing each site has, in order of first appearance.
+pub type PerSite = Vec<(String, u64)>;
+
+/// A fabric tier a switch line is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    Leaf,
+    Spine,
+    Core,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Leaf => "leaf",
+            Tier::Spine => "spine",
+            Tier::Core => "core",
+        }
+    }
+}
+
+/// The fabric sizing a switch line follows from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FabricShape {
+    pub endpoints: u64,
+    pub endpoint_speed: BitsPerSecond,
+    pub radix: Option<u64>,
+    pub tiers: u64,
+    pub oversubscription: f64,
+}
+
+/// Management switches per rack for one kind of rack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManagementShape {
+    pub per_rack: u64,
+    pub bmc_ports: u64,
+    pub access_ports: u64,
+}
+
+/// The CDUs one loop names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CduLoop {
+    pub site: String,
+    pub name: String,
+    pub count: u64,
+    pub redundancy: Redundancy,
+}
+
+/// PDUs per rack for one kind of rack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PduShape {
+    pub per_rack: u64,
+    pub peak_kw: f64,
+    pub power_inputs: u64,
+}
+
+/// How a line's quantity follows from the blueprint and the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LineBasis {
+    /// Systems in racks; `rack_scale` systems are one per rack.
+    Systems {
+        per_site: PerSite,
+        rack_scale: bool,
+        gpus_each: u64,
+    },
+    Enclosures {
+        per_site: PerSite,
+    },
+    /// The sizing's switches of one tier of a fabric.
+    Switches {
+        fabric: String,
+        tier: Tier,
+        shape: FabricShape,
+    },
+    /// Switch-side modules: the sizing's switch ports in cages.
+    SwitchModules {
+        fabric: String,
+        switch_ports: u64,
+        port_speed: BitsPerSecond,
+        ports_per_cage: u64,
+    },
+    /// Host-side modules: one per NIC port of the fabric's role.
+    HostModules {
+        fabric: String,
+        role: NicRole,
+    },
+    /// One cable per link of each kind.
+    Cables {
+        fabric: String,
+        host_leaf: u64,
+        leaf_spine: u64,
+        spine_core: u64,
+    },
+    /// Out-of-band management switches per enclosure rack.
+    Management {
+        shapes: Vec<ManagementShape>,
+        per_site: PerSite,
+    },
+    /// CDUs as the loops name them.
+    Cdus {
+        loops: Vec<CduLoop>,
+    },
+    /// Rack PDUs per enclosure rack.
+    Pdus {
+        shapes: Vec<PduShape>,
+        per_site: PerSite,
+    },
+    /// A service per GPU or node and year, for the GPUs and sites it applies to.
+    Service {
+        unit: ServiceUnit,
+        vendor: Option<Vendor>,
+        os: Option<String>,
+        per_site: PerSite,
+    },
+}
+
+/// What a line is when no catalog part fits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MissingPart {
+    SwitchModule { speed: BitsPerSecond },
+    HostModule { speed: BitsPerSecond },
+    Cable { medium: Option<&'static str>, speed: BitsPerSecond },
+}
+
+impl MissingPart {
+    pub fn reason(self) -> UnpricedReason {
+        match self {
+            MissingPart::SwitchModule { speed } => UnpricedReason::NoSwitchModule { speed },
+            MissingPart::HostModule { speed } => UnpricedReason::NoHostModule { speed },
+            MissingPart::Cable { medium, speed } => UnpricedReason::NoCable { medium, speed },
+        }
+    }
+}
+
+/// The part a line is for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinePart {
+    /// A catalog part: its id and name.
+    Catalog { id: String, name: String },
+    /// No catalog part fits.
+    Missing(MissingPart),
+}
+
+/// One line of the bill of materials.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub part: LinePart,
+    pub category: Category,
+    pub period: Period,
+    pub quantity: u64,
+    /// Whole units of the factory currency; `None` when no price is known.
+    pub unit_price: Option<Money>,
+    /// `quantity × unit_price`.
+    pub extended_price: Option<Money>,
+    pub basis: LineBasis,
+    /// Where the unit price comes from.
+    pub source: PriceSource,
+    /// Where the blueprint asks for the part, for diagnostics.
+    pub span: Option<Span>,
+}
+
+impl Line {
+    /// The catalog id, empty when no catalog part fits.
+    pub fn part_id(&self) -> &str {
+        match &self.part {
+            LinePart::Catalog { id, .. } => id,
+            LinePart::Missing(_) => "",
+        }
+    }
+}
+
+/// The bill of materials: its lines in order and their totals.
+#[derive(Clone, Debug, Default)]
+pub struct Bom {
+    pub lines: Vec<Line>,
+    pub totals: BomTotals,
+}
+
+/// The bill of materials' totals.
+#[derive(Clone, Debug, Default)]
+pub struct BomTotals {
+    /// Sum of the `once` lines, whole units of the factory currency.
+    pub capex: f64,
+    /// Sum of the `year` lines.
+    pub opex_per_year: f64,
+    pub lines: u64,
+    pub unpriced_lines: u64,
+    pub gpus: u64,
+    pub racks: u64,
+    pub systems: u64,
+    pub nodes: u64,
+    pub it_power_kw: f64,
+    pub facility_power_kw: f64,
+}
+
+/// Counts keyed by part id, in order of first appearance, with counts per site for the basis.
+#[derive(Default)]
+struct Tally {
+    items: Vec<TallyItem>,
+}
+
+struct TallyItem {
+    id: String,
+    count: u64,
+    per_site: PerSite,
+    span: Option<Span>,
+}
+
+impl Tally {
+    fn add(&mut self, id: &str, site: &str, n: u64, span: Option<Span>) {
+        if n == 0 {
+            return;
+        }
+        let item = match self.items.iter_mut().position(|i| i.id == id) {
+            Some(i) => self.items.get_mut(i),
+            None => {
+                self.items.push(TallyItem { id: id.to_string(), count: 0, per_site: Vec::new(), span });
+                self.items.last_mut()
+            }
+        };
+        let Some(item) = item else { return };
+        item.count = item.count.saturating_add(n);
+        match item.per_site.iter_mut().find(|(s, _)| s == site) {
+            Some((_, c)) => *c = c.saturating_add(n),
+            None => item.per_site.push((site.to_string(), n)),
+        }
+    }
+}
+
+/// Builds the lines, pricing each as it is added.
+pub struct Builder<'p, 'f, 'c> {
+    pricer: &'p mut Pricer<'f, 'c>,
+    lines: Vec<Line>,
+}
+
+/// A catalog part as a line needs it.
+struct Part<'a> {
+    id: &'a str,
+    name: &'a str,
+    price: Option<&'a Price>,
+}
+
+impl Builder<'_, '_, '_> {
+    fn line(
+        &mut self,
+        part: Part,
+        category: Category,
+        period: Period,
+        quantity: u64,
+        basis: LineBasis,
+        span: Option<Span>,
+    ) {
+        if quantity == 0 {
+            return;
+        }
+        let priced = self.pricer.price(part.id, part.price, Rounding::Whole, span);
+        let extended_price = priced.unit.as_ref().map(|u| Money { amount: u.amount * quantity as f64, ..u.clone() });
+        self.lines.push(Line {
+            part: LinePart::Catalog { id: part.id.to_string(), name: part.name.to_string() },
+            category,
+            period,
+            quantity,
+            unit_price: priced.unit,
+            extended_price,
+            basis,
+            source: priced.source,
+            span,
+        });
+    }
+
+    /// A network line for a transceiver or cable the catalog may not have.
+    fn optic(
+        &mut self,
+        found: Option<&Transceiver>,
+        missing: MissingPart,
+        quantity: u64,
+        basis: LineBasis,
+        span: Span,
+    ) {
+        match found {
+            Some(t) => {
+                let part = Part { id: &t.id, name: &t.name, price: t.price.as_ref() };
+                self.line(part, Category::Network, Period::Once, quantity, basis, Some(span));
+            }
+            None => self.missing(missing, Category::Network, quantity, basis),
+        }
+    }
+
+    /// A line with no catalog part to price it.
+    fn missing(&mut self, part: MissingPart, category: Category, quantity: u64, basis: LineBasis) {
+        if quantity == 0 {
+            return;
+        }
+        self.pricer.unpriced("", part.reason(), None);
+        self.lines.push(Line {
+            part: LinePart::Missing(part),
+            category,
+            period: Period::Once,
+            quantity,
+            unit_price: None,
+            extended_price: None,
+            basis,
+            source: PriceSource::Unpriced(part.reason()),
+            span: None,
+        });
+    }
+}
+
+/// The bill of materials' lines, in order: compute, network, cooling, power, services.
+pub fn lines(pricer: &mut Pricer, factory: &Factory, plan: &Plan) -> Vec<Line> {
+    let mut b = Builder { pricer, lines: Vec::new() };
+    compute_lines(&mut b, factory);
+    for (fabric, fp) in factory.fabrics.iter().zip(&plan.fabrics) {
+        fabric_lines(&mut b, fabric, fp);
+    }
+    management_lines(&mut b, factory);
+    cooling_lines(&mut b, factory);
+    power_lines(&mut b, factory);
+    service_lines(&mut b, factory);
+    b.lines
+}
+
+/// The totals of `lines` with the plan's counts.
+pub fn totals(lines: &[Line], factory: &Factory, plan: &Plan) -> BomTotals {
+    let headline = super::headline(plan);
+    let sum = |period: Period| -> f64 {
+        lines.iter().filter(|l| l.period == period).filter_map(|l| l.extended_price.as_ref()).map(|m| m.amount).sum()
+    };
+    BomTotals {
+        capex: sum(Period::Once),
+        opex_per_year: sum(Period::Year),
+        lines: lines.len() as u64,
+        unpriced_lines: lines.iter().filter(|l| l.extended_price.is_none()).count() as u64,
+        gpus: factory.total_gpus(),
+        racks: headline.racks,
+        systems: plan.sites.iter().map(|s| s.systems).sum(),
+        nodes: factory.sites.iter().flat_map(|s| s.gpu_systems()).map(|(s, n)| s.hosts().saturating_mul(n)).sum(),
+        it_power_kw: headline.it_power_kw,
+        facility_power_kw: headline.facility_power_kw,
+    }
+}
+
+fn compute_lines(b: &mut Builder, factory: &Factory) {
+    let mut systems = Tally::default();
+    let mut enclosures = Tally::default();
+    for site in &factory.sites {
+        let name = site.name.value.as_str();
+        for (row, group) in site.rack_groups() {
+            let racks = row.count.saturating_mul(group.per_row);
+            match &group.contents {
+                RackContents::RackScale(s) => systems.add(&s.id, name, racks, Some(group.part_span)),
+                RackContents::Enclosure { enclosure, systems: inside } => {
+                    enclosures.add(&enclosure.id, name, racks, Some(group.part_span));
+                    for g in inside {
+                        systems.add(&g.system.id, name, g.count.saturating_mul(racks), Some(g.span));
+                    }
+                }
+            }
+        }
+    }
+    for item in systems.items {
+        let Some(s) = b.pricer.catalog.system(&item.id) else { continue };
+        let basis = LineBasis::Systems {
+            per_site: item.per_site,
+            rack_scale: s.form == crate::catalog::Form::RackScale,
+            gpus_each: s.gpu_count,
+        };
+        let part = Part { id: &s.id, name: &s.name, price: s.price.as_ref() };
+        b.line(part, Category::Compute, Period::Once, item.count, basis, item.span);
+    }
+    for item in enclosures.items {
+        let Some(e) = b.pricer.catalog.enclosure(&item.id) else { continue };
+        let part = Part { id: &e.id, name: &e.name, price: e.price.as_ref() };
+        let basis = LineBasis::Enclosures { per_site: item.per_site };
+        b.line(part, Category::Compute, Period::Once, item.count, basis, item.span);
+    }
+}
+
+
+fn same_speed(a: BitsPerSecond, b: BitsPerSecond) -> bool {
+    (a.0 - b.0).abs() <= b.0 * 0.001
+}
+
+fn by_price(a: &Transceiver, b: &Transceiver) -> std::cmp::Ordering {
+    catalog_amount(a.price.as_ref()).total_cmp(&catalog_amount(b.price.as_ref())).then(a.id.cmp(&b.id))
+}
+
+/// The switch-side module for a cage of `speed`: exact speed first, cheapest, then by id.
+fn switch_module(catalog: &Catalog, speed: BitsPerSecond) -> Option<&Transceiver> {
+    let fits = |t: &&Transceiver| !t.is_cable && t.end != Some(LinkEnd::Host);
+    let exact =
+        catalog.transceivers().filter(fits).filter(|t| same_speed(t.speed, speed)).min_by(|a, b| by_price(a, b));
+    exact.or_else(|| {
+        catalog
+            .transceivers()
+            .filter(fits)
+            .filter(|t| t.speed.0 >= speed.0 * 0.999)
+            .min_by(|a, b| a.speed.0.total_cmp(&b.speed.0).then(by_price(a, b)))
+    })
+}
+
+/// The host-side module for a NIC port: exact speed, made for the NIC's role, of the switch
+/// module's medium, cheapest, then by id.
+fn host_module<'c>(
+    catalog: &'c Catalog,
+    speed: BitsPerSecond,
+    role: NicRole,
+    medium: Option<&str>,
+) -> Option<&'c Transceiver> {
+    let fits = |t: &&Transceiver| !t.is_cable && t.end != Some(LinkEnd::Switch);
+    let score = |t: &Transceiver| {
+        let role_rank = match t.nic {
+            Some(r) if r == role => 0,
+            None => 1,
+            Some(_) => 2,
+        };
+        let medium_rank = if medium.is_none() || t.medium == medium { 0 } else { 1 };
+        (role_rank, medium_rank)
+    };
+    let pick = |candidates: Vec<&'c Transceiver>| {
+        candidates.into_iter().min_by(|a, b| score(a).cmp(&score(b)).then(by_price(a, b)))
+    };
+    pick(catalog.transceivers().filter(fits).filter(|t| same_speed(t.speed, speed)).collect()).or_else(|| {
+        let faster: Vec<&Transceiver> =
+            catalog.transceivers().filter(fits).filter(|t| t.speed.0 >= speed.0 * 0.999).collect();
+        let lowest = faster.iter().map(|t| t.speed.0).fold(f64::INFINITY, f64::min);
+        pick(faster.into_iter().filter(|t| t.speed.0 <= lowest).collect())
+    })
+}
+
+/// The cable of a link: the modules' medium, fast enough, cheapest, then by id.
+fn cable<'c>(catalog: &'c Catalog, speed: BitsPerSecond, medium: Option<&str>) -> Option<&'c Transceiver> {
+    catalog
+        .transceivers()
+        .filter(|t| t.is_cable && (medium.is_none() || t.medium == medium) && t.speed.0 >= speed.0 * 0.999)
+        .min_by(|a, b| by_price(a, b))
+}
+
+/// A fabric's switches per tier, its optics at both ends and its cables.
+fn fabric_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan) {
+    let Some((switch, switch_span)) = fabric.switch else { return };
+    let shape = FabricShape {
+        endpoints: fp.endpoints,
+        endpoint_speed: fp.endpoint_speed,
+        radix: fp.radix,
+        tiers: fp.tiers,
+        oversubscription: fp.oversubscription,
+    };
+    let tiers = [(Tier::Leaf, fp.switches.leaf), (Tier::Spine, fp.switches.spine), (Tier::Core, fp.switches.core)];
+    for (tier, count) in tiers {
+        let basis = LineBasis::Switches { fabric: fabric.name.value.clone(), tier, shape: shape.clone() };
+        let part = Part { id: &switch.id, name: &switch.name, price: switch.price.as_ref() };
+        b.line(part, Category::Network, Period::Once, count, basis, Some(switch_span));
+    }
+    if fp.radix.is_some() && fp.endpoints > 0 {
+        optics_lines(b, fabric, fp, switch, switch_span);
+    }
+}
+
+/// Switch-side modules per cage, host-side modules per NIC port and one cable per link, each
+/// the catalog's best fit, or a line without a part when none fits.
+fn optics_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan, switch: &Switch, span: Span) {
+    let catalog = b.pricer.catalog;
+    let fname = &fabric.name.value;
+    let sites = &fp.sites;
+    // A cage carries `ports_per_cage` ports of the mode the endpoints run at (a 200G host on a
+    // 400G port still needs the 2 × 400G module in the cage).
+    let port_speed = switch.radix_at(fp.endpoint_speed).map(|m| m.speed).unwrap_or(fp.endpoint_speed);
+    let cage_speed = BitsPerSecond(port_speed.0 * fp.ports_per_cage.max(1) as f64);
+    let sm = switch_module(catalog, cage_speed);
+    let medium = sm.and_then(|t| t.medium);
+    let (host_leaf, leaf_spine, spine_core) = sites.iter().fold((0u64, 0u64, 0u64), |acc, s| {
+        (
+            acc.0.saturating_add(s.clos.host_links),
+            acc.1.saturating_add(s.clos.leaf_spine_links),
+            acc.2.saturating_add(s.clos.spine_core_links),
+        )
+    });
+    let switch_ports = sites
+        .iter()
+        .map(|s| {
+            s.clos
+                .host_links
+                .saturating_add(s.clos.leaf_spine_links.saturating_mul(2))
+                .saturating_add(s.clos.spine_core_links.saturating_mul(2))
+        })
+        .sum::<u64>();
+    let switch_side: u64 = sites.iter().map(|s| s.switch_transceivers).sum();
+    let basis = LineBasis::SwitchModules {
+        fabric: fname.clone(),
+        switch_ports,
+        port_speed,
+        ports_per_cage: fp.ports_per_cage.max(1),
+    };
+    b.optic(sm, MissingPart::SwitchModule { speed: cage_speed }, switch_side, basis, span);
+    let role = fabric.nic_role();
+    let host_side: u64 = sites.iter().map(|s| s.host_transceivers).sum();
+    let basis = LineBasis::HostModules { fabric: fname.clone(), role };
+    let hm = host_module(catalog, fp.endpoint_speed, role, medium);
+    b.optic(hm, MissingPart::HostModule { speed: fp.endpoint_speed }, host_side, basis, span);
+    let basis = LineBasis::Cables { fabric: fname.clone(), host_leaf, leaf_spine, spine_core };
+    let missing = MissingPart::Cable { medium, speed: fp.endpoint_speed };
+    b.optic(cable(catalog, fp.endpoint_speed, medium), missing, fp.cables, basis, span);
+}
+
+/// Out-of-band management: servers' BMC ports on management switches, per rack. Rack-scale
+/// systems carry their own management switches.
+fn management_lines(b: &mut Builder, factory: &Factory) {
+    let catalog = b.pricer.catalog;
+    let Some(mgmt) = catalog.switches().filter(|s| s.management).min_by(|a, b| {
+        catalog_amount(a.price.as_ref()).total_cmp(&catalog_amount(b.price.as_ref())).then(a.id.cmp(&b.id))
+    }) else {
+        return;
+    };
+    let mut tally = Tally::default();
+    let mut shapes: Vec<ManagementShape> = Vec::new();
+    for site in &factory.sites {
+        for (row, group) in site.rack_groups() {
+            let RackContents::Enclosure { systems, .. } = &group.contents else { continue };
+            let (ports, speed) =
+                systems.iter().fold((0u64, BitsPerSecond(0.0)), |(p, s), g| match g.system.nic(NicRole::Bmc) {
+                    Some(nic) => (
+                        p.saturating_add(nic.count.saturating_mul(g.count)),
+                        if nic.speed.0 > s.0 { nic.speed } else { s },
+                    ),
+                    None => (p, s),
+                });
+            if ports == 0 {
+                continue;
+            }
+            let access = mgmt.radix_at(speed).map(|m| m.count).unwrap_or(1).max(1);
+            let per_rack = ports.div_ceil(access);
+            let racks = row.count.saturating_mul(group.per_row);
+            tally.add(&mgmt.id, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
+            let shape = ManagementShape { per_rack, bmc_ports: ports, access_ports: access };
+            if !shapes.contains(&shape) {
+                shapes.push(shape);
+            }
+        }
+    }
+    if let Some(item) = tally.items.into_iter().next() {
+        let part = Part { id: &mgmt.id, name: &mgmt.name, price: mgmt.price.as_ref() };
+        let basis = LineBasis::Management { shapes, per_site: item.per_site };
+        b.line(part, Category::Network, Period::Once, item.count, basis, item.span);
+    }
+}
+
+fn cooling_lines(b: &mut Builder, factory: &Factory) {
+    let mut tally = Tally::default();
+    let mut loops: Vec<(String, CduLoop)> = Vec::new();
+    for site in &factory.sites {
+        for l in &site.loops {
+            for g in &l.cdus {
+                tally.add(&g.cdu.id, &site.name.value, g.count, Some(g.span));
+                loops.push((
+                    g.cdu.id.clone(),
+                    CduLoop {
+                        site: site.name.value.clone(),
+                        name: l.name.value.clone(),
+                        count: g.count,
+                        redundancy: g.redundancy.value,
+                    },
+                ));
+            }
+        }
+    }
+    for item in tally.items {
+        let Some(c) = b.pricer.catalog.cdu(&item.id) else { continue };
+        let mine = loops.iter().filter(|(id, _)| id == &item.id).map(|(_, l)| l.clone()).collect();
+        let part = Part { id: &c.id, name: &c.name, price: c.price.as_ref() };
+        b.line(part, Category::Cooling, Period::Once, item.count, LineBasis::Cdus { loops: mine }, item.span);
+    }
+}
+
+/// PDUs per rack side for a rack of `peak_w` peak power and `inputs` power inputs.
+fn pdus_per_side(p: &Pdu, peak_w: f64, inputs: u64) -> u64 {
+    let by_power = if p.capacity.0 > 0.0 { (peak_w / p.capacity.0).ceil().max(1.0) as u64 } else { u64::MAX };
+    let by_outlets = inputs.div_ceil(2).div_ceil(p.outlets.max(1));
+    by_power.max(by_outlets).max(1)
+}
+
+fn power_lines(b: &mut Builder, factory: &Factory) {
+    let catalog = b.pricer.catalog;
+    let pdus: Vec<&Pdu> = catalog.pdus().collect();
+    if pdus.is_empty() {
+        return;
+    }
+    let mut tally = Tally::default();
+    let mut shapes: Vec<(String, PduShape)> = Vec::new();
+    for site in &factory.sites {
+        for (row, group) in site.rack_groups() {
+            // Rack-scale systems bring their own power shelves: only enclosures need PDUs.
+            let RackContents::Enclosure { systems, .. } = &group.contents else { continue };
+            let peak = group.power_peak();
+            let inputs: u64 = systems
+                .iter()
+                .map(|g| g.system.power_input.as_ref().map(|p| p.count).unwrap_or(2).saturating_mul(g.count))
+                .sum();
+            if inputs == 0 && peak.0 <= 0.0 {
+                continue;
+            }
+            let Some(best) = pdus.iter().min_by(|a, b| {
+                let ca = pdus_per_side(a, peak.0, inputs) as f64 * catalog_amount(a.price.as_ref());
+                let cb = pdus_per_side(b, peak.0, inputs) as f64 * catalog_amount(b.price.as_ref());
+                ca.total_cmp(&cb).then(a.id.cmp(&b.id))
+            }) else {
+                continue;
+            };
+            let per_rack = pdus_per_side(best, peak.0, inputs).saturating_mul(2);
+            let racks = row.count.saturating_mul(group.per_row);
+            tally.add(&best.id, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
+            let shape = PduShape { per_rack, peak_kw: peak.kw(), power_inputs: inputs };
+            if !shapes.iter().any(|(id, s)| id == &best.id && *s == shape) {
+                shapes.push((best.id.clone(), shape));
+            }
+        }
+    }
+    for item in tally.items {
+        let Some(p) = pdus.iter().find(|p| p.id == item.id) else { continue };
+        let mine = shapes.iter().filter(|(id, _)| id == &item.id).map(|(_, s)| s.clone()).collect();
+        let part = Part { id: &p.id, name: &p.name, price: p.price.as_ref() };
+        let basis = LineBasis::Pdus { shapes: mine, per_site: item.per_site };
+        b.line(part, Category::Power, Period::Once, item.count, basis, item.span);
+    }
+}
+
+fn service_lines(b: &mut Builder, factory: &Factory) {
+    let catalog = b.pricer.catalog;
+    for svc in catalog.services() {
+        let mut tally = Tally::default();
+        for site in &factory.sites {
+            if let Some(os) = &svc.os {
+                let site_os = site.software.os.as_ref().map(|o| o.value.as_str()).unwrap_or("");
+                if !site_os.starts_with(os.as_str()) {
+                    continue;
+                }
+            }
+            for (row, group) in site.rack_groups() {
+                let racks = row.count.saturating_mul(group.per_row);
+                for (system, n) in group.systems() {
+                    if let Some(v) = svc.gpu_vendor {
+                        if catalog[system.gpu].vendor != v {
+                            continue;
+                        }
+                    }
+                    let per = match svc.per {
+                        ServiceUnit::Gpu => system.gpu_count,
+                        ServiceUnit::Node => system.hosts(),
+                    };
+                    let units = per.saturating_mul(n).saturating_mul(racks);
+                    tally.add(&svc.id, &site.name.value, units, Some(group.part_span));
+                }
+            }
+        }
+        let Some(item) = tally.items.into_iter().next() else { continue };
+        let basis =
+            LineBasis::Service { unit: svc.per, vendor: svc.gpu_vendor, os: svc.os.clone(), per_site: item.per_site };
+        let category = if svc.category == "services" { Category::Services } else { Category::Software };
+        let part = Part { id: &svc.id, name: &svc.name, price: svc.price.as_ref() };
+        b.line(part, category, Period::Year, item.count, basis, item.span);
+    }
+}

@@ -1,0 +1,467 @@
+//! The quote view: the bill of materials and the quote (`project::bom`, `project::quote`) as the
+//! `bom` and `quote` targets read them. `bom` holds the exact numbers (what `bom.json` prints);
+//! the `*_text` fields hold the same numbers formatted (`render::format`) and worded
+//! (`render::quote_text`), and the drawings (`render::floor_plan`, `render::charts`) lay them
+//! out, so templates do no arithmetic.
+
+use super::charts::{site_power, workload_bars, SitePowerView, WorkloadBar};
+use super::floor_plan::{floor_plans, FloorPlan};
+use super::format::{big, count, money, money_short, num, power_kw, price_per, symbol};
+use super::quote_text::{assumption, description, line_basis, quote_basis, quote_label, quote_source};
+use crate::model::Factory;
+use crate::project::bom::{Line, Period};
+use crate::project::pricing::Problem;
+use crate::project::quote::{QuantityUnit, Quote, QuoteItem, QuoteLine, Rate, Section};
+use crate::project::Plan;
+use crate::units::{Money, Rounding};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteView {
+    pub currency: String,
+    /// `€`, `$`, `£`, or the code and a space.
+    pub symbol: String,
+    /// What `bom.json` prints.
+    pub bom: BomJson,
+    /// The same lines, formatted.
+    pub lines_text: Vec<LineText>,
+    pub totals_text: TotalsText,
+    /// The quote in three sections: capex, opex per year, cost per year.
+    pub quote: Vec<QuoteSection>,
+    pub quote_totals: QuoteTotalsView,
+    pub headline: HeadlineText,
+    pub assumptions: Vec<AssumptionView>,
+    /// Assumptions that are defaults the blueprint did not choose.
+    pub defaults: u64,
+    /// What the quote had to assume or leave out (the W1001 and W1002 conditions), in words.
+    pub warnings: Vec<String>,
+    pub floor_plans: Vec<FloorPlan>,
+    pub power: Vec<SitePowerView>,
+    pub workloads: Vec<WorkloadBar>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BomJson {
+    pub currency: String,
+    pub lines: Vec<LineView>,
+    pub totals: BomTotalsView,
+    pub projection: ProjectionView,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LineView {
+    pub part: String,
+    pub description: String,
+    pub category: &'static str,
+    pub period: &'static str,
+    pub quantity: u64,
+    pub unit_price: Option<f64>,
+    pub extended_price: Option<f64>,
+    pub basis: String,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BomTotalsView {
+    pub capex: f64,
+    pub opex_per_year: f64,
+    pub lines: u64,
+    pub unpriced_lines: u64,
+    pub gpus: u64,
+    pub racks: u64,
+    pub systems: u64,
+    pub nodes: u64,
+    pub it_power_kw: f64,
+    pub facility_power_kw: f64,
+    /// The quote: capex with margin and facility, opex with energy and maintenance, per year.
+    pub quote_capex: f64,
+    pub quote_opex_per_year: f64,
+    pub annual_cost: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProjectionView {
+    /// Unrounded, as `plan --format json` prints `totals.tokens_per_second`.
+    pub tokens_per_second: f64,
+    /// Unrounded, as `plan` prints `totals.tokens_per_second_per_mw`.
+    pub tokens_per_second_per_mw: f64,
+    pub tokens_per_second_per_gpu: f64,
+    pub utilization: f64,
+    pub tokens_per_year: f64,
+    pub cost_per_million_tokens: Option<f64>,
+    pub tokens_per_currency_unit: Option<f64>,
+    pub amortize_years: u64,
+    pub margin: f64,
+    pub facility: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LineText {
+    pub part: String,
+    pub description: String,
+    pub category: &'static str,
+    pub period: &'static str,
+    pub quantity: String,
+    pub unit_price: String,
+    pub extended_price: String,
+    pub basis: String,
+    pub source: String,
+    pub priced: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TotalsText {
+    pub capex: String,
+    pub opex_per_year: String,
+    pub gpus: String,
+    pub lines: String,
+    pub unpriced_lines: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteSection {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub lines: Vec<QuoteLineView>,
+    pub total_label: &'static str,
+    pub total: f64,
+    pub total_text: String,
+    /// Where `bom.json` has the total.
+    pub bom_key: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteLineView {
+    pub key: &'static str,
+    pub section: &'static str,
+    pub label: String,
+    pub quantity: f64,
+    pub quantity_text: String,
+    pub unit: String,
+    pub rate: Option<f64>,
+    pub rate_text: String,
+    pub amount: Option<f64>,
+    pub amount_text: String,
+    pub basis: String,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteTotalsView {
+    pub capex: f64,
+    pub capex_text: String,
+    pub opex_per_year: f64,
+    pub opex_per_year_text: String,
+    pub annual_cost: f64,
+    pub annual_cost_text: String,
+    pub hardware_text: String,
+    pub facility_text: String,
+    pub energy_text: String,
+    pub energy_kwh_text: String,
+}
+
+/// The headline, formatted for people: what the factory costs and produces.
+#[derive(Clone, Debug, Serialize)]
+pub struct HeadlineText {
+    pub capex: String,
+    pub opex_per_year: String,
+    pub annual_cost: String,
+    pub cost_per_million_tokens: String,
+    pub tokens_per_second: String,
+    pub tokens_per_second_per_mw: String,
+    pub tokens_per_second_per_gpu: String,
+    pub tokens_per_year: String,
+    pub tokens_per_currency_unit: String,
+    pub utilization: String,
+    pub gpus: String,
+    pub racks: String,
+    pub it_power: String,
+    pub facility_power: String,
+    pub amortize_years: u64,
+    pub margin: String,
+    pub facility: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AssumptionView {
+    pub item: String,
+    pub value: String,
+    pub source: String,
+    pub default: bool,
+}
+
+/// The problems in words, unpriced items grouped by reason.
+fn warnings(factory: &Factory, problems: &[Problem]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut unpriced: Vec<(String, Vec<&str>)> = Vec::new();
+    for p in problems {
+        match p {
+            Problem::DefaultEnergyPrice { site, price, source } => out.push(format!(
+                "Site {} gives no energy price: its energy is priced at the catalog's default of {} ({source}).",
+                factory.sites.get(*site).map(|s| s.name.value.as_str()).unwrap_or("?"),
+                price_per(price, "kWh")
+            )),
+            Problem::Unpriced { part, reason, .. } => {
+                let reason = reason.to_string();
+                match unpriced.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, parts)) => parts.push(part),
+                    None => unpriced.push((reason, vec![part])),
+                }
+            }
+        }
+    }
+    for (reason, parts) in unpriced {
+        let named: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+        out.push(format!(
+            "{} {} no price ({reason}){}; left out of the totals.",
+            parts.len(),
+            if parts.len() == 1 { "item has" } else { "items have" },
+            if named.is_empty() { String::new() } else { format!(": {}", named.join(", ")) }
+        ));
+    }
+    out
+}
+
+/// Formats amounts in the quote's currency.
+struct Amounts<'a> {
+    currency: &'a str,
+}
+
+impl Amounts<'_> {
+    /// Whole units with the currency sign: `€3,200,000`.
+    fn whole(&self, x: f64) -> String {
+        money(&Money::rounded(x, self.currency, Rounding::Whole))
+    }
+
+    fn or_unpriced(&self, m: Option<&Money>) -> String {
+        m.map(money).unwrap_or_else(|| "unpriced".to_string())
+    }
+
+    /// A per-unit price as a figure: `€0.081`.
+    fn figure(&self, x: f64) -> String {
+        money(&Money::new(x, self.currency))
+    }
+}
+
+fn line_view(l: &Line) -> LineView {
+    LineView {
+        part: l.part_id().to_string(),
+        description: description(l),
+        category: l.category.as_str(),
+        period: l.period.as_str(),
+        quantity: l.quantity,
+        unit_price: l.unit_price.as_ref().map(|m| m.amount),
+        extended_price: l.extended_price.as_ref().map(|m| m.amount),
+        basis: line_basis(&l.basis),
+        source: l.source.to_string(),
+    }
+}
+
+fn line_text(l: &Line, a: &Amounts) -> LineText {
+    LineText {
+        part: l.part_id().to_string(),
+        description: description(l),
+        category: l.category.as_str(),
+        period: if l.period == Period::Year { "per year" } else { "once" },
+        quantity: count(l.quantity as f64),
+        unit_price: a.or_unpriced(l.unit_price.as_ref()),
+        extended_price: a.or_unpriced(l.extended_price.as_ref()),
+        basis: line_basis(&l.basis),
+        source: l.source.to_string(),
+        priced: l.extended_price.is_some(),
+    }
+}
+
+fn unit_name(unit: QuantityUnit, currency: &str) -> String {
+    match unit {
+        QuantityUnit::None => String::new(),
+        QuantityUnit::Currency => currency.to_string(),
+        QuantityUnit::Megawatts => "MW".into(),
+        QuantityUnit::KilowattMonths => "kW-month".into(),
+        QuantityUnit::KilowattHours => "kWh".into(),
+    }
+}
+
+fn quantity_text(l: &QuoteLine, a: &Amounts) -> String {
+    match l.unit {
+        QuantityUnit::None => String::new(),
+        QuantityUnit::Currency => a.whole(l.quantity),
+        unit => format!("{} {}", num(l.quantity), unit_name(unit, a.currency)),
+    }
+}
+
+fn rate_text(l: &QuoteLine, quote: &Quote, a: &Amounts) -> String {
+    let Some(rate) = &l.rate else { return String::new() };
+    let r = rate.value();
+    match (&l.item, rate) {
+        (QuoteItem::Energy { .. }, _) => format!("{} per kWh", a.figure(r)),
+        (QuoteItem::Facility { .. }, _) => format!("{} per MW", a.whole(r)),
+        (QuoteItem::Colocation { .. }, _) => format!("{} per kW-month", a.figure(r)),
+        (QuoteItem::HardwareMargin | QuoteItem::SoftwareMargin, _) => {
+            format!("{} % of the price", num(quote.terms.margin * 100.0))
+        }
+        (
+            QuoteItem::Maintenance | QuoteItem::HardwareAmortization | QuoteItem::FacilityAmortization,
+            Rate::Fraction(_),
+        ) => {
+            format!("{} % a year", num((r * 10000.0).round() / 100.0))
+        }
+        _ => String::new(),
+    }
+}
+
+fn quote_line_view(l: &QuoteLine, quote: &Quote, a: &Amounts) -> QuoteLineView {
+    QuoteLineView {
+        key: l.item.key(),
+        section: l.item.section().as_str(),
+        label: quote_label(&l.item, &quote.terms),
+        quantity: l.quantity,
+        quantity_text: quantity_text(l, a),
+        unit: unit_name(l.unit, a.currency),
+        rate: l.rate.as_ref().map(Rate::value),
+        rate_text: rate_text(l, quote, a),
+        amount: l.amount.as_ref().map(|m| m.amount),
+        amount_text: a.or_unpriced(l.amount.as_ref()),
+        basis: quote_basis(l, &quote.terms),
+        source: quote_source(l, quote),
+    }
+}
+
+/// The quote in its three sections: capex, opex per year, cost per year.
+fn sections(quote: &Quote, a: &Amounts) -> Vec<QuoteSection> {
+    let lines: Vec<QuoteLineView> = quote.lines.iter().map(|l| quote_line_view(l, quote, a)).collect();
+    let t = &quote.totals;
+    [
+        (Section::Capex, "Capital cost", "Capex", t.capex, "totals.quote_capex"),
+        (Section::Opex, "Operating cost per year", "Opex per year", t.opex_per_year, "totals.quote_opex_per_year"),
+        (Section::Annual, "Cost of ownership per year", "Per year", t.annual_cost, "totals.annual_cost"),
+    ]
+    .into_iter()
+    .map(|(section, title, total_label, total, bom_key)| QuoteSection {
+        key: section.as_str(),
+        title,
+        lines: lines.iter().filter(|l| l.section == section.as_str()).cloned().collect(),
+        total_label,
+        total,
+        total_text: a.whole(total),
+        bom_key,
+    })
+    .collect()
+}
+
+/// What `bom.json` prints: the exact numbers.
+fn bom_json(quote: &Quote) -> BomJson {
+    let t = &quote.bom.totals;
+    let q = &quote.totals;
+    let p = &quote.projection;
+    BomJson {
+        currency: quote.currency.clone(),
+        lines: quote.bom.lines.iter().map(line_view).collect(),
+        totals: BomTotalsView {
+            capex: t.capex,
+            opex_per_year: t.opex_per_year,
+            lines: t.lines,
+            unpriced_lines: t.unpriced_lines,
+            gpus: t.gpus,
+            racks: t.racks,
+            systems: t.systems,
+            nodes: t.nodes,
+            it_power_kw: t.it_power_kw,
+            facility_power_kw: t.facility_power_kw,
+            quote_capex: q.capex,
+            quote_opex_per_year: q.opex_per_year,
+            annual_cost: q.annual_cost,
+        },
+        projection: ProjectionView {
+            tokens_per_second: p.tokens_per_second,
+            tokens_per_second_per_mw: p.tokens_per_second_per_mw,
+            tokens_per_second_per_gpu: p.tokens_per_second_per_gpu,
+            utilization: p.utilization,
+            tokens_per_year: p.tokens_per_year,
+            cost_per_million_tokens: p.cost_per_million_tokens,
+            tokens_per_currency_unit: p.tokens_per_currency_unit,
+            amortize_years: quote.terms.amortize_years,
+            margin: quote.terms.margin,
+            facility: quote.terms.facility.as_str(),
+        },
+    }
+}
+
+fn quote_totals(quote: &Quote, a: &Amounts) -> QuoteTotalsView {
+    let q = &quote.totals;
+    QuoteTotalsView {
+        capex: q.capex,
+        capex_text: a.whole(q.capex),
+        opex_per_year: q.opex_per_year,
+        opex_per_year_text: a.whole(q.opex_per_year),
+        annual_cost: q.annual_cost,
+        annual_cost_text: a.whole(q.annual_cost),
+        hardware_text: a.whole(q.hardware),
+        facility_text: a.whole(q.facility),
+        energy_text: a.whole(q.energy),
+        energy_kwh_text: format!("{} GWh", num((q.energy_kwh / 1e6 * 10.0).round() / 10.0)),
+    }
+}
+
+fn headline(quote: &Quote) -> HeadlineText {
+    let (q, p, t, terms) = (&quote.totals, &quote.projection, &quote.bom.totals, &quote.terms);
+    let short = |x: f64| money_short(&Money::rounded(x, quote.currency.as_str(), Rounding::Whole));
+    HeadlineText {
+        capex: short(q.capex),
+        opex_per_year: short(q.opex_per_year),
+        annual_cost: short(q.annual_cost),
+        cost_per_million_tokens: p
+            .cost_per_million_tokens
+            .map(|x| money(&Money::rounded(x, quote.currency.as_str(), Rounding::Decimals(4))))
+            .unwrap_or_else(|| "no tokens".to_string()),
+        tokens_per_second: count(p.tokens_per_second),
+        tokens_per_second_per_mw: count(p.tokens_per_second_per_mw),
+        tokens_per_second_per_gpu: count(p.tokens_per_second_per_gpu),
+        tokens_per_year: big(p.tokens_per_year),
+        tokens_per_currency_unit: p.tokens_per_currency_unit.map(count).unwrap_or_else(|| "0".to_string()),
+        utilization: format!("{} %", num(p.utilization * 100.0)),
+        gpus: count(t.gpus as f64),
+        racks: count(t.racks as f64),
+        it_power: power_kw(t.it_power_kw),
+        facility_power: power_kw(t.facility_power_kw),
+        amortize_years: terms.amortize_years,
+        margin: format!("{} %", num(terms.margin * 100.0)),
+        facility: terms.facility.as_str(),
+    }
+}
+
+pub fn view(factory: &Factory, plan: &Plan) -> QuoteView {
+    let quote = &plan.quote;
+    let a = Amounts { currency: &quote.currency };
+    let t = &quote.bom.totals;
+    let assumptions: Vec<AssumptionView> = quote
+        .assumptions
+        .iter()
+        .map(|x| {
+            let (item, value, source) = assumption(x, quote);
+            AssumptionView { item, value, source, default: x.is_default(&quote.terms) }
+        })
+        .collect();
+    QuoteView {
+        currency: quote.currency.clone(),
+        symbol: symbol(&quote.currency),
+        bom: bom_json(quote),
+        lines_text: quote.bom.lines.iter().map(|l| line_text(l, &a)).collect(),
+        totals_text: TotalsText {
+            capex: a.whole(t.capex),
+            opex_per_year: a.whole(t.opex_per_year),
+            gpus: count(t.gpus as f64),
+            lines: count(t.lines as f64),
+            unpriced_lines: t.unpriced_lines,
+        },
+        quote: sections(quote, &a),
+        quote_totals: quote_totals(quote, &a),
+        headline: headline(quote),
+        defaults: assumptions.iter().filter(|a| a.default).count() as u64,
+        warnings: warnings(factory, &quote.problems),
+        assumptions,
+        floor_plans: floor_plans(factory),
+        power: site_power(factory, plan),
+        workloads: workload_bars(plan),
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod cost;
 pub mod network;
+pub mod placement;
 pub mod power;
 pub mod throughput;
 pub mod workloads;
@@ -19,6 +20,8 @@ pub struct Plan {
     pub workloads: Vec<workloads::WorkloadPlan>,
     /// The bill of materials and the quote, priced from the numbers above.
     pub cost: cost::Cost,
+    /// Every name the build targets emit (see `names`), for the checks and the build view.
+    pub names: crate::names::Names,
 }
 
 /// Computes the plan. Network first: switches are IT load in the sites they serve; the cost last,
@@ -27,7 +30,8 @@ pub fn plan(factory: &Factory, catalog: &Catalog) -> Plan {
     let fabrics = network::plan(factory, catalog);
     let sites = factory.sites.iter().enumerate().map(|(i, s)| power::site_plan(i, s, &fabrics)).collect();
     let workloads = workloads::plan(factory);
-    let mut plan = Plan { sites, fabrics, workloads, cost: cost::Cost::default() };
+    let names = crate::names::derive(factory);
+    let mut plan = Plan { sites, fabrics, workloads, cost: cost::Cost::default(), names };
     plan.cost = cost::compute(factory, &plan, catalog);
     plan
 }

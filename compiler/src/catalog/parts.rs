@@ -458,6 +458,8 @@ pub struct Software {
     pub name: String,
     pub engine: Option<String>,
     pub releases: Vec<SoftwareRelease>,
+    /// Images, default backends and the default-engine mark (`catalog::software_facts`).
+    pub deployment: super::software_facts::Deployment,
     pub span: Span,
 }
 
@@ -1090,7 +1092,11 @@ pub fn finance(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Finance> {
 
 /// Decodes a `software` part: a product and its releases.
 pub fn software(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Software> {
-    let f = Fields::new(cx, node, "software", &["name", "engine", "vendor"], &["release"]);
+    use super::software_facts as deployment;
+    let single = [&["name", "engine", "vendor"], deployment::SINGLE].concat();
+    let multi = [&["release"], deployment::MULTI].concat();
+    let f = Fields::new(cx, node, "software", &single, &multi);
+    let deployment = deployment::decode(cx, &f);
     let name = f.req_string(cx, "name", "name \"…\"");
     let engine = f.string(cx, "engine", "engine \"vllm\"").map(|s| s.value);
     let _ = f.string(cx, "vendor", "vendor \"nvidia\"");
@@ -1145,7 +1151,14 @@ pub fn software(cx: &mut Cx, node: &KdlNode, id: &str) -> Option<Software> {
         }
         releases.push(SoftwareRelease { version, facts, supports });
     }
-    Some(Software { id: id.to_string(), name: name?.value, engine, releases, span: cx.node_head_span(node) })
+    Some(Software {
+        id: id.to_string(),
+        name: name?.value,
+        engine,
+        releases,
+        deployment,
+        span: cx.node_head_span(node),
+    })
 }
 
 /// Decodes a `model` part. The fields every check needs are typed; the rest are kept by name for

@@ -167,7 +167,7 @@ pub struct KubernetesView {
     pub version: String,
     pub minor: u64,
     /// `resource.k8s.io` API version for this Kubernetes: v1beta1 (1.32), v1beta2 (1.33), v1 (1.34+).
-    pub dra_api_version: &'static str,
+    pub dra_api_version: String,
     pub dra_enabled_by_default: bool,
 }
 
@@ -285,34 +285,27 @@ fn product_label(gpu: &crate::catalog::Gpu) -> String {
     gpu.name.replace(' ', "-")
 }
 
-fn kubernetes_view(version: Option<&str>) -> KubernetesView {
-    let version = version.unwrap_or("1.34").to_string();
-    let parts = crate::catalog::version_parts(&version);
-    let minor = parts.get(1).copied().unwrap_or(34);
-    let (api, on) = match minor {
-        0..=32 => ("v1beta1", false),
-        33 => ("v1beta2", false),
-        _ => ("v1", true),
-    };
-    KubernetesView { version, minor, dra_api_version: api, dra_enabled_by_default: on }
-}
-
-/// The public image of a serving engine, tagged with the engine version. Dynamo runtimes bundle
-/// their backend; vLLM and SGLang publish separate ROCm images for AMD GPUs (SGLang per GPU
-/// generation: `mi30x` for CDNA 3, `mi35x` for CDNA 4).
-fn image(engine: &str, backend: &str, version: &str, nvidia: bool, architecture: &str) -> String {
-    match (engine, nvidia) {
-        ("dynamo", _) => {
-            let runtime = if backend == "trtllm" { "tensorrtllm" } else { backend };
-            format!("nvcr.io/nvidia/ai-dynamo/{runtime}-runtime:{version}")
-        }
-        ("sglang", true) => format!("lmsysorg/sglang:v{version}"),
-        ("sglang", false) => {
-            format!("lmsysorg/sglang:v{version}-rocm700-{}", if architecture == "cdna4" { "mi35x" } else { "mi30x" })
-        }
-        ("trtllm", _) => format!("nvcr.io/nvidia/tensorrt-llm/release:{version}"),
-        (_, true) => format!("vllm/vllm-openai:v{version}"),
-        (_, false) => format!("vllm/vllm-openai-rocm:v{version}"),
+/// The Kubernetes facts the target needs, from the catalog release of the site's Kubernetes
+/// (the newest catalog release not newer than it, for a version the catalog does not list; the
+/// oldest for one older than all). A site that names no Kubernetes gets 1.34, the first release
+/// with DRA on by default.
+fn kubernetes_view(written: Option<&crate::model::VersionRef>, catalog: &Catalog) -> KubernetesView {
+    let version = written.map(|v| v.version.value.clone()).unwrap_or_else(|| "1.34".to_string());
+    let minor = crate::catalog::version_parts(&version).get(1).copied().unwrap_or(34);
+    let product = written.and_then(|v| v.product).or_else(|| catalog.software("kubernetes"));
+    let release = written.and_then(|v| v.release).or_else(|| {
+        let releases = &product?.releases;
+        releases
+            .iter()
+            .filter(|r| crate::catalog::version_cmp(&r.version.value, &version).is_le())
+            .max_by(|a, b| crate::catalog::version_cmp(&a.version.value, &b.version.value))
+            .or_else(|| releases.iter().min_by(|a, b| crate::catalog::version_cmp(&a.version.value, &b.version.value)))
+    });
+    KubernetesView {
+        version,
+        minor,
+        dra_api_version: release.and_then(|r| r.fact("dra-api")).unwrap_or("v1").to_string(),
+        dra_enabled_by_default: release.and_then(|r| r.fact("dra")) == Some("ga"),
     }
 }
 
@@ -524,7 +517,11 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             }
         }
         let serving = sw.serving.first();
-        let nvidia = gpu_vendor == Some("nvidia");
+        let vendor = gpu_vendor.unwrap_or("");
+        // The engine of the site's first `serving` line, or the catalog's default engine.
+        let engine_part = serving.and_then(|s| s.version.product).or_else(|| {
+            catalog.ids_of_kind("software").filter_map(|id| catalog.software(id)).find(|s| s.deployment.default_engine)
+        });
         let workloads: Vec<WorkloadView> = factory
             .workloads
             .iter()
@@ -539,20 +536,20 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                 let site_replicas = placement.get(wi).and_then(|v| v.get(si)).copied().unwrap_or(0);
                 let tensor = est.map(|e| e.parallelism.tensor).unwrap_or(1);
                 let expert = est.map(|e| e.parallelism.expert).unwrap_or(1);
-                let engine = serving.map(|s| s.engine.value.clone()).unwrap_or_else(|| "vllm".to_string());
+                let engine = serving
+                    .map(|s| s.engine.value.clone())
+                    .or_else(|| engine_part.map(|e| e.engine.clone().unwrap_or_else(|| e.id.clone())))
+                    .unwrap_or_default();
                 let engine_version = serving.map(|s| s.version.version.value.clone()).unwrap_or_default();
-                let backend =
-                    serving.and_then(|s| s.backend.as_ref().map(|b| b.value.to_string())).unwrap_or_else(|| {
-                        if engine == "dynamo" {
-                            if nvidia {
-                                "trtllm".into()
-                            } else {
-                                "vllm".into()
-                            }
-                        } else {
-                            engine.clone()
-                        }
-                    });
+                let backend = serving
+                    .and_then(|s| s.backend.as_ref().map(|b| b.value.to_string()))
+                    .or_else(|| engine_part.and_then(|e| e.deployment.default_backend(vendor)).map(str::to_string))
+                    .unwrap_or_else(|| engine.clone());
+                let architecture =
+                    system.and_then(|s| catalog.gpu(&s.gpu.value)).map(|g| g.architecture.as_str()).unwrap_or("");
+                let image = engine_part
+                    .and_then(|e| e.deployment.image(&engine_version, vendor, architecture, &backend))
+                    .unwrap_or_default();
                 WorkloadView {
                     name: w.name.value.clone(),
                     slug: emitted.map(|n| n.slug.clone()).unwrap_or_else(|| slug(&w.name.value)),
@@ -582,13 +579,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     tensor_expert: u64::from(tensor).saturating_mul(u64::from(expert)),
                     kube_name: emitted.map(|n| n.kube_name.clone()).unwrap_or_else(|| names::kube_name(&w.name.value)),
                     weights: format!("/models/{}/{}", w.model.id, w.precision.value.as_str()),
-                    image: image(
-                        &engine,
-                        &backend,
-                        &engine_version,
-                        nvidia,
-                        system.and_then(|s| catalog.gpu(&s.gpu.value)).map(|g| g.architecture.as_str()).unwrap_or(""),
-                    ),
+                    image,
                     engine,
                     engine_version,
                     backend,
@@ -633,7 +624,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             racks,
             power_panels: panels,
             software,
-            kubernetes: kubernetes_view(sw.kubernetes.as_ref().map(|v| v.version.value.as_str())),
+            kubernetes: kubernetes_view(sw.kubernetes.as_ref(), catalog),
             gpu_vendor,
             gpu_products: products.into_values().collect(),
             fabrics,

@@ -277,3 +277,16 @@ fn graphviz_reads_hostile_labels_as_text() {
     assert!(!svg.contains("<a ") && !svg.contains("href"), "{svg}");
     assert!(svg.contains("javascript:alert(1)"), "the name is kept as text");
 }
+
+/// Two lines of one system in a rack number their servers on: NetBox device names stay unique.
+#[test]
+fn servers_of_two_lines_of_one_system_keep_distinct_names() {
+    let text = blueprint("pod-one", "", &[("main", &["P"])], &[]).replace(
+        "                system \"hgx-h100-8\" count=2\n",
+        "                system \"hgx-h100-8\" count=1\n                system \"hgx-h100-8\" count=2\n",
+    );
+    let (codes, v, _) = build(&text, &["terraform"]);
+    assert!(!codes.iter().any(|c| c.starts_with('E')), "{codes:?}");
+    let devices: Vec<&str> = v.sites[0].racks[0].devices.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(devices, ["main-P-01-hgx-h100-8-01", "main-P-01-hgx-h100-8-02", "main-P-01-hgx-h100-8-03"]);
+}

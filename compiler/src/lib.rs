@@ -13,6 +13,7 @@ pub mod docs;
 pub mod fmt;
 pub mod lower;
 pub mod model;
+pub mod names;
 pub mod project;
 pub mod resolve;
 pub mod source;

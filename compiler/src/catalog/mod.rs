@@ -5,6 +5,7 @@
 
 mod fields;
 pub mod parts;
+pub mod software_facts;
 
 pub use fields::Price;
 pub use parts::*;

@@ -10,6 +10,7 @@ mod cooling_utilization;
 mod cuda;
 mod cuda_architecture;
 mod driver;
+mod emitted_names;
 mod fabric_capacity;
 mod fabric_sites;
 mod gpu_operator;
@@ -30,6 +31,7 @@ mod supply_temperature;
 mod switch_protocol;
 mod switch_speed;
 mod vendor_stack;
+mod version_syntax;
 mod workload_gpus;
 
 use crate::catalog::{Architecture, Catalog, Gpu, GpuId, Vendor};
@@ -86,6 +88,8 @@ pub const CHECKS: &[Check] = &[
     Check { name: "region", codes: &["E0901"], run: region::run },
     Check { name: "site_tier", codes: &["W0901", "W0902"], run: site_tier::run },
     Check { name: "quote", codes: &["W1001", "W1002"], run: quote::run },
+    Check { name: "version_syntax", codes: &["E0708"], run: version_syntax::run },
+    Check { name: "emitted_names", codes: &["E0306", "E0307", "E0308"], run: emitted_names::run },
 ];
 
 /// Runs every check.

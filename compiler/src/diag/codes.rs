@@ -63,6 +63,9 @@ codes! {
     E0303 "expansion-limit" "counts that expand beyond the compiler's limits";
     E0304 "misplaced-part" "a part where the blueprint's structure does not allow it";
     E0305 "feed-sides" "2N redundancy whose feeds cannot be split into two sides";
+    E0306 "emitted-name-collision" "two different user names become one name in a build target";
+    E0307 "emitted-name-length" "a name is longer than a build target stores";
+    E0308 "reserved-namespace" "the factory's Kubernetes namespace is one Kubernetes or an operator owns";
     W0301 "empty-enclosure" "a rack enclosure with no systems in it";
     W0302 "empty-site" "a site with no racks";
     // E04: power.
@@ -92,6 +95,7 @@ codes! {
     E0705 "operator-kubernetes" "the GPU operator does not support the Kubernetes version";
     E0706 "cuda-architecture" "the CUDA version is older than a GPU architecture needs";
     E0707 "serving-support" "the serving engine release does not run the model or the GPU vendor";
+    E0708 "invalid-version" "a software version that cannot be an image tag (a space, slash, colon or quote)";
     W0701 "unknown-version" "a software version the catalog has no facts for";
     W0702 "cuda-compat" "the CUDA version runs only under minor-version compatibility";
     W0703 "dra-beta" "multi-node NVLink relies on a DRA beta that is off by default";

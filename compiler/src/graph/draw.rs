@@ -4,9 +4,21 @@ use super::{Edge, Graph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use std::fmt::Write;
 
+/// A DOT quoted string's content: backslashes and quotes escaped, so no name can end the string
+/// (and add attributes such as `URL`) or use DOT's escape sequences (`\N`, `\G`, `\l`); line
+/// breaks become DOT's centred line break `\n`, other control characters spaces.
 fn dot_escape(s: &str) -> String {
-    // `\n` in labels is a DOT line break and is kept; quotes and other backslashes are escaped.
-    s.replace('\\', "\u{1}").replace('"', "\\\"").replace('\u{1}', "\\")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Graphviz DOT, with edges styled by kind.
@@ -31,8 +43,22 @@ pub fn dot(g: &Graph) -> String {
     out
 }
 
+/// A Mermaid quoted label: quotes as the `#quot;` entity, `#` (which starts entities) as `#35;`,
+/// angle brackets as entities so a name cannot become markup, and line breaks as `<br/>`.
 fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;").replace("\\n", "<br/>")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '\n' => out.push_str("<br/>"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A Mermaid flowchart.
@@ -52,4 +78,42 @@ pub fn mermaid(g: &Graph) -> String {
         let _ = writeln!(out, "    n{} {arrow} n{}", e.source().index(), e.target().index());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dot_escape, mermaid_escape};
+
+    /// Reads a DOT quoted string from the start of `s` as Graphviz does: a backslash escapes a
+    /// quote, anything else ends at the first unescaped quote. Returns the rest after it.
+    fn dot_string_end(s: &str) -> Option<&str> {
+        let mut chars = s.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => return s.get(i + 1..),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn dot_labels_cannot_be_left() {
+        for name in ["hq-lab\\", "a\\\"] [URL=\"javascript:alert(1)\"", "x\\\\\"", "\\N\\G\\l", "two\nlines\r"] {
+            let quoted = format!("\"{}\"];", dot_escape(name));
+            let rest = quoted.get(1..).and_then(dot_string_end);
+            assert_eq!(rest, Some("];"), "{name:?} leaves its label: {quoted}");
+            assert!(!quoted.contains('\r'));
+        }
+        assert_eq!(dot_escape("site hq-lab\\"), "site hq-lab\\\\");
+        assert_eq!(dot_escape("feed a\n40 kW"), "feed a\\n40 kW");
+    }
+
+    #[test]
+    fn mermaid_labels_stay_text() {
+        assert_eq!(mermaid_escape("a\"b<i>#x\nc"), "a#quot;b#60;i#62;#35;x<br/>c");
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod bom;
 pub mod network;
+pub mod placement;
 pub mod power;
 pub mod pricing;
 pub mod quote;
@@ -21,6 +22,8 @@ pub struct Plan {
     pub workloads: Vec<workloads::WorkloadPlan>,
     /// The bill of materials and the quote, priced from the numbers above.
     pub quote: quote::Quote,
+    /// Every name the build targets emit (see `names`), for the checks and the build view.
+    pub names: crate::names::Names,
 }
 
 /// Computes the plan. Network first: switches are IT load in the sites they serve; the quote last,
@@ -29,7 +32,8 @@ pub fn plan(factory: &Factory, catalog: &Catalog) -> Plan {
     let fabrics = network::plan(factory, catalog);
     let sites = factory.sites.iter().enumerate().map(|(i, s)| power::site_plan(i, s, &fabrics)).collect();
     let workloads = workloads::plan(factory);
-    let mut plan = Plan { sites, fabrics, workloads, quote: quote::Quote::default() };
+    let names = crate::names::derive(factory);
+    let mut plan = Plan { sites, fabrics, workloads, quote: quote::Quote::default(), names };
     plan.quote = quote::compute(factory, &plan, catalog);
     plan
 }

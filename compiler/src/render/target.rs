@@ -199,18 +199,28 @@ fn yaml_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, o
 }
 
 /// A YAML double-quoted scalar that every YAML 1.1 and 1.2 parser reads back unchanged: JSON
-/// escaping, plus `\uXXXX` for the characters YAML treats specially or forbids raw (DEL, the C1
-/// controls such as NEL, the line and paragraph separators, and the byte-order mark).
+/// escaping, plus `\uXXXX` (`\UXXXXXXXX` beyond the BMP) for the characters YAML treats specially
+/// or forbids raw: DEL, the C1 controls such as NEL, the line and paragraph separators, the
+/// byte-order mark, and the Unicode non-characters (U+FDD0 to U+FDEF and the last two code points
+/// of every plane), which are outside YAML 1.2's printable set or rejected by strict parsers.
 pub fn yaml_quote(s: &str) -> String {
     let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
             '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if is_noncharacter(c) && (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if is_noncharacter(c) => out.push_str(&format!("\\U{:08x}", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// The 66 Unicode non-characters (Unicode 15, section 23.7).
+fn is_noncharacter(c: char) -> bool {
+    let cp = c as u32;
+    (0xfdd0..=0xfdef).contains(&cp) || cp & 0xfffe == 0xfffe
 }
 
 /// Escapes a string for an HCL quoted string: backslashes, quotes, control characters, and the
@@ -428,6 +438,16 @@ mod tests {
     #[test]
     fn yaml_quoting_escapes_what_yaml_reads_specially() {
         assert_eq!(super::yaml_quote("a\u{85}b\u{2028}\u{7f}\"yes\""), "\"a\\u0085b\\u2028\\u007f\\\"yes\\\"\"");
+    }
+
+    #[test]
+    fn yaml_quoting_escapes_noncharacters() {
+        assert_eq!(super::yaml_quote("\u{fffe}\u{ffff}\u{fdd0}"), "\"\\ufffe\\uffff\\ufdd0\"");
+        assert_eq!(super::yaml_quote("a\u{1fffe}\u{10ffff}"), "\"a\\U0001fffe\\U0010ffff\"");
+        // Ordinary characters beyond the BMP stay as they are.
+        assert_eq!(super::yaml_quote("🚀\u{fffd}"), "\"🚀\u{fffd}\"");
+        let noncharacters = (0..=0x10ffffu32).filter_map(char::from_u32).filter(|c| super::is_noncharacter(*c)).count();
+        assert_eq!(noncharacters, 66);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 use crate::ast::FabricRole;
 use crate::catalog::{Catalog, EnclosureCooling, Form, Vendor};
 use crate::model::{Factory, RackContents};
+use crate::names;
+use crate::project::placement::ReplicaShape;
 use crate::project::Plan;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -165,7 +167,7 @@ pub struct KubernetesView {
     pub version: String,
     pub minor: u64,
     /// `resource.k8s.io` API version for this Kubernetes: v1beta1 (1.32), v1beta2 (1.33), v1 (1.34+).
-    pub dra_api_version: &'static str,
+    pub dra_api_version: String,
     pub dra_enabled_by_default: bool,
 }
 
@@ -226,7 +228,7 @@ pub struct WorkloadView {
     pub output_tokens: u64,
     pub tokens_per_second: f64,
     /// Replicas placed in this site. Workloads draw on the factory's GPUs as one pool; in a
-    /// multi-site factory [`place_replicas`] splits them, so `replicas` is the factory total.
+    /// multi-site factory [`crate::project::placement::place_replicas`] splits them, so `replicas` is the factory total.
     pub site_replicas: u64,
     /// GPUs those replicas request in this site (`site_replicas × nodes_per_replica × gpus_per_node`).
     pub site_gpus: u64,
@@ -267,28 +269,7 @@ pub struct DeviceType {
     pub role: &'static str,
 }
 
-/// A lower-case, dash-separated identifier (NetBox slugs, Kubernetes names): `[a-z0-9-]`, at most 63
-/// characters, never empty.
-pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let mut out: String = out.trim_matches('-').chars().take(63).collect();
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        // A name with no letters or digits still needs a stable, unique-enough slug.
-        let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        out = format!("x{:08x}", h & 0xffff_ffff);
-    }
-    out
-}
+pub use crate::names::slug;
 
 fn vendor_name(v: Vendor) -> &'static str {
     match v {
@@ -304,130 +285,27 @@ fn product_label(gpu: &crate::catalog::Gpu) -> String {
     gpu.name.replace(' ', "-")
 }
 
-fn kubernetes_view(version: Option<&str>) -> KubernetesView {
-    let version = version.unwrap_or("1.34").to_string();
-    let parts = crate::catalog::version_parts(&version);
-    let minor = parts.get(1).copied().unwrap_or(34);
-    let (api, on) = match minor {
-        0..=32 => ("v1beta1", false),
-        33 => ("v1beta2", false),
-        _ => ("v1", true),
-    };
-    KubernetesView { version, minor, dra_api_version: api, dra_enabled_by_default: on }
-}
-
-/// How a workload's replicas sit on hosts.
-struct ReplicaShape {
-    /// Replicas in the whole factory.
-    replicas: u64,
-    /// GPUs of one replica (tensor × pipeline × expert).
-    replica: u64,
-    gpus_per_node: u64,
-    /// Hosts one replica spans.
-    nodes: u64,
-    host_gpus: u64,
-}
-
-impl ReplicaShape {
-    fn of(w: &crate::model::Workload, p: &crate::project::workloads::WorkloadPlan) -> Self {
-        let host_gpus = w.system.map(|s| s.host_gpus).unwrap_or(8).max(1);
-        let replica = u64::from(p.replica_gpus()).max(1);
-        let replicas =
-            p.estimate.as_ref().ok().map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica);
-        ReplicaShape {
-            replicas,
-            replica,
-            gpus_per_node: replica.min(host_gpus),
-            nodes: replica.div_ceil(host_gpus),
-            host_gpus,
-        }
-    }
-}
-
-/// Replicas of each workload per site, `[workload][site]`. Workloads draw on the factory's GPUs as
-/// one pool (the language does not pin a workload to a site), so a multi-site factory splits them:
-/// in blueprint order, each workload fills the sites in order, counting whole hosts. A replica that
-/// spans NVLink trays needs one NVLink domain, which holds `⌊domain hosts / replica hosts⌋` of them;
-/// a single-host replica shares its host with `⌊host GPUs / replica GPUs⌋ − 1` others. Replicas that
-/// fit nowhere stay with the first site that has the workload's system, where the scheduler keeps
-/// them pending: the quota then shows the shortfall instead of hiding it.
-fn place_replicas(factory: &Factory, plan: &Plan) -> Vec<Vec<u64>> {
-    let mut free: Vec<BTreeMap<&str, u64>> = factory
-        .sites
-        .iter()
-        .map(|site| {
-            let mut hosts = BTreeMap::new();
-            for (system, n) in site.gpu_systems() {
-                *hosts.entry(system.id.as_str()).or_insert(0u64) += n.saturating_mul(system.hosts());
-            }
-            hosts
-        })
-        .collect();
-    let mut placement = Vec::new();
-    for (w, p) in factory.workloads.iter().zip(&plan.workloads) {
-        let mut per_site = vec![0u64; factory.sites.len()];
-        if let Some(system) = w.system {
-            let shape = ReplicaShape::of(w, p);
-            let nvlink = shape.nodes > 1 && system.form == Form::RackScale && shape.replica <= system.nvlink_domain;
-            // Hosts a placement unit takes, and the replicas one unit holds.
-            let (unit_hosts, per_unit) = if nvlink {
-                let domain_hosts = system.nvlink_domain.div_ceil(shape.host_gpus).max(1);
-                (domain_hosts, (domain_hosts / shape.nodes).max(1))
-            } else if shape.nodes == 1 {
-                (1, (shape.host_gpus / shape.gpus_per_node).max(1))
-            } else {
-                (shape.nodes, 1)
-            };
-            let mut left = shape.replicas;
-            for (si, hosts) in free.iter_mut().enumerate() {
-                let Some(h) = hosts.get_mut(system.id.as_str()) else { continue };
-                let n = left.min((*h / unit_hosts).saturating_mul(per_unit));
-                *h -= n.div_ceil(per_unit).saturating_mul(unit_hosts);
-                if let Some(slot) = per_site.get_mut(si) {
-                    *slot = n;
-                }
-                left -= n;
-            }
-            if left > 0 {
-                if let Some(slot) =
-                    free.iter().position(|h| h.contains_key(system.id.as_str())).and_then(|si| per_site.get_mut(si))
-                {
-                    *slot += left;
-                }
-            }
-        }
-        placement.push(per_site);
-    }
-    placement
-}
-
-/// A workload's Kubernetes object name (see [`WorkloadView::kube_name`]).
-fn kube_name(name: &str) -> String {
-    let s = slug(name);
-    let mut out = if s.starts_with(|c: char| c.is_ascii_digit()) { format!("w-{s}") } else { s };
-    out.truncate(40);
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
-}
-
-/// The public image of a serving engine, tagged with the engine version. Dynamo runtimes bundle
-/// their backend; vLLM and SGLang publish separate ROCm images for AMD GPUs (SGLang per GPU
-/// generation: `mi30x` for CDNA 3, `mi35x` for CDNA 4).
-fn image(engine: &str, backend: &str, version: &str, nvidia: bool, architecture: &str) -> String {
-    match (engine, nvidia) {
-        ("dynamo", _) => {
-            let runtime = if backend == "trtllm" { "tensorrtllm" } else { backend };
-            format!("nvcr.io/nvidia/ai-dynamo/{runtime}-runtime:{version}")
-        }
-        ("sglang", true) => format!("lmsysorg/sglang:v{version}"),
-        ("sglang", false) => {
-            format!("lmsysorg/sglang:v{version}-rocm700-{}", if architecture == "cdna4" { "mi35x" } else { "mi30x" })
-        }
-        ("trtllm", _) => format!("nvcr.io/nvidia/tensorrt-llm/release:{version}"),
-        (_, true) => format!("vllm/vllm-openai:v{version}"),
-        (_, false) => format!("vllm/vllm-openai-rocm:v{version}"),
+/// The Kubernetes facts the target needs, from the catalog release of the site's Kubernetes
+/// (the newest catalog release not newer than it, for a version the catalog does not list; the
+/// oldest for one older than all). A site that names no Kubernetes gets 1.34, the first release
+/// with DRA on by default.
+fn kubernetes_view(written: Option<&crate::model::VersionRef>, catalog: &Catalog) -> KubernetesView {
+    let version = written.map(|v| v.version.value.clone()).unwrap_or_else(|| "1.34".to_string());
+    let minor = crate::catalog::version_parts(&version).get(1).copied().unwrap_or(34);
+    let product = written.and_then(|v| v.product).or_else(|| catalog.software("kubernetes"));
+    let release = written.and_then(|v| v.release).or_else(|| {
+        let releases = &product?.releases;
+        releases
+            .iter()
+            .filter(|r| crate::catalog::version_cmp(&r.version.value, &version).is_le())
+            .max_by(|a, b| crate::catalog::version_cmp(&a.version.value, &b.version.value))
+            .or_else(|| releases.iter().min_by(|a, b| crate::catalog::version_cmp(&a.version.value, &b.version.value)))
+    });
+    KubernetesView {
+        version,
+        minor,
+        dra_api_version: release.and_then(|r| r.dra_api).map(|a| a.as_str()).unwrap_or("v1").to_string(),
+        dra_enabled_by_default: release.and_then(|r| r.dra) == Some(crate::catalog::DraState::Ga),
     }
 }
 
@@ -447,16 +325,18 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             role,
         });
     };
-    let placement = place_replicas(factory, plan);
+    let placement = crate::project::placement::place_replicas(factory, plan);
+    let names = &plan.names;
     let mut sites = Vec::new();
     for (si, (site, sp)) in factory.sites.iter().zip(&plan.sites).enumerate() {
         let mut racks = Vec::new();
         let mut panels = Vec::new();
         let mut nodes = 0u64;
         let mut products: BTreeMap<String, GpuProduct> = BTreeMap::new();
-        for hall in &site.halls {
-            let hall_slug = slug(&hall.name.value);
-            let panel = format!("{}-panel", hall.name.value);
+        let site_names = names.sites.get(si);
+        for (hi, hall) in site.halls.iter().enumerate() {
+            let hall_slug = site_names.and_then(|n| n.halls.get(hi)).cloned().unwrap_or_else(|| slug(&hall.name.value));
+            let panel = names::panel_name(&hall.name.value);
             panels.push(PowerPanelView {
                 name: panel.clone(),
                 hall: hall.name.value.clone(),
@@ -469,7 +349,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     for group in &row.racks {
                         for _ in 0..group.per_row {
                             k += 1;
-                            let name = format!("{}-{}-{:02}", hall.name.value, row_name, k);
+                            let name = names::rack_name(&hall.name.value, &row_name, k);
                             let mut devices = Vec::new();
                             let mut trays = (0u64, None, 0u64);
                             let (u_height, max_weight, cooling) = match &group.contents {
@@ -491,6 +371,9 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                 }
                                 RackContents::Enclosure { enclosure, systems } => {
                                     let mut u = 1u64;
+                                    // Servers are numbered per system across the rack's system
+                                    // lines, so two lines of one system never share a name.
+                                    let mut numbered: BTreeMap<&str, u64> = BTreeMap::new();
                                     for g in systems {
                                         add_type(
                                             &g.system.id,
@@ -499,9 +382,11 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                             g.system.rack_units,
                                             "gpu-node",
                                         );
-                                        for n in 0..g.count {
+                                        for _ in 0..g.count {
+                                            let n = numbered.entry(g.system.id.as_str()).or_insert(0);
+                                            *n += 1;
                                             devices.push(DeviceView {
-                                                name: format!("{name}-{}-{:02}", slug(&g.system.id), n + 1),
+                                                name: names::server_name(&name, &g.system.id, *n),
                                                 device_type: g.system.id.clone(),
                                                 role: "gpu-node",
                                                 position: (u + g.system.rack_units - 1 <= enclosure.rack_units)
@@ -541,8 +426,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                 }
                             }
                             racks.push(RackView {
-                                slug: slug(&name),
-                                block: slug(&format!("{}-{}", hall.name.value, row_name)),
+                                slug: names::rack_label(&name),
+                                block: names::block_label(&hall.name.value, &row_name),
                                 name,
                                 hall: hall.name.value.clone(),
                                 hall_slug: hall_slug.clone(),
@@ -609,11 +494,12 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             .fabrics
             .iter()
             .zip(&plan.fabrics)
-            .filter_map(|(f, fp)| {
+            .enumerate()
+            .filter_map(|(fi, (f, fp))| {
                 let share = fp.sites.iter().find(|s| s.site == si)?;
                 Some(SiteFabric {
                     name: f.name.value.clone(),
-                    slug: slug(&f.name.value),
+                    slug: names.fabrics.get(fi).cloned().unwrap_or_else(|| slug(&f.name.value)),
                     kind: if f.kind.value == crate::ast::FabricKind::Infiniband { "infiniband" } else { "ethernet" },
                     role: f.role.as_str(),
                     switch: f.switch.map(|(s, _)| s.id.clone()),
@@ -631,7 +517,11 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             }
         }
         let serving = sw.serving.first();
-        let nvidia = gpu_vendor == Some("nvidia");
+        let vendor = gpu_vendor.unwrap_or("");
+        // The engine of the site's first `serving` line, or the catalog's default engine.
+        let engine_part = serving.and_then(|s| s.version.product).or_else(|| {
+            catalog.ids_of_kind("software").filter_map(|id| catalog.software(id)).find(|s| s.deployment.default_engine)
+        });
         let workloads: Vec<WorkloadView> = factory
             .workloads
             .iter()
@@ -642,26 +532,27 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                 let system = w.system;
                 let est = p.estimate.as_ref().ok();
                 let ReplicaShape { replicas, replica, gpus_per_node, nodes, .. } = ReplicaShape::of(w, p);
+                let emitted = names.workloads.get(wi);
                 let site_replicas = placement.get(wi).and_then(|v| v.get(si)).copied().unwrap_or(0);
                 let tensor = est.map(|e| e.parallelism.tensor).unwrap_or(1);
                 let expert = est.map(|e| e.parallelism.expert).unwrap_or(1);
-                let engine = serving.map(|s| s.engine.value.clone()).unwrap_or_else(|| "vllm".to_string());
+                let engine = serving
+                    .map(|s| s.engine.value.clone())
+                    .or_else(|| engine_part.map(|e| e.engine.clone().unwrap_or_else(|| e.id.clone())))
+                    .unwrap_or_default();
                 let engine_version = serving.map(|s| s.version.version.value.clone()).unwrap_or_default();
-                let backend =
-                    serving.and_then(|s| s.backend.as_ref().map(|b| b.value.to_string())).unwrap_or_else(|| {
-                        if engine == "dynamo" {
-                            if nvidia {
-                                "trtllm".into()
-                            } else {
-                                "vllm".into()
-                            }
-                        } else {
-                            engine.clone()
-                        }
-                    });
+                let backend = serving
+                    .and_then(|s| s.backend.as_ref().map(|b| b.value.to_string()))
+                    .or_else(|| engine_part.and_then(|e| e.deployment.default_backend(vendor)).map(str::to_string))
+                    .unwrap_or_else(|| engine.clone());
+                let architecture =
+                    system.map(|s| catalog[s.gpu].architecture.as_str()).unwrap_or("");
+                let image = engine_part
+                    .and_then(|e| e.deployment.image(&engine_version, vendor, architecture, &backend))
+                    .unwrap_or_default();
                 WorkloadView {
                     name: w.name.value.clone(),
-                    slug: slug(&w.name.value),
+                    slug: emitted.map(|n| n.slug.clone()).unwrap_or_else(|| slug(&w.name.value)),
                     model: w.model.id.clone(),
                     model_name: w.model.name.clone(),
                     precision: w.precision.value.as_str(),
@@ -686,15 +577,9 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     site_replicas,
                     site_gpus: site_replicas.saturating_mul(nodes).saturating_mul(gpus_per_node),
                     tensor_expert: u64::from(tensor).saturating_mul(u64::from(expert)),
-                    kube_name: kube_name(&w.name.value),
+                    kube_name: emitted.map(|n| n.kube_name.clone()).unwrap_or_else(|| names::kube_name(&w.name.value)),
                     weights: format!("/models/{}/{}", w.model.id, w.precision.value.as_str()),
-                    image: image(
-                        &engine,
-                        &backend,
-                        &engine_version,
-                        nvidia,
-                        system.map(|s| catalog[s.gpu].architecture.as_str()).unwrap_or(""),
-                    ),
+                    image,
                     engine,
                     engine_version,
                     backend,
@@ -711,7 +596,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             .join(", ");
         sites.push(SiteView {
             name: site.name.value.clone(),
-            slug: slug(&site.name.value),
+            slug: site_names.map(|n| n.slug.clone()).unwrap_or_else(|| slug(&site.name.value)),
             region: site.region.as_ref().map(|r| r.value.clone()),
             tier: site.tier.as_ref().map(|t| t.value),
             facts: SiteFacts {
@@ -730,12 +615,16 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             halls: site
                 .halls
                 .iter()
-                .map(|h| HallView { name: h.name.value.clone(), slug: slug(&h.name.value) })
+                .enumerate()
+                .map(|(hi, h)| HallView {
+                    name: h.name.value.clone(),
+                    slug: site_names.and_then(|n| n.halls.get(hi)).cloned().unwrap_or_else(|| slug(&h.name.value)),
+                })
                 .collect(),
             racks,
             power_panels: panels,
             software,
-            kubernetes: kubernetes_view(sw.kubernetes.as_ref().map(|v| v.version.value.as_str())),
+            kubernetes: kubernetes_view(sw.kubernetes.as_ref(), catalog),
             gpu_vendor,
             gpu_products: products.into_values().collect(),
             fabrics,
@@ -750,7 +639,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         generator: concat!("millwright ", env!("CARGO_PKG_VERSION")),
         factory: FactoryView {
             name: factory.name.value.clone(),
-            slug: slug(&factory.name.value),
+            slug: names.factory.clone(),
             description: factory.description.clone().unwrap_or_default(),
             region: factory.region.as_ref().map(|r| r.value.clone()),
             currency: factory.currency.clone(),
@@ -762,18 +651,5 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         },
         plan: plan_view,
         cost: super::quote::view(factory, plan),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_are_safe_identifiers() {
-        assert_eq!(slug("Frankfurt 1"), "frankfurt-1");
-        assert_eq!(slug("${evil}\"\n"), "evil");
-        assert!(slug("🚀").starts_with('x'));
-        assert!(slug(&"a".repeat(200)).len() <= 63);
     }
 }

@@ -29,6 +29,36 @@ impl ReleaseStatus {
     }
 }
 
+/// The `resource.k8s.io` API version a Kubernetes release serves by default for DRA objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraApi {
+    V1beta1,
+    V1beta2,
+    V1,
+}
+
+impl DraApi {
+    pub const CHOICES: &'static [&'static str] = &["v1beta1", "v1beta2", "v1"];
+
+    fn parse(s: &str) -> Option<DraApi> {
+        Some(match s {
+            "v1beta1" => DraApi::V1beta1,
+            "v1beta2" => DraApi::V1beta2,
+            "v1" => DraApi::V1,
+            _ => return None,
+        })
+    }
+
+    /// The `resource.k8s.io` version, as the API server serves it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraApi::V1beta1 => "v1beta1",
+            DraApi::V1beta2 => "v1beta2",
+            DraApi::V1 => "v1",
+        }
+    }
+}
+
 /// Dynamic Resource Allocation in a Kubernetes release: absent (or alpha only), a beta that is off
 /// by default, or generally available and on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +97,8 @@ pub struct SoftwareRelease {
     pub kubernetes_max: Option<String>,
     /// DRA in a Kubernetes release.
     pub dra: Option<DraState>,
+    /// The `resource.k8s.io` version a Kubernetes release serves by default.
+    pub dra_api: Option<DraApi>,
     /// The GPU vendors a serving engine runs on.
     pub vendors: Vec<Vendor>,
     /// The GPUs a platform release supports (ROCm), bound to the catalog's parts.
@@ -90,12 +122,18 @@ pub struct Software {
     pub name: String,
     pub engine: Option<String>,
     pub releases: Vec<SoftwareRelease>,
+    /// Images, default backends and the default-engine mark (`catalog::software_facts`).
+    pub deployment: crate::catalog::software_facts::Deployment,
     pub span: Span,
 }
 
 /// Decodes a `software` part: a product and its releases.
 pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> Option<Software> {
-    let f = Fields::new(cx, node, "software", &["name", "engine", "vendor"], &["release"]);
+    use crate::catalog::software_facts as deployment;
+    let single = [&["name", "engine", "vendor"], deployment::SINGLE].concat();
+    let multi = [&["release"], deployment::MULTI].concat();
+    let f = Fields::new(cx, node, "software", &single, &multi);
+    let deployment = deployment::decode(cx, &f);
     let name = f.req_string(cx, "name", "name \"…\"");
     let engine = f.string(cx, "engine", "engine \"vllm\"").map(|s| s.value);
     let _ = f.string(cx, "vendor", "vendor \"nvidia\"");
@@ -105,7 +143,14 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
             releases.push(release);
         }
     }
-    Some(Software { id: id.to_string(), name: name?.value, engine, releases, span: cx.node_head_span(node) })
+    Some(Software {
+        id: id.to_string(),
+        name: name?.value,
+        engine,
+        releases,
+        deployment,
+        span: cx.node_head_span(node),
+    })
 }
 
 /// Decodes one `release "VERSION" key=value … { supports … }` line of a software part.
@@ -126,6 +171,8 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
             .and_then(|c| ReleaseStatus::parse(c.value));
     let dra = opt_prop(cx, &mut r, "dra", |cx, e| read::choice(cx, e, "the DRA state", DraState::CHOICES))
         .and_then(|c| DraState::parse(c.value));
+    let dra_api = opt_prop(cx, &mut r, "dra-api", |cx, e| read::choice(cx, e, "the DRA API version", DraApi::CHOICES))
+        .and_then(|c| DraApi::parse(c.value));
     let vendors = words(cx, &mut r, "vendors")
         .into_iter()
         .filter_map(|(w, span)| match w.as_str() {
@@ -177,6 +224,7 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
         kubernetes_min,
         kubernetes_max,
         dra,
+        dra_api,
         vendors,
         gpus,
         models,

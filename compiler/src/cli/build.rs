@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The blueprint
+    /// The blueprint (`-` reads standard input)
     file: Option<PathBuf>,
     /// Output folder
     #[arg(long)]
@@ -30,7 +30,7 @@ pub struct Args {
 
 fn progress(message: &str) {
     if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
-        eprintln!("{message}");
+        errln!("{message}");
     }
 }
 
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> i32 {
                     .unwrap_or_default();
                 let d = Diagnostic::new(codes::E1001, format!("no build target `{name}`{hint}"))
                     .help(format!("targets: {}", all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")));
-                eprint!("{}", render::human(&[d], &session.sources, output::style()));
+                err!("{}", render::human(&[d], &session.sources, output::style()));
                 return super::USAGE;
             }
         }
@@ -66,11 +66,17 @@ pub fn run(args: Args) -> i32 {
     if chosen.is_empty() {
         chosen = all.clone();
     }
-    let Some(bytes) = output::read_or_report(&file) else {
-        return super::USAGE;
+    let limit = session.limits.max_file_bytes;
+    let bytes = match output::read_input(&file, &mut session.sources, limit) {
+        Ok(output::Input::Bytes(bytes)) => bytes,
+        Ok(output::Input::TooLarge(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            return super::FAILED;
+        }
+        Err(()) => return super::USAGE,
     };
     let started = std::time::Instant::now();
-    let lowered = session.lower(&file.display().to_string(), &bytes);
+    let lowered = session.lower(&output::display_name(&file), &bytes);
     diags.extend(session.catalog_diagnostics.clone());
     diags.extend(lowered.diagnostics);
     let rendered = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| {
@@ -86,7 +92,7 @@ pub fn run(args: Args) -> i32 {
         Some((_, Some(Ok(files)))) if !diags.has_errors() => files,
         Some((_, Some(Err(d)))) => {
             diags.push(d);
-            eprint!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
+            err!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
             return super::FAILED;
         }
         _ => {
@@ -101,13 +107,13 @@ pub fn run(args: Args) -> i32 {
             .help("fix the errors above; `millwright check` lists them, `millwright plan` shows the numbers");
             let mut shown = diags.sorted();
             shown.push(blocked);
-            eprint!("{}", render::human(&shown, &session.sources, output::style()));
+            err!("{}", render::human(&shown, &session.sources, output::style()));
             return super::FAILED;
         }
     };
     let warnings = diags.sorted();
     if !warnings.is_empty() {
-        eprint!("{}", render::human(&warnings, &session.sources, output::style()));
+        err!("{}", render::human(&warnings, &session.sources, output::style()));
     }
     if args.view {
         return super::OK;
@@ -124,7 +130,7 @@ pub fn run(args: Args) -> i32 {
     ));
     match write_atomically(&out, &chosen.iter().map(|t| t.name.clone()).collect::<Vec<_>>(), &files) {
         Ok(()) => {
-            eprintln!(
+            errln!(
                 "built {} ({} files) into {}",
                 chosen.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
                 files.len(),

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The blueprint
+    /// The blueprint (`-` reads standard input)
     file: PathBuf,
     /// The swap, as OLD=NEW system ids (e.g. gb200-nvl72=gb300-nvl72)
     #[arg(long)]
@@ -32,12 +32,18 @@ pub fn run(args: Args) -> i32 {
         return super::USAGE;
     };
     let mut session = Session::new();
-    let Some(bytes) = output::read_or_report(&args.file) else {
-        return super::USAGE;
+    let limit = session.limits.max_file_bytes;
+    let bytes = match output::read_input(&args.file, &mut session.sources, limit) {
+        Ok(output::Input::Bytes(bytes)) => bytes,
+        Ok(output::Input::TooLarge(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            return super::FAILED;
+        }
+        Err(()) => return super::USAGE,
     };
-    let lowered = session.lower(&args.file.display().to_string(), &bytes);
+    let lowered = session.lower(&output::display_name(&args.file), &bytes);
     let Some(bp) = lowered.blueprint else {
-        eprint!("{}", render::human(&lowered.diagnostics.sorted(), &session.sources, output::style()));
+        err!("{}", render::human(&lowered.diagnostics.sorted(), &session.sources, output::style()));
         return super::FAILED;
     };
     let c = match millwright::compare::compare(&session, &bp, old.trim(), new.trim()) {

@@ -1,6 +1,7 @@
 //! Command definitions and dispatch. Each subcommand lives in its own file.
 
-/// `println!` to stdout that ignores a closed pipe (`millwright plan … | head`) instead of panicking.
+/// `println!` to stdout that ignores a closed pipe (`millwright plan … | head`) instead of panicking,
+/// and exits 2 on any other write error (`> /dev/full`).
 macro_rules! outln {
     ($($t:tt)*) => {
         $crate::cli::output::print_stdout(&format!($($t)*))
@@ -11,6 +12,20 @@ macro_rules! outln {
 macro_rules! out {
     ($($t:tt)*) => {
         $crate::cli::output::write_stdout(&format!($($t)*))
+    };
+}
+
+/// `eprintln!` that exits 2 instead of panicking when stderr cannot be written (`2> /dev/full`).
+macro_rules! errln {
+    ($($t:tt)*) => {
+        $crate::cli::output::write_stderr(&format!("{}\n", format_args!($($t)*)))
+    };
+}
+
+/// `eprint!` that exits 2 instead of panicking when stderr cannot be written.
+macro_rules! err {
+    ($($t:tt)*) => {
+        $crate::cli::output::write_stderr(&format!($($t)*))
     };
 }
 

@@ -203,3 +203,166 @@ fn fmt_does_not_follow_a_planted_temporary_name() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "factory \"x\"\n");
 }
+
+fn build(file: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["build", file.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn lab_file() -> PathBuf {
+    common::root().join("examples/lab/factory.kdl")
+}
+
+#[test]
+fn a_rebuild_keeps_files_beside_the_generated_ones_and_says_so() {
+    let dir = TempDir::new("keep");
+    let out = dir.path().join("out");
+    let r = build(&lab_file(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let manifest = std::fs::read_to_string(out.join("terraform/.millwright-manifest")).unwrap();
+    assert!(manifest.lines().any(|l| l.ends_with("  main.tf")), "{manifest}");
+    std::fs::write(out.join("terraform/backend.tf"), "terraform { backend \"local\" {} }\n").unwrap();
+    std::fs::write(out.join("terraform/terraform.tfstate"), "{\"version\": 4}\n").unwrap();
+    std::fs::create_dir_all(out.join("terraform/.terraform/providers")).unwrap();
+    std::fs::write(out.join("terraform/.terraform/providers/p"), "x").unwrap();
+    let blueprint = out.join("terraform/factory.kdl");
+    std::fs::copy(lab_file(), &blueprint).unwrap();
+    let r = build(&blueprint, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("kept 4 files Millwright did not write")
+            && r.stderr.contains(".terraform/, backend.tf, factory.kdl, terraform.tfstate"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_to_string(out.join("terraform/terraform.tfstate")).unwrap(), "{\"version\": 4}\n");
+    assert!(out.join("terraform/backend.tf").exists() && out.join("terraform/.terraform/providers/p").exists());
+    assert_eq!(std::fs::read(&blueprint).unwrap(), std::fs::read(lab_file()).unwrap());
+    let staging: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".millwright-staging"))
+        .collect();
+    assert!(staging.is_empty(), "a staging folder was left behind");
+}
+
+#[test]
+fn a_generated_path_over_a_user_file_is_refused_unless_forced() {
+    let dir = TempDir::new("refuse");
+    let out = dir.path().join("out");
+    // A folder a user wrote: no manifest, a main.tf of their own.
+    std::fs::create_dir_all(out.join("terraform")).unwrap();
+    std::fs::write(out.join("terraform/main.tf"), "# mine\n").unwrap();
+    let r = build(&lab_file(), &out, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("E1004") && r.stderr.contains("main.tf (not written by Millwright)"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(out.join("terraform/main.tf")).unwrap(), "# mine\n");
+    assert!(!out.join("kubernetes").exists(), "a refused build wrote another target");
+    let r = build(&lab_file(), &out, &["--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_ne!(std::fs::read_to_string(out.join("terraform/main.tf")).unwrap(), "# mine\n");
+    // A generated file edited after the build is the user's now.
+    let generated = out.join("quote/quote.md");
+    std::fs::write(&generated, "# edited\n").unwrap();
+    let r = build(&lab_file(), &out, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("(edited since the last build)"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&generated).unwrap(), "# edited\n");
+}
+
+#[test]
+fn a_second_build_into_a_locked_folder_fails_before_touching_anything() {
+    let dir = TempDir::new("lock");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".millwright.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let r = build(&lab_file(), &out, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("E1005"), "{}", r.stderr);
+    assert!(!out.join("terraform").exists());
+    lock.unlock().unwrap();
+    let r = build(&lab_file(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_stale_staging_folder_and_journal_are_cleaned_up_by_the_next_build() {
+    let dir = TempDir::new("stale");
+    let out = dir.path().join("out");
+    assert_eq!(build(&lab_file(), &out, &[]).code, 0);
+    let before = std::fs::read(out.join("terraform/main.tf")).unwrap();
+    // A build killed after moving the old main.tf aside and the new one in.
+    let staging = out.join(".millwright-staging-4000000");
+    std::fs::create_dir_all(staging.join("old/terraform")).unwrap();
+    std::fs::create_dir_all(staging.join("new")).unwrap();
+    std::fs::rename(out.join("terraform/main.tf"), staging.join("old/terraform/main.tf")).unwrap();
+    std::fs::write(out.join("terraform/main.tf"), "half-built").unwrap();
+    std::fs::write(
+        out.join(".millwright-journal"),
+        "millwright build journal 1\nstaging\t.millwright-staging-4000000\nmove\ton\tterraform/main.tf\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(out.join(".millwright-staging-12345/new")).unwrap();
+    let r = build(&lab_file(), &out, &["--target", "kubernetes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(out.join("terraform/main.tf")).unwrap(), before, "the old output was not restored");
+    assert!(!out.join(".millwright-journal").exists() && !staging.exists());
+    assert!(!out.join(".millwright-staging-12345").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_into_a_link_to_another_folder_stages_inside_it() {
+    let dir = TempDir::new("link");
+    // /dev/shm is usually a tmpfs, another file system than the temporary folder: a rename
+    // from beside the link would fail there.
+    let shm = Path::new("/dev/shm");
+    let real = if shm.is_dir() && std::fs::write(shm.join(".millwright-probe"), "").is_ok() {
+        let _ = std::fs::remove_file(shm.join(".millwright-probe"));
+        shm.join(format!("millwright-link-{}", std::process::id()))
+    } else {
+        eprintln!("no writable /dev/shm: the link points into the same file system");
+        dir.path().join("real")
+    };
+    std::fs::create_dir_all(&real).unwrap();
+    let link = dir.path().join("out");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let r = build(&lab_file(), &link, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(real.join("terraform/main.tf").exists());
+    let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(beside.len(), 1, "something was written beside the output folder: {beside:?}");
+    let _ = std::fs::remove_dir_all(&real);
+}
+
+#[test]
+fn build_refuses_a_factory_larger_than_a_build_writes_that_check_accepts() {
+    // 2,000,000 racks in about 300 bytes: racks stay aggregated in the analysis.
+    let dir = TempDir::new("huge");
+    let file = dir.path().join("huge.kdl");
+    std::fs::write(
+        &file,
+        "factory \"huge\" {\n    currency \"USD\"\n}\n\nsite \"campus\" {\n    power {\n        feed \"grid\" capacity=(MW)40000\n    }\n\
+         \x20   cooling {\n        air capacity=(MW)40000\n    }\n    hall \"h\" {\n        row \"R\" count=2000 {\n\
+         \x20           rack \"rack-air-48u\" count=1000 {\n                system \"hgx-b200-8\"\n            }\n        }\n    }\n}\n",
+    )
+    .unwrap();
+    let r = run(&["check", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("out");
+    let r = build(&file, &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("E1006") && r.stderr.contains("2,000,000 racks"), "{}", r.stderr);
+    assert!(!out.exists(), "a refused build created its output folder");
+    let r = run(&["build", file.to_str().unwrap(), "--view"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "the view of a refused build was printed");
+}

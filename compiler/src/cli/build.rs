@@ -1,14 +1,14 @@
-//! `millwright build FILE --out DIR [--target NAME]… [--list-targets] [--view]`: renders the
-//! targets. A blueprint with errors writes nothing (exit 1). Output is written to a temporary folder
-//! beside DIR and each target folder replaces DIR's only when everything rendered; an existing DIR
-//! is never half-updated.
+//! `millwright build FILE --out DIR [--target NAME]… [--force] [--list-targets] [--view]`: renders
+//! the targets. A blueprint with errors, or larger than a build writes (E1006), writes nothing
+//! (exit 1). The files are written by [`super::outdir`]: only files Millwright wrote are replaced,
+//! all targets at once or none.
 
-use super::output;
+use super::{outdir, output};
 use millwright::diag::{codes, render, Diagnostic, Diagnostics};
 use millwright::render::target;
 use millwright::Session;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,6 +26,10 @@ pub struct Args {
     /// Print the view the templates read, as JSON, and exit
     #[arg(long)]
     view: bool,
+    /// Overwrite generated paths even where the file there was not written by Millwright, or was
+    /// edited since (files Millwright does not generate are kept either way)
+    #[arg(long)]
+    force: bool,
 }
 
 fn progress(message: &str) {
@@ -79,7 +83,14 @@ pub fn run(args: Args) -> i32 {
     let lowered = session.lower(&output::display_name(&file), &bytes);
     diags.extend(session.catalog_diagnostics.clone());
     diags.extend(lowered.diagnostics);
-    let rendered = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| {
+    let analysis = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags));
+    // Before the view expands every rack: a factory `check` accepts may be too large to write.
+    let errors_before = diags.errors();
+    if let Some(a) = &analysis {
+        millwright::render::limits::check(&a.factory, &mut diags);
+    }
+    let too_large = diags.errors() > errors_before;
+    let rendered = analysis.filter(|_| !too_large).map(|a| {
         let view = millwright::render::view::build(&a.factory, &a.plan, &session.catalog);
         (view.clone(), if diags.has_errors() { None } else { Some(target::render(&view, &chosen)) })
     });
@@ -100,7 +111,7 @@ pub fn run(args: Args) -> i32 {
                 codes::E1003,
                 format!(
                     "nothing was built: {} has {}",
-                    file.display(),
+                    output::display_name(&file),
                     render::summary(diags.errors(), diags.warnings())
                 ),
             )
@@ -128,8 +139,26 @@ pub fn run(args: Args) -> i32 {
         started.elapsed().as_secs_f64(),
         out.display()
     ));
-    match write_atomically(&out, &chosen.iter().map(|t| t.name.clone()).collect::<Vec<_>>(), &files) {
-        Ok(()) => {
+    match outdir::write(&out, &files, args.force) {
+        Ok(written) => {
+            for (target, kept) in &written.kept {
+                let shown: Vec<&str> = kept.iter().take(8).map(String::as_str).collect();
+                let more = kept.len().saturating_sub(shown.len());
+                errln!(
+                    "kept {} in {}: {}{}",
+                    if kept.len() == 1 {
+                        "1 file Millwright did not write".to_string()
+                    } else {
+                        format!("{} files Millwright did not write", kept.len())
+                    },
+                    out.join(target).display(),
+                    shown.join(", "),
+                    if more > 0 { format!(", and {more} more") } else { String::new() }
+                );
+            }
+            if written.removed > 0 {
+                errln!("removed {} generated files that this build no longer writes", written.removed);
+            }
             errln!(
                 "built {} ({} files) into {}",
                 chosen.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
@@ -138,48 +167,13 @@ pub fn run(args: Args) -> i32 {
             );
             super::OK
         }
-        Err(e) => {
-            output::usage_error(&format!("cannot write {}: {e}", out.display()));
+        Err(outdir::Failure::Refused(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            super::USAGE
+        }
+        Err(outdir::Failure::Io(e)) => {
+            output::usage_error(&format!("cannot write {}: {e}; the previous output is unchanged", out.display()));
             super::USAGE
         }
     }
-}
-
-/// Writes every file under a temporary folder beside `out`, then swaps each target folder in.
-fn write_atomically(out: &Path, targets: &[String], files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let base = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{base}.millwright-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        for (path, bytes) in files {
-            let p = tmp.join(path);
-            if let Some(dir) = p.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&p, bytes)?;
-        }
-        std::fs::create_dir_all(out)?;
-        for t in targets {
-            let staged = tmp.join(t);
-            if !staged.exists() {
-                continue;
-            }
-            let dest = out.join(t);
-            let old = tmp.join(format!(".old-{t}"));
-            if dest.exists() {
-                std::fs::rename(&dest, &old)?;
-            }
-            if let Err(e) = std::fs::rename(&staged, &dest) {
-                if old.exists() {
-                    let _ = std::fs::rename(&old, &dest);
-                }
-                return Err(e);
-            }
-        }
-        Ok(())
-    })();
-    let _ = std::fs::remove_dir_all(&tmp);
-    result
 }

@@ -37,6 +37,7 @@ mod estimate;
 mod explain;
 mod format;
 mod graph;
+mod outdir;
 mod output;
 mod plan;
 

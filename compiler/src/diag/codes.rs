@@ -111,6 +111,9 @@ codes! {
     E1001 "unknown-target" "a build target that does not exist";
     E1002 "target-render" "a target failed to render (a bug in its templates)";
     E1003 "build-blocked" "the blueprint has errors, so nothing was built";
+    E1004 "output-not-ours" "building would overwrite files Millwright did not write";
+    E1005 "output-locked" "another build is writing the same output folder";
+    E1006 "build-too-large" "the factory is larger than one build writes";
     W1001 "default-energy-price" "the quote prices a site's energy at the catalog's default price";
     W1002 "unpriced-line" "a line of the bill of materials or the quote has no price";
 }

@@ -366,3 +366,38 @@ fn build_refuses_a_factory_larger_than_a_build_writes_that_check_accepts() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "the view of a refused build was printed");
 }
+
+#[test]
+fn a_non_finite_result_is_a_diagnostic_in_every_command_never_output() {
+    let file = common::root().join("tests/hostile/overflowing-energy-price.kdl");
+    let path = file.to_str().unwrap();
+    let r = run(&["check", path]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("E1007") && r.stderr.contains("1e308 is far beyond any real factory"), "{}", r.stderr);
+    let dir = TempDir::new("inf");
+    let out = dir.path().join("out");
+    let r = build(&file, &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("E1007") && !out.exists(), "{}", r.stderr);
+    let r = run(&["build", path, "--view"]);
+    assert!(r.stdout.is_empty() && r.stderr.contains("E1007"), "{}", r.stdout);
+    // The plan prints no cost, so it is printed, and every number in it is finite.
+    let r = run(&["plan", "--format", "json", path]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    fn finite(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => n.as_f64().is_some_and(f64::is_finite),
+            serde_json::Value::Array(a) => a.iter().all(finite),
+            serde_json::Value::Object(o) => o.values().all(finite),
+            _ => true,
+        }
+    }
+    assert!(finite(&v) && !r.stdout.contains("$inf"), "{}", r.stdout);
+    // The guard stays quiet on sound blueprints: every example's view is printed.
+    for example in ["lab", "rhine", "mi355x", "hopper-air", "gb300-multisite"] {
+        let f = common::root().join(format!("examples/{example}/factory.kdl"));
+        let r = run(&["build", f.to_str().unwrap(), "--view"]);
+        assert_eq!(r.code, 0, "{example}: {}", r.stderr);
+        assert!(finite(&serde_json::from_str(&r.stdout).unwrap()), "{example}");
+    }
+}

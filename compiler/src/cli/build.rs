@@ -90,9 +90,15 @@ pub fn run(args: Args) -> i32 {
         millwright::render::limits::check(&a.factory, &mut diags);
     }
     let too_large = diags.errors() > errors_before;
-    let rendered = analysis.filter(|_| !too_large).map(|a| {
+    let rendered = analysis.filter(|_| !too_large).and_then(|a| {
         let view = millwright::render::view::build(&a.factory, &a.plan, &session.catalog);
-        (view.clone(), if diags.has_errors() { None } else { Some(target::render(&view, &chosen)) })
+        // No infinite or not-a-number value reaches a target or the printed view.
+        if let Some(d) = millwright::render::finite::check(&view, &session.sources, a.factory.name.span) {
+            diags.push(d);
+            return None;
+        }
+        let files = if diags.has_errors() { None } else { Some(target::render(&view, &chosen)) };
+        Some((view, files))
     });
     if args.view {
         if let Some((view, _)) = &rendered {

@@ -53,6 +53,12 @@ pub fn run(args: Args) -> i32 {
             return super::USAGE;
         }
     };
+    // No infinite or not-a-number value is ever printed (E1007).
+    let factory_name = bp.factory.as_ref().map_or(millwright::source::Span::new(lowered.file, 0, 0), |f| f.name.span);
+    if let Some(d) = millwright::render::finite::check(&c, &session.sources, factory_name) {
+        err!("{}", render::human(&[d], &session.sources, output::style()));
+        return super::FAILED;
+    }
     match args.format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
         Format::Human => {

@@ -114,6 +114,7 @@ codes! {
     E1004 "output-not-ours" "building would overwrite files Millwright did not write";
     E1005 "output-locked" "another build is writing the same output folder";
     E1006 "build-too-large" "the factory is larger than one build writes";
+    E1007 "non-finite-result" "a result overflows to infinity or is not a number";
     W1001 "default-energy-price" "the quote prices a site's energy at the catalog's default price";
     W1002 "unpriced-line" "a line of the bill of materials or the quote has no price";
 }

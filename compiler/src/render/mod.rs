@@ -2,6 +2,7 @@
 //! implement `Serialize`; the model and plan stay internal and free to change.
 
 pub mod cost;
+pub mod finite;
 pub mod limits;
 pub mod plan;
 pub mod target;

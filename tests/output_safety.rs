@@ -269,6 +269,15 @@ fn a_generated_path_over_a_user_file_is_refused_unless_forced() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("(edited since the last build)"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&generated).unwrap(), "# edited\n");
+    // A file where a target folder belongs is never replaced, even with --force.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("bom"), "my notes").unwrap();
+    let r = build(&lab_file(), &other, &["--force"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("E1004") && r.stderr.contains("in the way"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(other.join("bom")).unwrap(), "my notes");
+    assert!(!other.join("terraform").exists());
 }
 
 #[test]
@@ -400,4 +409,37 @@ fn a_non_finite_result_is_a_diagnostic_in_every_command_never_output() {
         assert_eq!(r.code, 0, "{example}: {}", r.stderr);
         assert!(finite(&serde_json::from_str(&r.stdout).unwrap()), "{example}");
     }
+}
+
+/// The lab example with its site repeated `sites` times and `workloads` one-GPU workloads.
+fn many_sites_and_workloads(sites: usize, workloads: usize) -> String {
+    let lab = String::from_utf8(lab()).unwrap();
+    let (head, rest) = lab.split_once("site \"hq-lab\" {").unwrap();
+    let (site_body, tail) = rest.split_once("\nsoftware {").unwrap();
+    let software = tail.split("workload \"gpt-oss\"").next().unwrap();
+    let mut text = head.to_string();
+    for i in 0..sites {
+        text.push_str(&format!("site \"s{i}\" {{{site_body}\n"));
+    }
+    text.push_str(&format!("software {{{software}"));
+    for j in 0..workloads {
+        text.push_str(&format!(
+            "workload \"w{j}\" {{\n    model \"llama-3.1-8b\"\n    precision \"bf16\"\n    tokens input=2048 output=256\n    gpus 1\n}}\n\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn build_refuses_more_site_workloads_than_a_build_writes() {
+    let dir = TempDir::new("pairs");
+    let file = dir.path().join("pairs.kdl");
+    std::fs::write(&file, many_sites_and_workloads(150, 150)).unwrap();
+    let r = run(&["check", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("out");
+    let r = build(&file, &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("E1006") && r.stderr.contains("22,500 site workloads"), "{}", r.stderr);
+    assert!(!out.exists());
 }

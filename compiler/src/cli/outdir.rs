@@ -215,7 +215,9 @@ enum Existing {
 
 fn existing(path: &Path) -> std::io::Result<Existing> {
     match path.symlink_metadata() {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(20) => Ok(Existing::Absent),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Existing::Absent),
+        // A file where a folder of the path should be.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(Existing::Other),
         Err(e) => Err(e),
         Ok(m) if m.is_file() => Ok(Existing::File(content_hash(&std::fs::read(path)?))),
         Ok(_) => Ok(Existing::Other),
@@ -257,7 +259,8 @@ fn write_locked(out: &Path, files: &[(String, Vec<u8>)], force: bool, rename: &m
                     }
                     moves.push(Move { path: format!("{target}/{path}"), old: true, new: true });
                 }
-                Existing::Other => conflicts.push(format!("{target}/{path} (a folder or link is in the way)")),
+                Existing::Other => conflicts
+                    .push(format!("{target}/{path} (a folder, a link or a file where a folder belongs is in the way)")),
             }
         }
         for (path, listed) in &old_manifest {

@@ -33,8 +33,20 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// The stages that analyse a blueprint: they read Millwright's own tree and typed values, never the
 /// `kdl` crate's document model (that is for rewriting a blueprint, in `fmt`).
-const ANALYSIS: &[&str] =
-    &["lower", "lower::read", "ast", "catalog", "resolve", "model", "project", "names", "graph", "checks", "compare", "render"];
+const ANALYSIS: &[&str] = &[
+    "lower",
+    "lower::read",
+    "ast",
+    "catalog",
+    "resolve",
+    "model",
+    "project",
+    "names",
+    "graph",
+    "checks",
+    "compare",
+    "render",
+];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|(_, modules)| modules.contains(&module))
@@ -445,8 +457,12 @@ fn design_rules_list_every_code() {
         .filter_map(|l| l.split(" |").next())
         .flat_map(|cell| cell.split([',', ' ', '–']))
         .collect();
-    let missing: Vec<&str> =
-        millwright::diag::codes::ALL.iter().filter(|c| !c.retired).map(|c| c.code).filter(|c| !listed.contains(c)).collect();
+    let missing: Vec<&str> = millwright::diag::codes::ALL
+        .iter()
+        .filter(|c| !c.retired)
+        .map(|c| c.code)
+        .filter(|c| !listed.contains(c))
+        .collect();
     assert!(missing.is_empty(), "docs/design-rules.md has no row for {}", missing.join(", "));
 }
 

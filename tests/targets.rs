@@ -30,7 +30,8 @@ fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if !e.file_name().to_string_lossy().starts_with(".millwright") {
+                // The build's lock file and manifests are bookkeeping, tested in tests/output_safety.rs.
                 let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
                 out.push((rel, std::fs::read(&p).unwrap()));
             }

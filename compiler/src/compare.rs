@@ -284,7 +284,7 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
         }
         let kept: u64 = count_racks(&best, new);
         let all: u64 = originals.iter().flatten().sum();
-        changes.push(format!("{kept} racks with `{new}` where the design had {} per-row rack slots of `{old}` (about {}): more would exceed the power or cooling envelope", all, crate::render::format::whole_pct(lo)));
+        changes.push(format!("{kept} racks with `{new}` where the design had {} per-row rack slots of `{old}` (about {}): more would exceed the power or cooling envelope", all, crate::format::whole_pct(lo)));
         best
     };
 

@@ -89,8 +89,14 @@ impl Session {
         let lowered = self.lower(name, bytes);
         let mut diags = self.catalog_diagnostics.clone();
         diags.extend(lowered.diagnostics);
-        if let Some(bp) = &lowered.blueprint {
-            let _ = self.analyze(bp, &mut diags);
+        if let Some(a) = lowered.blueprint.as_ref().and_then(|bp| self.analyze(bp, &mut diags)) {
+            // What `plan` and `build` print must be finite (E1007); both views are aggregated.
+            let plan = crate::render::plan::view(&a.factory, &a.plan);
+            let cost = crate::render::quote::view(&a.factory, &a.plan);
+            let name = a.factory.name.span;
+            if let Some(d) = crate::render::finite::check_plan_and_cost(&plan, &cost, &self.sources, name) {
+                diags.push(d);
+            }
         }
         (lowered.file, diags)
     }

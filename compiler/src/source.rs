@@ -56,12 +56,31 @@ impl SourceFile {
         SourceFile { name: name.into(), text, line_starts }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line_idx = match self.line_starts.binary_search(&offset) {
+    /// 0-based index of the line a byte offset is on.
+    pub fn line_index(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
-        };
+        }
+    }
+
+    /// How many lines the text has (a text ending in a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte range of a line (0-based index) without its `\n` or `\r\n` terminator.
+    pub fn line_range(&self, line_idx: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line_idx)? as usize;
+        let next = self.line_starts.get(line_idx + 1).map_or(self.text.len(), |&n| n as usize);
+        let line = self.text.get(start..next)?;
+        let content = line.strip_suffix('\n').map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
+        Some(start..start + content.len())
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let line_idx = self.line_index(offset);
         let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0) as usize;
         let offset = (offset as usize).min(self.text.len());
         let col =

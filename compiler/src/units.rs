@@ -1,6 +1,6 @@
 //! Physical quantities. Values are stored in SI base units inside newtypes, so watts never mix with
 //! kilowatts or bytes with bits; the unit names users write are the KDL type annotations below.
-//! Their text forms (`Display`, grouping, money) are in `render::format`.
+//! Their text forms (`Display`, grouping, money) are in `format`.
 
 /// What a unit measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::render::format::group_thousands;
+use crate::format::group_thousands;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for w in &cx.factory.workloads {

@@ -4,7 +4,7 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::render::format::whole_pct;
+use crate::format::whole_pct;
 
 const LIMIT: f64 = 0.8;
 

@@ -4,8 +4,8 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::format::group_thousands;
 use crate::project::network;
-use crate::render::format::group_thousands;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (f, plan) in cx.factory.fabrics.iter().zip(&cx.plan.fabrics) {
@@ -30,7 +30,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                             if t.value == 1 { "" } else { "s" },
                             switch_id,
                             k,
-                            crate::render::format::trim(f.oversubscription),
+                            crate::format::trim(f.oversubscription),
                             group_thousands(cap as f64)
                         ),
                     )

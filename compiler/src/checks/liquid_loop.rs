@@ -23,7 +23,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                                 format!(
                                     "`{}` is liquid-cooled ({} of its heat to liquid), but enclosure `{}` is air-only",
                                     g.system.id,
-                                    crate::render::format::whole_pct(g.system.liquid_fraction),
+                                    crate::format::whole_pct(g.system.liquid_fraction),
                                     enclosure.id
                                 ),
                             )

@@ -2,12 +2,12 @@
 //! no `energy-price` is priced at the catalog's default energy price (W1001); a bill-of-materials
 //! or quote line that has no price, because the catalog has none or no exchange rate turns it into
 //! the factory currency, is left out of the totals (W1002). The problems and their reasons come from
-//! `project::pricing`; their wording is the quote page's (`render::quote_text`, `render::format`).
+//! `project::pricing`; their wording is the quote page's (`render::quote_text`, `format`).
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::format::price_per;
 use crate::project::pricing::{Problem, UnpricedReason};
-use crate::render::format::price_per;
 use crate::source::Span;
 
 /// An unpriced item: its part id (empty when no part fits) and where the blueprint asks for it.

@@ -6,7 +6,7 @@
 use super::CheckCtx;
 use crate::ast::Redundancy;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::render::format::{trim, whole_pct};
+use crate::format::{trim, whole_pct};
 
 fn redundancy_words(r: Redundancy) -> &'static str {
     match r {

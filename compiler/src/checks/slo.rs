@@ -4,8 +4,8 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::format::decimals;
 use crate::project::throughput::Limit;
-use crate::render::format::decimals;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (w, p) in cx.factory.workloads.iter().zip(&cx.plan.workloads) {

@@ -3,7 +3,7 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::render::format::trim;
+use crate::format::trim;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {

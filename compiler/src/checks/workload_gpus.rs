@@ -3,7 +3,7 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::render::format::group_thousands;
+use crate::format::group_thousands;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     let have = cx.factory.total_gpus();

@@ -1,18 +1,18 @@
-//! `millwright build FILE --out DIR [--target NAME]… [--list-targets] [--view]`: renders the
-//! targets. A blueprint with errors writes nothing (exit 1). Output is written to a temporary folder
-//! beside DIR and each target folder replaces DIR's only when everything rendered; an existing DIR
-//! is never half-updated.
+//! `millwright build FILE --out DIR [--target NAME]… [--force] [--list-targets] [--view]`: renders
+//! the targets. A blueprint with errors, or larger than a build writes (E1006), writes nothing
+//! (exit 1). The files are written by [`super::outdir`]: only files Millwright wrote are replaced,
+//! all targets at once or none.
 
-use super::output;
+use super::{outdir, output};
 use millwright::diag::{codes, render, Diagnostic, Diagnostics};
 use millwright::render::target;
 use millwright::Session;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The blueprint
+    /// The blueprint (`-` reads standard input)
     file: Option<PathBuf>,
     /// Output folder
     #[arg(long)]
@@ -26,11 +26,15 @@ pub struct Args {
     /// Print the view the templates read, as JSON, and exit
     #[arg(long)]
     view: bool,
+    /// Overwrite generated paths even where the file there was not written by Millwright, or was
+    /// edited since (files Millwright does not generate are kept either way)
+    #[arg(long)]
+    force: bool,
 }
 
 fn progress(message: &str) {
     if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
-        eprintln!("{message}");
+        errln!("{message}");
     }
 }
 
@@ -63,7 +67,7 @@ pub fn run(args: Args) -> i32 {
                     .unwrap_or_default();
                 let d = Diagnostic::new(codes::E1001, format!("no build target `{name}`{hint}"))
                     .help(format!("targets: {}", all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")));
-                eprint!("{}", render::human(&[d], &session.sources, output::style()));
+                err!("{}", render::human(&[d], &session.sources, output::style()));
                 return super::USAGE;
             }
         }
@@ -71,16 +75,35 @@ pub fn run(args: Args) -> i32 {
     if chosen.is_empty() {
         chosen = all.clone();
     }
-    let Some(bytes) = output::read_or_report(&file) else {
-        return super::USAGE;
+    let limit = session.limits.max_file_bytes;
+    let bytes = match output::read_input(&file, &mut session.sources, limit) {
+        Ok(output::Input::Bytes(bytes)) => bytes,
+        Ok(output::Input::TooLarge(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            return super::FAILED;
+        }
+        Err(()) => return super::USAGE,
     };
     let started = std::time::Instant::now();
-    let lowered = session.lower(&file.display().to_string(), &bytes);
+    let lowered = session.lower(&output::display_name(&file), &bytes);
     diags.extend(session.catalog_diagnostics.clone());
     diags.extend(lowered.diagnostics);
-    let rendered = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| {
+    let analysis = lowered.blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags));
+    // Before the view expands every rack: a factory `check` accepts may be too large to write.
+    let errors_before = diags.errors();
+    if let Some(a) = &analysis {
+        millwright::render::limits::check(&a.factory, &mut diags);
+    }
+    let too_large = diags.errors() > errors_before;
+    let rendered = analysis.filter(|_| !too_large).and_then(|a| {
         let view = millwright::render::view::build(&a.factory, &a.plan, &session.catalog);
-        (view.clone(), if diags.has_errors() { None } else { Some(target::render(&view, &chosen)) })
+        // No infinite or not-a-number value reaches a target or the printed view.
+        if let Some(d) = millwright::render::finite::check(&view, &session.sources, a.factory.name.span) {
+            diags.push(d);
+            return None;
+        }
+        let files = if diags.has_errors() { None } else { Some(target::render(&view, &chosen)) };
+        Some((view, files))
     });
     if args.view {
         if let Some((view, _)) = &rendered {
@@ -91,7 +114,7 @@ pub fn run(args: Args) -> i32 {
         Some((_, Some(Ok(files)))) if !diags.has_errors() => files,
         Some((_, Some(Err(d)))) => {
             diags.push(d);
-            eprint!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
+            err!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
             return super::FAILED;
         }
         _ => {
@@ -99,20 +122,20 @@ pub fn run(args: Args) -> i32 {
                 codes::E1003,
                 format!(
                     "nothing was built: {} has {}",
-                    file.display(),
+                    output::display_name(&file),
                     render::summary(diags.errors(), diags.warnings())
                 ),
             )
             .help("fix the errors above; `millwright check` lists them, `millwright plan` shows the numbers");
             let mut shown = diags.sorted();
             shown.push(blocked);
-            eprint!("{}", render::human(&shown, &session.sources, output::style()));
+            err!("{}", render::human(&shown, &session.sources, output::style()));
             return super::FAILED;
         }
     };
     let warnings = diags.sorted();
     if !warnings.is_empty() {
-        eprint!("{}", render::human(&warnings, &session.sources, output::style()));
+        err!("{}", render::human(&warnings, &session.sources, output::style()));
     }
     if args.view {
         return super::OK;
@@ -127,9 +150,27 @@ pub fn run(args: Args) -> i32 {
         started.elapsed().as_secs_f64(),
         out.display()
     ));
-    match write_atomically(&out, &chosen.iter().map(|t| t.name.clone()).collect::<Vec<_>>(), &files) {
-        Ok(()) => {
-            eprintln!(
+    match outdir::write(&out, &files, args.force) {
+        Ok(written) => {
+            for (target, kept) in &written.kept {
+                let shown: Vec<&str> = kept.iter().take(8).map(String::as_str).collect();
+                let more = kept.len().saturating_sub(shown.len());
+                errln!(
+                    "kept {} in {}: {}{}",
+                    if kept.len() == 1 {
+                        "1 file Millwright did not write".to_string()
+                    } else {
+                        format!("{} files Millwright did not write", kept.len())
+                    },
+                    out.join(target).display(),
+                    shown.join(", "),
+                    if more > 0 { format!(", and {more} more") } else { String::new() }
+                );
+            }
+            if written.removed > 0 {
+                errln!("removed {} generated files that this build no longer writes", written.removed);
+            }
+            errln!(
                 "built {} ({} files) into {}",
                 chosen.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
                 files.len(),
@@ -137,48 +178,13 @@ pub fn run(args: Args) -> i32 {
             );
             super::OK
         }
-        Err(e) => {
-            output::usage_error(&format!("cannot write {}: {e}", out.display()));
+        Err(outdir::Failure::Refused(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            super::USAGE
+        }
+        Err(outdir::Failure::Io(e)) => {
+            output::usage_error(&format!("cannot write {}: {e}; the previous output is unchanged", out.display()));
             super::USAGE
         }
     }
-}
-
-/// Writes every file under a temporary folder beside `out`, then swaps each target folder in.
-fn write_atomically(out: &Path, targets: &[String], files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let base = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{base}.millwright-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        for (path, bytes) in files {
-            let p = tmp.join(path);
-            if let Some(dir) = p.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&p, bytes)?;
-        }
-        std::fs::create_dir_all(out)?;
-        for t in targets {
-            let staged = tmp.join(t);
-            if !staged.exists() {
-                continue;
-            }
-            let dest = out.join(t);
-            let old = tmp.join(format!(".old-{t}"));
-            if dest.exists() {
-                std::fs::rename(&dest, &old)?;
-            }
-            if let Err(e) = std::fs::rename(&staged, &dest) {
-                if old.exists() {
-                    let _ = std::fs::rename(&old, &dest);
-                }
-                return Err(e);
-            }
-        }
-        Ok(())
-    })();
-    let _ = std::fs::remove_dir_all(&tmp);
-    result
 }

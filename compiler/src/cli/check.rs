@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Blueprint files to check
+    /// Blueprint files to check (`-` reads standard input)
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Output format: human (on stderr), json or sarif (SARIF 2.1.0, for code scanning; on stdout)
@@ -23,11 +23,15 @@ pub fn run(args: Args) -> i32 {
     let mut session = Session::new();
     let mut all = Vec::new();
     for path in &args.files {
-        let Some(bytes) = output::read_or_report(path) else {
-            return super::USAGE;
-        };
-        let (_, diags) = session.check(&path.display().to_string(), &bytes);
-        all.extend(diags.sorted());
+        let limit = session.limits.max_file_bytes;
+        match output::read_input(path, &mut session.sources, limit) {
+            Ok(output::Input::Bytes(bytes)) => {
+                let (_, diags) = session.check(&output::display_name(path), &bytes);
+                all.extend(diags.sorted());
+            }
+            Ok(output::Input::TooLarge(d)) => all.push(d),
+            Err(()) => return super::USAGE,
+        }
     }
     let errors = all.iter().filter(|d| d.severity() == millwright::diag::Severity::Error).count();
     let warnings = all.len() - errors;
@@ -42,13 +46,13 @@ pub fn run(args: Args) -> i32 {
             output::print_stdout(&serde_json::to_string_pretty(&value).unwrap_or_default());
         }
         Format::Human => {
-            eprint!("{}", render::human(&all, &session.sources, output::style()));
+            err!("{}", render::human(&all, &session.sources, output::style()));
             let files = args.files.len();
             let what = if files == 1 { "1 file".to_string() } else { format!("{files} files") };
             if errors > 0 {
-                eprintln!("checked {what}: {}", render::summary(errors, warnings));
+                errln!("checked {what}: {}", render::summary(errors, warnings));
             } else {
-                eprintln!("checked {what}: ok ({})", render::summary(errors, warnings));
+                errln!("checked {what}: ok ({})", render::summary(errors, warnings));
             }
         }
     }

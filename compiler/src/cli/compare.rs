@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The blueprint
+    /// The blueprint (`-` reads standard input)
     file: PathBuf,
     /// The swap, as OLD=NEW system ids (e.g. gb200-nvl72=gb300-nvl72)
     #[arg(long)]
@@ -32,12 +32,18 @@ pub fn run(args: Args) -> i32 {
         return super::USAGE;
     };
     let mut session = Session::new();
-    let Some(bytes) = output::read_or_report(&args.file) else {
-        return super::USAGE;
+    let limit = session.limits.max_file_bytes;
+    let bytes = match output::read_input(&args.file, &mut session.sources, limit) {
+        Ok(output::Input::Bytes(bytes)) => bytes,
+        Ok(output::Input::TooLarge(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            return super::FAILED;
+        }
+        Err(()) => return super::USAGE,
     };
-    let lowered = session.lower(&args.file.display().to_string(), &bytes);
+    let lowered = session.lower(&output::display_name(&args.file), &bytes);
     let Some(bp) = lowered.blueprint else {
-        eprint!("{}", render::human(&lowered.diagnostics.sorted(), &session.sources, output::style()));
+        err!("{}", render::human(&lowered.diagnostics.sorted(), &session.sources, output::style()));
         return super::FAILED;
     };
     let c = match millwright::compare::compare(&session, &bp, old.trim(), new.trim()) {
@@ -47,6 +53,12 @@ pub fn run(args: Args) -> i32 {
             return super::USAGE;
         }
     };
+    // No infinite or not-a-number value is ever printed (E1007).
+    let factory_name = bp.factory.as_ref().map_or(millwright::source::Span::new(lowered.file, 0, 0), |f| f.name.span);
+    if let Some(d) = millwright::render::finite::check(&c, &session.sources, factory_name) {
+        err!("{}", render::human(&[d], &session.sources, output::style()));
+        return super::FAILED;
+    }
     match args.format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
         Format::Human => {
@@ -56,7 +68,7 @@ pub fn run(args: Args) -> i32 {
             let row = |name: &str, x: f64, y: f64, fmt: &dyn Fn(f64) -> String| {
                 outln!("{:<28} {:>16} {:>16} {:>8}", name, fmt(x), fmt(y), factor(x, y));
             };
-            let int = |x: f64| millwright::render::format::group_thousands(x.round());
+            let int = |x: f64| millwright::format::group_thousands(x.round());
             let mwf = |x: f64| format!("{:.2} MW", x / 1e3);
             let racks = |v: &millwright::render::plan::PlanView| v.sites.iter().map(|s| s.racks).sum::<u64>() as f64;
             row("racks", racks(&c.before), racks(&c.after), &int);

@@ -153,7 +153,7 @@ pub fn run(args: Args) -> i32 {
                         .unwrap_or_default()
                 ),
                 Format::Human => {
-                    eprint!("{}", millwright::diag::render::human(&[d], &session.sources, output::style()))
+                    err!("{}", millwright::diag::render::human(&[d], &session.sources, output::style()))
                 }
             }
             super::FAILED

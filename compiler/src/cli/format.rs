@@ -1,13 +1,17 @@
-//! `millwright fmt FILE… [--check]`: canonical formatting, written atomically.
+//! `millwright fmt FILE… [--check]`: canonical formatting. A file is rewritten through an
+//! exclusively created temporary file beside it (so a planted link cannot redirect the write), with
+//! the original's permissions and, where allowed, its owner; a symlink keeps pointing at the file it
+//! named, which is the one formatted. `-` formats standard input to standard output.
 
 use super::output;
 use millwright::diag::render;
 use millwright::source::SourceMap;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Blueprint files to format
+    /// Blueprint files to format (`-` formats standard input to standard output)
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Change nothing; exit 1 if any file would change
@@ -18,18 +22,25 @@ pub struct Args {
 pub fn run(args: Args) -> i32 {
     let mut sources = SourceMap::new();
     let mut status = super::OK;
+    let limit = millwright::syntax::Limits::default().max_file_bytes;
     for path in &args.files {
-        let Some(bytes) = output::read_or_report(path) else {
-            return super::USAGE;
+        let bytes = match output::read_input(path, &mut sources, limit) {
+            Ok(output::Input::Bytes(bytes)) => bytes,
+            Ok(output::Input::TooLarge(d)) => {
+                err!("{}", render::human(&[d], &sources, output::style()));
+                status = super::FAILED;
+                continue;
+            }
+            Err(()) => return super::USAGE,
         };
-        let name = path.display().to_string();
+        let name = output::display_name(path);
         let mut diags = millwright::diag::Diagnostics::new();
         let text = match millwright::syntax::decode(&bytes) {
             Ok(t) => t,
             Err((lossy, offset)) => {
                 let file = sources.add(name.clone(), lossy.as_str());
                 diags.push(millwright::syntax::not_text(file, &lossy, offset));
-                eprint!("{}", render::human(&diags.sorted(), &sources, output::style()));
+                err!("{}", render::human(&diags.sorted(), &sources, output::style()));
                 status = super::FAILED;
                 continue;
             }
@@ -37,37 +48,65 @@ pub fn run(args: Args) -> i32 {
         let file = sources.add(name.clone(), text.as_str());
         let Some(formatted) = millwright::fmt::format(file, &text, &mut diags) else {
             if diags.is_empty() {
-                eprintln!("error: {name}: formatting would change the blueprint's meaning; left unchanged");
+                errln!("error: {name}: formatting would change the blueprint's meaning; left unchanged");
             } else {
-                eprint!("{}", render::human(&diags.sorted(), &sources, output::style()));
+                err!("{}", render::human(&diags.sorted(), &sources, output::style()));
             }
             status = super::FAILED;
             continue;
         };
+        if args.check {
+            if formatted != text {
+                errln!("{name}: not formatted");
+                status = super::FAILED;
+            }
+            continue;
+        }
+        if output::is_stdin(path) {
+            out!("{formatted}");
+            continue;
+        }
         if formatted == text {
             continue;
         }
-        if args.check {
-            eprintln!("{name}: not formatted");
-            status = super::FAILED;
-            continue;
-        }
-        if let Err(e) = write_atomically(path, formatted.as_bytes()) {
+        if let Err(e) = replace_file_contents(path, formatted.as_bytes()) {
             output::usage_error(&format!("{name}: cannot write: {e}"));
             return super::USAGE;
         }
-        eprintln!("formatted {name}");
+        errln!("formatted {name}");
     }
     status
 }
 
-/// Writes beside the target and renames over it, so a failure leaves the original intact.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.millwright-tmp"));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+/// Replaces the contents of the file `path` names (through any symlinks) by writing a new file in
+/// the same folder and renaming it over the old one, so a failure leaves the original intact.
+///
+/// The temporary file is created with `O_EXCL` under an unpredictable name (the `tempfile` crate),
+/// so nobody can plant a link there in advance. It gets the original's permissions, and its owner
+/// and group where the operating system allows (root, or a group the user belongs to); otherwise it
+/// belongs to the user running `fmt`, as with any editor that saves by renaming.
+pub fn replace_file_contents(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let metadata = std::fs::metadata(&target)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".millwright-tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    keep_owner(tmp.as_file(), &metadata);
+    tmp.as_file().set_permissions(metadata.permissions())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
 }
+
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, original: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    // Only root may give a file away; a user may still keep a group they belong to. Both are
+    // best effort: failing to keep the owner is no reason to refuse formatting.
+    let _ = std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid()));
+    let _ = std::os::unix::fs::fchown(file, None, Some(original.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_file: &std::fs::File, _original: &std::fs::Metadata) {}

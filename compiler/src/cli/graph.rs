@@ -13,7 +13,7 @@ pub enum GraphFormat {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The blueprint
+    /// The blueprint (`-` reads standard input)
     file: PathBuf,
     /// Output format
     #[arg(long, value_enum, default_value = "dot")]
@@ -25,10 +25,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> i32 {
     let mut session = Session::new();
-    let Some(bytes) = output::read_or_report(&args.file) else {
-        return super::USAGE;
+    let limit = session.limits.max_file_bytes;
+    let bytes = match output::read_input(&args.file, &mut session.sources, limit) {
+        Ok(output::Input::Bytes(bytes)) => bytes,
+        Ok(output::Input::TooLarge(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            return super::FAILED;
+        }
+        Err(()) => return super::USAGE,
     };
-    let (blueprint, mut diags) = session.read(&args.file.display().to_string(), &bytes);
+    let (blueprint, mut diags) = session.read(&output::display_name(&args.file), &bytes);
     let drawn = blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags)).map(|a| {
         let g = millwright::graph::build(&a.factory, &a.plan, args.expand);
         match args.format {
@@ -36,7 +42,7 @@ pub fn run(args: Args) -> i32 {
             GraphFormat::Mermaid => millwright::graph::mermaid(&g),
         }
     });
-    eprint!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
+    err!("{}", render::human(&diags.sorted(), &session.sources, output::style()));
     match drawn {
         Some(text) => {
             out!("{text}");

@@ -1,6 +1,7 @@
 //! Command definitions and dispatch. Each subcommand lives in its own file.
 
-/// `println!` to stdout that ignores a closed pipe (`millwright plan … | head`) instead of panicking.
+/// `println!` to stdout that ignores a closed pipe (`millwright plan … | head`) instead of panicking,
+/// and exits 2 on any other write error (`> /dev/full`).
 macro_rules! outln {
     ($($t:tt)*) => {
         $crate::cli::output::print_stdout(&format!($($t)*))
@@ -14,6 +15,20 @@ macro_rules! out {
     };
 }
 
+/// `eprintln!` that exits 2 instead of panicking when stderr cannot be written (`2> /dev/full`).
+macro_rules! errln {
+    ($($t:tt)*) => {
+        $crate::cli::output::write_stderr(&format!("{}\n", format_args!($($t)*)))
+    };
+}
+
+/// `eprint!` that exits 2 instead of panicking when stderr cannot be written.
+macro_rules! err {
+    ($($t:tt)*) => {
+        $crate::cli::output::write_stderr(&format!($($t)*))
+    };
+}
+
 mod build;
 mod catalog;
 mod check;
@@ -22,6 +37,7 @@ mod estimate;
 mod explain;
 mod format;
 mod graph;
+mod outdir;
 mod output;
 mod plan;
 

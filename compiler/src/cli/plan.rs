@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The blueprint
+    /// The blueprint (`-` reads standard input)
     file: PathBuf,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
@@ -17,23 +17,35 @@ pub struct Args {
 
 pub fn run(args: Args) -> i32 {
     let mut session = Session::new();
-    let Some(bytes) = output::read_or_report(&args.file) else {
-        return super::USAGE;
+    let limit = session.limits.max_file_bytes;
+    let bytes = match output::read_input(&args.file, &mut session.sources, limit) {
+        Ok(output::Input::Bytes(bytes)) => bytes,
+        Ok(output::Input::TooLarge(d)) => {
+            err!("{}", render::human(&[d], &session.sources, output::style()));
+            return super::FAILED;
+        }
+        Err(()) => return super::USAGE,
     };
-    let (blueprint, mut diags) = session.read(&args.file.display().to_string(), &bytes);
-    let view = blueprint
-        .as_ref()
-        .and_then(|bp| session.analyze(bp, &mut diags))
-        .map(|a| millwright::render::plan::view(&a.factory, &a.plan));
+    let (blueprint, mut diags) = session.read(&output::display_name(&args.file), &bytes);
+    let analysis = blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags));
+    let mut view = analysis.as_ref().map(|a| millwright::render::plan::view(&a.factory, &a.plan));
+    // No infinite or not-a-number value is ever printed: it becomes an E1007 instead of the plan.
+    if let (Some(v), Some(a)) = (&view, &analysis) {
+        if let Some(d) = millwright::render::finite::check(v, &session.sources, a.factory.name.span) {
+            diags.push(d);
+            view = None;
+        }
+    }
     let sorted = diags.sorted();
-    eprint!("{}", render::human(&sorted, &session.sources, output::style()));
+    err!("{}", render::human(&sorted, &session.sources, output::style()));
     match (&view, args.format) {
         (Some(v), Format::Json) => outln!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
         (Some(v), Format::Human) => out!("{}", millwright::render::plan::human(v)),
-        (None, _) => eprintln!("no plan: the blueprint could not be read"),
+        (None, _) if analysis.is_some() => errln!("no plan: a result is not a finite number"),
+        (None, _) => errln!("no plan: the blueprint could not be read"),
     }
     if diags.has_errors() {
-        eprintln!("plan: {}", render::summary(diags.errors(), diags.warnings()));
+        errln!("plan: {}", render::summary(diags.errors(), diags.warnings()));
         super::FAILED
     } else {
         super::OK

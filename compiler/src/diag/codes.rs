@@ -115,7 +115,11 @@ codes! {
     E1001 "unknown-target" "a build target that does not exist";
     E1002 "target-render" "a target failed to render (a bug in its templates)";
     E1003 "build-blocked" "the blueprint has errors, so nothing was built";
-    E1004 "target-manifest" "a build target's manifest (`target.kdl`) cannot be read";
+    E1004 "output-not-ours" "building would overwrite files Millwright did not write";
+    E1005 "output-locked" "another build is writing the same output folder";
+    E1006 "build-too-large" "the factory is larger than one build writes";
+    E1007 "non-finite-result" "a result overflows to infinity or is not a number";
+    E1008 "target-manifest" "a build target's manifest (`target.kdl`) cannot be read";
     W1001 "default-energy-price" "the quote prices a site's energy at the catalog's default price";
     W1002 "unpriced-line" "a line of the bill of materials or the quote has no price";
 }

@@ -2,7 +2,9 @@
 
 use super::{Diagnostic, Label, Severity};
 use crate::source::{SourceFile, SourceMap};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents,
+};
 use std::fmt;
 
 /// How human-readable output looks.
@@ -25,7 +27,7 @@ struct Report<'a> {
     diagnostic: &'a Diagnostic,
     message: String,
     labels: Vec<&'a Label>,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt<'a>>,
     related: Vec<Report<'a>>,
     help: Option<String>,
     is_related: bool,
@@ -71,10 +73,10 @@ impl miette::Diagnostic for Report<'_> {
         if self.labels.is_empty() {
             return None;
         }
-        let len = self.source.as_ref().map(|s| s.inner().len()).unwrap_or(0);
+        let source = self.source.as_ref()?;
         Some(Box::new(self.labels.iter().enumerate().map(move |(i, l)| {
-            let start = (l.span.start as usize).min(len);
-            let end = (l.span.end as usize).clamp(start, len);
+            let start = source.to_text(l.span.start as usize);
+            let end = source.to_text(l.span.end as usize).max(start);
             let text = if l.message.is_empty() { None } else { Some(sanitize(&l.message)) };
             let span = SourceSpan::new(start.into(), end - start);
             if i == 0 && !self.is_related {
@@ -94,8 +96,166 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
-fn named_source(file: &SourceFile) -> NamedSource<String> {
-    NamedSource::new(sanitize(&file.name), sanitize_keeping_offsets(&file.text)).with_language("kdl")
+/// Lines longer than this many bytes are shown as windows around the labels on them: miette lays
+/// a line out in one piece and cannot place a label past column 65,535, and no one reads such a
+/// line whole anyway.
+pub const LONG_LINE_BYTES: usize = 512;
+
+/// Bytes of a long line kept on either side of a label's start and end.
+const WINDOW_BYTES: usize = 80;
+
+/// Lines of context shown above and below a label.
+const CONTEXT_LINES: usize = 1;
+
+/// Stands where part of a long line was left out.
+const CUT: &str = "…";
+
+/// The part of a source file one report shows: the lines from its first label to its last, with
+/// context, and long lines cut to windows around the labels. Copying only this (not the whole
+/// file) bounds each report's memory; line and column numbers still count in the whole file.
+struct Excerpt<'a> {
+    file: &'a SourceFile,
+    name: String,
+    text: String,
+    /// Index of the file line the excerpt starts with.
+    first_line: usize,
+    /// The kept pieces of the file, in order.
+    pieces: Vec<Piece>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    file_start: usize,
+    file_end: usize,
+    text_start: usize,
+}
+
+impl<'a> Excerpt<'a> {
+    fn new(file: &'a SourceFile, labels: &[&Label]) -> Excerpt<'a> {
+        let len = file.text.len();
+        let points: Vec<usize> = labels
+            .iter()
+            .flat_map(|l| {
+                let start = (l.span.start as usize).min(len);
+                [start, (l.span.end as usize).clamp(start, len)]
+            })
+            .collect();
+        let line_of = |offset: usize| file.line_index(u32::try_from(offset).unwrap_or(u32::MAX));
+        let first_line = points.iter().copied().min().map_or(0, line_of).saturating_sub(CONTEXT_LINES);
+        let last_line = points
+            .iter()
+            .copied()
+            .max()
+            .map_or(0, line_of)
+            .saturating_add(CONTEXT_LINES)
+            .min(file.line_count().saturating_sub(1));
+        let mut text = String::new();
+        let mut pieces = Vec::new();
+        for line in first_line..=last_line {
+            let Some(range) = file.line_range(line) else { continue };
+            let mut cursor = range.start;
+            for window in windows(&file.text, &range, &points) {
+                if window.start > cursor {
+                    text.push_str(CUT);
+                }
+                pieces.push(Piece { file_start: window.start, file_end: window.end, text_start: text.len() });
+                text.push_str(&sanitize_keeping_offsets(file.text.get(window.clone()).unwrap_or("")));
+                cursor = window.end;
+            }
+            if cursor < range.end {
+                text.push_str(CUT);
+            }
+            let next = file.line_range(line + 1).map_or(file.text.len(), |r| r.start);
+            text.push_str(file.text.get(range.end..next).unwrap_or(""));
+        }
+        Excerpt { file, name: sanitize(&file.name), text, first_line, pieces }
+    }
+
+    /// Where a byte offset of the file is in the excerpt (offsets in a left-out part go to the
+    /// nearest kept byte before them).
+    fn to_text(&self, offset: usize) -> usize {
+        let index = self.pieces.partition_point(|p| p.file_start <= offset);
+        match index.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some(p) => p.text_start + offset.min(p.file_end) - p.file_start,
+            None => 0,
+        }
+    }
+
+    /// Where a byte offset of the excerpt is in the file.
+    fn to_file(&self, offset: usize) -> usize {
+        let index = self.pieces.partition_point(|p| p.text_start <= offset);
+        match index.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some(p) => p.file_start + (offset - p.text_start).min(p.file_end - p.file_start),
+            None => 0,
+        }
+    }
+}
+
+/// The parts of one line to show: the whole line when it is short, else windows around the label
+/// points on it (or its start, for a context line), merged where they overlap.
+fn windows(text: &str, line: &std::ops::Range<usize>, points: &[usize]) -> Vec<std::ops::Range<usize>> {
+    if line.len() <= LONG_LINE_BYTES {
+        return vec![line.clone()];
+    }
+    let mut around: Vec<usize> = points.iter().copied().filter(|p| line.start <= *p && *p <= line.end).collect();
+    if around.is_empty() {
+        around.push(line.start);
+    }
+    around.sort_unstable();
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for p in around {
+        let start = floor_char_boundary(text, p.saturating_sub(WINDOW_BYTES).max(line.start));
+        let end = ceil_char_boundary(text, p.saturating_add(WINDOW_BYTES).min(line.end));
+        match merged.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => merged.push(start..end),
+        }
+    }
+    merged
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+impl miette::SourceCode for Excerpt<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        // As miette does: the column (in bytes) is that of the span itself when no lines before
+        // it are asked for, else the start of the first line.
+        let column = if context_lines_before == 0 {
+            let offset = self.to_file(span.offset());
+            let line = self.file.line_index(u32::try_from(offset).unwrap_or(u32::MAX));
+            offset - self.file.line_range(line).map_or(offset, |r| r.start.min(offset))
+        } else {
+            0
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            self.first_line + inner.line(),
+            column,
+            // miette's own sources count the lines from the start of the file here, and decide by it
+            // whether two labels share one snippet; counting the same way keeps reports unchanged.
+            self.first_line + inner.line_count(),
+        )))
+    }
 }
 
 /// Characters a terminal would act on (escape sequences, bell, backspace) or that reorder text
@@ -127,7 +287,7 @@ fn sanitize_keeping_offsets(s: &str) -> String {
     out
 }
 
-fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'a> {
+fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Report<'a> {
     let primary_file = diagnostic.labels.first().map(|l| l.span.file);
     let mut here = Vec::new();
     let mut elsewhere: Vec<(crate::source::FileId, Vec<&'a Label>)> = Vec::new();
@@ -143,10 +303,10 @@ fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'
     let related = elsewhere
         .into_iter()
         .map(|(file, labels)| Report {
+            source: sources.get(file).map(|f| Excerpt::new(f, &labels)),
             diagnostic,
             message: format!("see {}", sanitize(sources.name(file))),
             labels,
-            source: sources.get(file).map(named_source),
             related: Vec::new(),
             help: None,
             is_related: true,
@@ -161,6 +321,7 @@ fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'
         });
     }
     Report {
+        source: primary_file.and_then(|f| sources.get(f)).map(|f| Excerpt::new(f, &here)),
         diagnostic,
         message: format!(
             "{}[{}]: {}",
@@ -169,7 +330,6 @@ fn build_report<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'
             sanitize(&diagnostic.message)
         ),
         labels: here,
-        source: primary_file.and_then(|f| sources.get(f)).map(named_source),
         related,
         help: help.map(|h| sanitize(&h)),
         is_related: false,
@@ -434,5 +594,59 @@ fn sarif_location(label: &Label, sources: &SourceMap, id: Option<usize>) -> Opti
 fn set(value: &mut serde_json::Value, key: &str, field: serde_json::Value) {
     if let Some(object) = value.as_object_mut() {
         object.insert(key.to_string(), field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::diag::codes;
+    use crate::source::Span;
+
+    fn render_one(text: &str, start: usize, len: usize) -> String {
+        let mut sources = SourceMap::new();
+        let file = sources.add("long.kdl", text);
+        let d = Diagnostic::new(codes::E0101, "invalid KDL").label(Span::new(file, start, len), "here");
+        human(&[d], &sources, Style::plain())
+    }
+
+    #[test]
+    fn a_label_past_column_65535_is_shown_in_a_window_with_its_true_position() {
+        let line = format!("site \"s\" {{ tier 3 }}{}bogus 1", " ".repeat(70_000));
+        let text = format!("factory \"x\"\n{line}\nsite \"t\"\n");
+        let at = text.find("bogus").unwrap();
+        let out = render_one(&text, at, 5);
+        assert!(out.contains("[long.kdl:2:70020]"), "{out}");
+        assert!(out.contains("…") && out.contains("bogus 1") && out.contains("here"), "{out}");
+        assert!(out.lines().all(|l| l.len() < 1_000), "a line was not cut:\n{out}");
+        assert!(out.contains(" 1 │ factory \"x\"") && out.contains(" 3 │ site \"t\""), "{out}");
+    }
+
+    #[test]
+    fn a_label_spanning_a_long_line_keeps_both_ends() {
+        let line = "x".repeat(100_000);
+        let text = format!("{line}\n");
+        let out = render_one(&text, 10, 99_980);
+        assert!(out.contains("[long.kdl:1:11]") && out.contains("here"), "{out}");
+        assert!(out.lines().all(|l| l.len() < 1_000), "{out}");
+    }
+
+    #[test]
+    fn short_lines_are_shown_whole_and_only_the_lines_around_the_labels_are_copied() {
+        let mut text = String::new();
+        for i in 0..10_000 {
+            text.push_str(&format!("node{i} 1\n"));
+        }
+        let at = text.find("node5000 ").unwrap();
+        let mut sources = SourceMap::new();
+        let file = sources.add("many.kdl", text.as_str());
+        let labels = [Label { span: Span::new(file, at, 8), message: String::new() }];
+        let excerpt = Excerpt::new(sources.get(file).unwrap(), &labels.iter().collect::<Vec<_>>());
+        assert_eq!(excerpt.text, "node4999 1\nnode5000 1\nnode5001 1\n");
+        assert_eq!(excerpt.to_file(excerpt.to_text(at)), at);
+        let out = render_one(&text, at, 8);
+        assert!(out.contains("[long.kdl:5001:1]") && out.contains("5001 │ node5000 1"), "{out}");
     }
 }

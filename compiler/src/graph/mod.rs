@@ -36,16 +36,16 @@ impl Node {
         match self {
             Node::Factory { name } => format!("factory {name}"),
             Node::Site { name } => format!("site {name}"),
-            Node::Feed { name, capacity_kw } => format!("feed {name}\n{} kW", crate::render::format::trim(*capacity_kw)),
-            Node::Loop { name, supply_c } => format!("loop {name}\n{} °C", crate::render::format::trim(*supply_c)),
+            Node::Feed { name, capacity_kw } => format!("feed {name}\n{} kW", crate::format::trim(*capacity_kw)),
+            Node::Loop { name, supply_c } => format!("loop {name}\n{} °C", crate::format::trim(*supply_c)),
             Node::Cdus { part, count } => format!("{count} × {part}"),
             Node::Hall { name } => format!("hall {name}"),
             Node::Rows { name, count } if *count > 1 => format!("{count} rows {name}"),
             Node::Rows { name, .. } => format!("row {name}"),
             Node::Racks { part, count, kw_each, .. } => {
-                format!("{count} × {part}\n{} kW each", crate::render::format::trim(*kw_each))
+                format!("{count} × {part}\n{} kW each", crate::format::trim(*kw_each))
             }
-            Node::Rack { name, part, kw, .. } => format!("{name}: {part}\n{} kW", crate::render::format::trim(*kw)),
+            Node::Rack { name, part, kw, .. } => format!("{name}: {part}\n{} kW", crate::format::trim(*kw)),
             Node::Systems { part, count } => format!("{count} × {part}"),
             Node::Gpus { part, count } => format!("{count} × GPU {part}"),
             Node::Fabric { name, role } => format!("fabric {name} ({role})"),

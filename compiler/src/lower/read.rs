@@ -375,7 +375,7 @@ pub fn integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Opt
                 .label(span, "not a valid count")
                 .help(format!(
                     "write a whole number from {min} to {}",
-                    crate::render::format::group_thousands(MAX_COUNT as f64)
+                    crate::format::group_thousands(MAX_COUNT as f64)
                 )),
         );
     };
@@ -390,7 +390,7 @@ pub fn integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Opt
                         codes::E0110,
                         format!(
                             "{what} is {i}; the limit for one count is {}",
-                            crate::render::format::group_thousands(MAX_COUNT as f64)
+                            crate::format::group_thousands(MAX_COUNT as f64)
                         ),
                     )
                     .label(span, "too large")
@@ -433,7 +433,7 @@ pub fn quantity(cx: &mut Cx, entry: &Entry, what: &str, dim: Dimension) -> Optio
                 .label(span, "no unit")
                 .help(format!(
                     "write the unit as a type annotation, like `({unit_hint}){}`; {} units: {}",
-                    crate::render::format::trim(x),
+                    crate::format::trim(x),
                     dim.name(),
                     dim.units().join(", ")
                 )),
@@ -494,9 +494,11 @@ pub fn money(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<Money>> {
     let Some(ty) = entry.ty() else {
         let x = number_value(cx, entry, what)?;
         let code = cx.currency.as_ref().map(|c| c.value.clone()).unwrap_or_else(|| "USD".to_string());
-        cx.emit(Diagnostic::new(codes::E0107, format!("{what} needs a currency")).label(span, "no currency").help(
-            format!("write the currency as a type annotation, like `({code}){}`", crate::render::format::trim(x)),
-        ));
+        cx.emit(
+            Diagnostic::new(codes::E0107, format!("{what} needs a currency"))
+                .label(span, "no currency")
+                .help(format!("write the currency as a type annotation, like `({code}){}`", crate::format::trim(x))),
+        );
         return None;
     };
     let code = ty.value();

@@ -429,7 +429,6 @@ fn compute_lines(b: &mut Builder, factory: &Factory) {
     }
 }
 
-
 fn same_speed(a: BitsPerSecond, b: BitsPerSecond) -> bool {
     (a.0 - b.0).abs() <= b.0 * 0.001
 }

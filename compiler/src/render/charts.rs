@@ -1,7 +1,7 @@
 //! Charts for the quote page: each site's power and cooling as stacked bars and each workload's
 //! tokens per second, with widths as percentages so the templates do no arithmetic.
 
-use super::format::{count, num, pct, power_kw, whole_pct};
+use crate::format::{count, num, pct, power_kw, whole_pct};
 use crate::model::{Factory, Site};
 use crate::project::power::SitePlan;
 use crate::project::Plan;

@@ -1,7 +1,7 @@
 //! Floor plans: each hall drawn to scale, rows of racks coloured by their power, for the quote
 //! page. Coordinates and labels are text here so the templates do no arithmetic.
 
-use super::format::{count, decimals, num, power_kw, px};
+use crate::format::{count, decimals, num, power_kw, px};
 use crate::model::{Factory, Hall, RackContents, RackGroup, RowGroup};
 use serde::Serialize;
 

@@ -2,8 +2,9 @@
 //! implement `Serialize`; the model and plan stay internal and free to change.
 
 pub mod charts;
+pub mod finite;
 pub mod floor_plan;
-pub mod format;
+pub mod limits;
 pub mod plan;
 pub mod quote;
 pub mod quote_text;

@@ -2,7 +2,7 @@
 //! workload, with totals. `millwright plan --format json` prints it; the human table is built
 //! from the same values.
 
-use super::format::{count, decimals, power_kw, trim, whole_pct};
+use crate::format::{count, decimals, power_kw, trim, whole_pct};
 use crate::model::Factory;
 use crate::project::Plan;
 use serde::Serialize;

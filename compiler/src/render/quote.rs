@@ -1,13 +1,13 @@
 //! The quote view: the bill of materials and the quote (`project::bom`, `project::quote`) as the
 //! `bom` and `quote` targets read them. `bom` holds the exact numbers (what `bom.json` prints);
-//! the `*_text` fields hold the same numbers formatted (`render::format`) and worded
+//! the `*_text` fields hold the same numbers formatted (`format`) and worded
 //! (`render::quote_text`), and the drawings (`render::floor_plan`, `render::charts`) lay them
 //! out, so templates do no arithmetic.
 
 use super::charts::{site_power, workload_bars, SitePowerView, WorkloadBar};
 use super::floor_plan::{floor_plans, FloorPlan};
-use super::format::{big, count, money, money_short, num, power_kw, price_per, symbol};
 use super::quote_text::{assumption, description, line_basis, quote_basis, quote_label, quote_source};
+use crate::format::{big, count, money, money_short, num, power_kw, price_per, symbol};
 use crate::model::Factory;
 use crate::project::bom::{Line, Period};
 use crate::project::pricing::Problem;

@@ -3,9 +3,9 @@
 //! `Display` impls of the reasons and sources are here too, so the `quote` check words its
 //! diagnostics the same way the quote page does.
 
-use super::format::{gbps, group_thousands, num, price_per};
 use crate::catalog::ServiceUnit;
 use crate::catalog::{FinanceUse, Vendor};
+use crate::format::{gbps, group_thousands, num, price_per};
 use crate::project::bom::{Line, LineBasis, LinePart, ManagementShape, MissingPart, PduShape, PerSite};
 use crate::project::pricing::{EnergyPriceSource, ExchangeRate, PriceSource, RateSource, UnpricedReason};
 use crate::project::quote::Quote;

@@ -36,7 +36,7 @@ pub struct Target {
 
 /// Every embedded target, sorted by name. The manifests are added to `sources` (as
 /// `<targets>/<name>/target.kdl`) and read with the compiler's own parser; a target whose
-/// manifest cannot be read is left out and its problems reported (E0101, E1004), never dropped
+/// manifest cannot be read is left out and its problems reported (E0101, E1008), never dropped
 /// in silence.
 pub fn targets(sources: &mut SourceMap, diags: &mut Diagnostics) -> Vec<Target> {
     let mut out: Vec<Target> = TARGETS.dirs().filter_map(|dir| load(dir, sources, diags)).collect();
@@ -52,7 +52,7 @@ fn load(dir: &'static include_dir::Dir<'static>, sources: &mut SourceMap, diags:
         let file = sources.add(path.as_str(), "");
         let what = if manifest.is_some() { "is not UTF-8 text" } else { "is missing" };
         diags.push(
-            Diagnostic::new(codes::E1004, format!("the manifest of target `{name}` {what}"))
+            Diagnostic::new(codes::E1008, format!("the manifest of target `{name}` {what}"))
                 .label(Span::new(file, 0, 0), "target.kdl")
                 .help("every folder under `targets/` needs a `target.kdl` (see targets/README.md)"),
         );
@@ -78,7 +78,7 @@ struct Manifest {
 }
 
 fn manifest_error(file: FileId, at: TextRange, message: String, label: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(codes::E1004, message).label(Span::new(file, at.offset(), at.len()), label).help(help)
+    Diagnostic::new(codes::E1008, message).label(Span::new(file, at.offset(), at.len()), label).help(help)
 }
 
 /// Reads a manifest: one `target { … }` node holding `description`, `escape` and `file` nodes.
@@ -419,11 +419,11 @@ mod tests {
         let manifest = manifest.expect("read");
         assert!(manifest.html_escape && manifest.files.len() == 1 && manifest.files.iter().all(|f| f.each_site));
         assert_eq!(read("target {\n    file \"a.txt\" template=\"a.hbs\"\n").1, ["E0101"]);
-        assert_eq!(read("target {\n    file \"a.txt\"\n}\n").1, ["E1004"]);
-        assert_eq!(read("target {\n    flie \"a.txt\" template=\"a.hbs\"\n}\n").1, ["E1004"]);
-        assert_eq!(read("target {\n    escape \"latex\"\n}\n").1, ["E1004"]);
-        assert_eq!(read("target {\n    file \"a\" template=\"a.hbs\" each=\"rack\"\n}\n").1, ["E1004"]);
-        assert_eq!(read("targte {\n}\n").1, ["E1004"]);
+        assert_eq!(read("target {\n    file \"a.txt\"\n}\n").1, ["E1008"]);
+        assert_eq!(read("target {\n    flie \"a.txt\" template=\"a.hbs\"\n}\n").1, ["E1008"]);
+        assert_eq!(read("target {\n    escape \"latex\"\n}\n").1, ["E1008"]);
+        assert_eq!(read("target {\n    file \"a\" template=\"a.hbs\" each=\"rack\"\n}\n").1, ["E1008"]);
+        assert_eq!(read("targte {\n}\n").1, ["E1008"]);
         assert!(read("target {\n    file 1 template=\"a.hbs\"\n}\n").0.is_none());
     }
 

@@ -545,8 +545,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     .and_then(|s| s.backend.as_ref().map(|b| b.value.to_string()))
                     .or_else(|| engine_part.and_then(|e| e.deployment.default_backend(vendor)).map(str::to_string))
                     .unwrap_or_else(|| engine.clone());
-                let architecture =
-                    system.map(|s| catalog[s.gpu].architecture.as_str()).unwrap_or("");
+                let architecture = system.map(|s| catalog[s.gpu].architecture.as_str()).unwrap_or("");
                 let image = engine_part
                     .and_then(|e| e.deployment.image(&engine_version, vendor, architecture, &backend))
                     .unwrap_or_default();
@@ -591,7 +590,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         let loops = site
             .loops
             .iter()
-            .map(|l| format!("{} ({} °C)", l.name.value, crate::render::format::trim(l.supply.value.0)))
+            .map(|l| format!("{} ({} °C)", l.name.value, crate::format::trim(l.supply.value.0)))
             .collect::<Vec<_>>()
             .join(", ");
         sites.push(SiteView {

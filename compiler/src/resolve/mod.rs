@@ -509,10 +509,10 @@ impl<'a> Resolver<'a, '_> {
                     codes::E0303,
                     format!(
                         "the blueprint expands to {} racks and {} GPUs; the limits are {} racks and {} GPUs",
-                        crate::render::format::group_thousands(racks as f64),
-                        crate::render::format::group_thousands(gpus as f64),
-                        crate::render::format::group_thousands(MAX_RACKS as f64),
-                        crate::render::format::group_thousands(MAX_GPUS as f64)
+                        crate::format::group_thousands(racks as f64),
+                        crate::format::group_thousands(gpus as f64),
+                        crate::format::group_thousands(MAX_RACKS as f64),
+                        crate::format::group_thousands(MAX_GPUS as f64)
                     ),
                 )
                 .label(span, "the largest rack group")

@@ -85,8 +85,8 @@ pub fn parse(file: FileId, text: &str, limits: &Limits, diags: &mut Diagnostics)
                 codes::E0113,
                 format!(
                     "the file has more than {} nodes and values; the limit is {}",
-                    crate::render::format::group_thousands(limits.max_items as f64),
-                    crate::render::format::group_thousands(limits.max_items as f64)
+                    crate::format::group_thousands(limits.max_items as f64),
+                    crate::format::group_thousands(limits.max_items as f64)
                 ),
             )
             .label(Span::new(file, offset, 0), "the limit is reached here")

@@ -4,8 +4,8 @@ use super::temperature_window;
 use super::{Catalog, Fields, Price};
 use crate::lower::read::Cx;
 use crate::source::Span;
-use crate::units::*;
 use crate::syntax::tree::Node;
+use crate::units::*;
 
 #[derive(Clone, Debug)]
 pub struct Cdu {

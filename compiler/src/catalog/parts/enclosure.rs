@@ -4,8 +4,8 @@ use super::{Catalog, Fields, Price};
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::Cx;
 use crate::source::Span;
-use crate::units::*;
 use crate::syntax::tree::Node;
+use crate::units::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnclosureCooling {

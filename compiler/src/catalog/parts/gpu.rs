@@ -6,8 +6,8 @@ use crate::ast::Precision;
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx};
 use crate::source::Span;
-use crate::units::*;
 use crate::syntax::tree::Node;
+use crate::units::*;
 use std::collections::BTreeMap;
 
 /// GPU architectures, oldest first within a vendor.

@@ -32,8 +32,8 @@ use super::Catalog;
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx};
 use crate::source::Span;
-use crate::units::{Celsius, Dimension};
 use crate::syntax::tree::Node;
+use crate::units::{Celsius, Dimension};
 
 /// Decodes one part: the node, the part id (the file's stem) and the parts of the kinds above in
 /// the table, which the part may name.

@@ -4,8 +4,8 @@ use super::req_prop;
 use super::{Catalog, Fields, Price};
 use crate::lower::read::{self, Cx};
 use crate::source::Span;
-use crate::units::*;
 use crate::syntax::tree::Node;
+use crate::units::*;
 
 /// A rack power distribution unit: what an enclosure of servers needs to reach its circuits.
 #[derive(Clone, Debug)]

@@ -5,8 +5,8 @@ use super::{Catalog, Fields, Price, Vendor};
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx, NodeReader};
 use crate::source::Span;
-use crate::units::*;
 use crate::syntax::tree::Node;
+use crate::units::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {

@@ -6,8 +6,8 @@ use crate::catalog::GpuId;
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx, NodeReader, Spanned};
 use crate::source::Span;
-use crate::units::*;
 use crate::syntax::tree::Node;
+use crate::units::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {

@@ -3,8 +3,8 @@
 use super::{Catalog, Fields, NicRole, Price};
 use crate::lower::read::{self, Cx};
 use crate::source::Span;
-use crate::units::*;
 use crate::syntax::tree::Node;
+use crate::units::*;
 
 #[derive(Clone, Debug)]
 pub struct Transceiver {

@@ -4,6 +4,7 @@
 use crate::lower::read::Spanned;
 use crate::source::Span;
 use crate::units::{Celsius, Money, Seconds, Watts};
+pub use crate::units::Precision;
 
 pub type Name = Spanned<String>;
 
@@ -265,33 +266,6 @@ pub struct Serving {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Precision {
-    Bf16,
-    Fp8,
-    Fp4,
-}
-
-impl Precision {
-    pub const CHOICES: &'static [&'static str] = &["bf16", "fp8", "fp4"];
-
-    pub fn parse(s: &str) -> Option<Precision> {
-        match s {
-            "bf16" => Some(Precision::Bf16),
-            "fp8" => Some(Precision::Fp8),
-            "fp4" => Some(Precision::Fp4),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Precision::Bf16 => "bf16",
-            Precision::Fp8 => "fp8",
-            Precision::Fp4 => "fp4",
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct Workload {

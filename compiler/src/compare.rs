@@ -11,21 +11,10 @@ use crate::catalog::{version_cmp, Catalog, Form, Part, System};
 use crate::compile::Session;
 use crate::diag::Diagnostics;
 use crate::lower::read::Spanned;
+pub use crate::render::compare::Comparison;
 use crate::render::plan::{view, PlanView};
 use std::cmp::Ordering;
 
-/// The result of a comparison.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Comparison {
-    pub old: String,
-    pub new: String,
-    pub before: PlanView,
-    pub after: PlanView,
-    /// What had to change besides the swap, in words.
-    pub changes: Vec<String>,
-    /// Errors the adapted design still has (empty when it checks clean).
-    pub remaining_errors: Vec<String>,
-}
 
 /// Why a comparison cannot be made.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,7 +116,9 @@ pub fn compare(session: &Session, bp: &Blueprint, old: &str, new: &str) -> Resul
                                     crate::catalog::EnclosureCooling::Rdhx => {
                                         enc.air_heat.0 + enc.liquid_heat.map(|w| w.0).unwrap_or(0.0)
                                     }
-                                    _ => enc.air_heat.0,
+                                    crate::catalog::EnclosureCooling::Air | crate::catalog::EnclosureCooling::Dlc => {
+                                        enc.air_heat.0
+                                    }
                                 };
                                 let per_air =
                                     if air_each > 0.0 { (air_rating / air_each).floor() as u64 } else { u64::MAX };

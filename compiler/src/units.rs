@@ -254,3 +254,33 @@ mod tests {
         assert_eq!(lookup("Mw"), None);
     }
 }
+
+/// A number format for model weights and activations: what a workload is served at and what a
+/// GPU computes natively.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    Bf16,
+    Fp8,
+    Fp4,
+}
+
+impl Precision {
+    pub const CHOICES: &'static [&'static str] = &["bf16", "fp8", "fp4"];
+
+    pub fn parse(s: &str) -> Option<Precision> {
+        match s {
+            "bf16" => Some(Precision::Bf16),
+            "fp8" => Some(Precision::Fp8),
+            "fp4" => Some(Precision::Fp4),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Bf16 => "bf16",
+            Precision::Fp8 => "fp8",
+            Precision::Fp4 => "fp4",
+        }
+    }
+}

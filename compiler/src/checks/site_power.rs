@@ -73,7 +73,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                         .collect();
                     format!("each side must carry the whole site: {}; or remove racks drawing about {it_short} of IT power", short_sides.join(", "))
                 }
-                _ => format!("add {short} of feed capacity that survives the failure, or remove racks drawing about {it_short} of IT power"),
+                Redundancy::N | Redundancy::NPlus1 => format!("add {short} of feed capacity that survives the failure, or remove racks drawing about {it_short} of IT power"),
             };
             diags.push(d.help(help));
             continue;

@@ -2,6 +2,7 @@
 //! implement `Serialize`; the model and plan stay internal and free to change.
 
 pub mod charts;
+pub mod compare;
 pub mod finite;
 pub mod floor_plan;
 pub mod limits;

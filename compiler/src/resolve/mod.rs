@@ -107,7 +107,7 @@ impl<'a> Resolver<'a, '_> {
         // `hall-a` would collide in every target.
         let mut seen: BTreeMap<String, (Span, String)> = BTreeMap::new();
         for n in names {
-            let key = crate::names::slug(&n.value);
+            let key = crate::names::rules::slug(&n.value);
             if let Some((first, first_name)) = seen.get(&key).filter(|(_, f)| *f != n.value) {
                 self.diags.push(
                     Diagnostic::new(

@@ -2,7 +2,7 @@
 
 use super::{opt_prop, req_prop};
 use super::{Catalog, Fields, Vendor};
-use crate::ast::Precision;
+use crate::units::Precision;
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx};
 use crate::source::Span;

@@ -2,7 +2,7 @@
 
 use super::req_prop;
 use super::Catalog;
-use crate::ast::Precision;
+use crate::units::Precision;
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx, NodeReader};
 use crate::source::Span;

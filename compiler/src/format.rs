@@ -170,13 +170,6 @@ pub fn money_short(m: &Money) -> String {
     }
 }
 
-impl fmt::Display for Money {
-    /// The amount grouped and its code: `3,200,000 EUR`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", group_thousands(self.amount), self.currency)
-    }
-}
-
 impl fmt::Display for Watts {
     /// Power with a unit scaled to its size: `950 W`, `132 kW`, `24.1 MW`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -73,15 +73,22 @@ fn unpriced(cx: &CheckCtx, diags: &mut Diagnostics) {
         if !named.is_empty() {
             d = d.note(format!("unpriced: {}", named.join(", ")));
         }
-        d = if let UnpricedReason::NoExchangeRate { from, .. } = reason {
-            d.help(format!(
+        let help = match reason {
+            UnpricedReason::NoExchangeRate { from, .. } => format!(
                 "give the rate in the `quote` block, as what one unit is worth: `exchange-rate ({})0.8 per=\"{from}\"`",
                 factory.currency
-            ))
-        } else {
-            let part = items.iter().map(|(p, _)| *p).find(|p| !p.is_empty()).unwrap_or("PART");
-            d.help(format!("price it in the `quote` block: `price \"{part}\" ({})1000`", factory.currency))
+            ),
+            UnpricedReason::NoCatalogPrice
+            | UnpricedReason::NoSwitchModule { .. }
+            | UnpricedReason::NoHostModule { .. }
+            | UnpricedReason::NoCable { .. }
+            | UnpricedReason::NoFinance { .. }
+            | UnpricedReason::NoEnergyPrice => {
+                let part = items.iter().map(|(p, _)| *p).find(|p| !p.is_empty()).unwrap_or("PART");
+                format!("price it in the `quote` block: `price \"{part}\" ({})1000`", factory.currency)
+            }
         };
+        d = d.help(help);
         diags.push(d);
     }
 }

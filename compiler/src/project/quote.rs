@@ -607,3 +607,25 @@ pub fn compute(factory: &Factory, plan: &Plan, catalog: &Catalog) -> Quote {
         problems: pricer.problems,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The text-making macros, spelt so this file's own test does not match them.
+    const TEXT_MAKERS: [&str; 3] = [concat!("format", "!("), concat!("write", "!("), concat!("writeln", "!(")];
+
+    #[test]
+    fn the_quote_is_figures_and_render_makes_its_text() {
+        for (file, text) in [
+            ("pricing.rs", include_str!("pricing.rs")),
+            ("bom.rs", include_str!("bom.rs")),
+            ("quote.rs", include_str!("quote.rs")),
+        ] {
+            for maker in TEXT_MAKERS {
+                assert!(
+                    !text.contains(maker),
+                    "project/{file} makes text with {maker}; words belong in render::quote_text"
+                );
+            }
+        }
+    }
+}

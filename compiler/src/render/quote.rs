@@ -293,20 +293,18 @@ fn quantity_text(l: &QuoteLine, a: &Amounts) -> String {
 fn rate_text(l: &QuoteLine, quote: &Quote, a: &Amounts) -> String {
     let Some(rate) = &l.rate else { return String::new() };
     let r = rate.value();
-    match (&l.item, rate) {
-        (QuoteItem::Energy { .. }, _) => format!("{} per kWh", a.figure(r)),
-        (QuoteItem::Facility { .. }, _) => format!("{} per MW", a.whole(r)),
-        (QuoteItem::Colocation { .. }, _) => format!("{} per kW-month", a.figure(r)),
-        (QuoteItem::HardwareMargin | QuoteItem::SoftwareMargin, _) => {
+    match &l.item {
+        QuoteItem::Energy { .. } => format!("{} per kWh", a.figure(r)),
+        QuoteItem::Facility { .. } => format!("{} per MW", a.whole(r)),
+        QuoteItem::Colocation { .. } => format!("{} per kW-month", a.figure(r)),
+        QuoteItem::HardwareMargin | QuoteItem::SoftwareMargin => {
             format!("{} % of the price", num(quote.terms.margin * 100.0))
         }
-        (
-            QuoteItem::Maintenance | QuoteItem::HardwareAmortization | QuoteItem::FacilityAmortization,
-            Rate::Fraction(_),
-        ) => {
+        QuoteItem::Maintenance | QuoteItem::HardwareAmortization | QuoteItem::FacilityAmortization => {
             format!("{} % a year", num((r * 10000.0).round() / 100.0))
         }
-        _ => String::new(),
+        // Sums have no rate.
+        QuoteItem::Hardware | QuoteItem::Software | QuoteItem::Opex => String::new(),
     }
 }
 

@@ -369,3 +369,51 @@ pub fn assumption(a: &Assumption, quote: &Quote) -> (String, String, String) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::{BitsPerSecond, Money};
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let speed = BitsPerSecond(800e9);
+        assert_eq!(
+            UnpricedReason::NoExchangeRate { from: "USD".into(), to: "JPY".into() }.to_string(),
+            "no exchange rate from USD to JPY"
+        );
+        assert_eq!(
+            UnpricedReason::NoSwitchModule { speed }.to_string(),
+            "the catalog has no switch-side transceiver at 800G"
+        );
+        assert_eq!(
+            UnpricedReason::NoCable { medium: Some("multimode"), speed }.to_string(),
+            "the catalog has no multimode cable at 800G"
+        );
+        assert_eq!(
+            UnpricedReason::NoFinance { use_: FinanceUse::Colocation }.to_string(),
+            "the catalog has no `finance` entry for use \"colocation\""
+        );
+    }
+
+    #[test]
+    fn a_converted_price_names_the_estimate_and_the_rate() {
+        let rate = ExchangeRate {
+            from: "USD".into(),
+            to: "EUR".into(),
+            rate: 0.86,
+            source: RateSource::Catalog { id: "usd-eur".into(), date: "2025-10".into() },
+        };
+        let source = PriceSource::Converted {
+            part: "hgx-b200-8".into(),
+            price: Money::new(390_000.0, "USD"),
+            date: "2025-06".into(),
+            rate,
+        };
+        assert_eq!(
+            source.to_string(),
+            "catalog hgx-b200-8: USD 390,000, estimate 2025-06; × 0.86 EUR/USD (catalog usd-eur, estimate 2025-10)"
+        );
+        assert_eq!(PriceSource::Unpriced(UnpricedReason::NoCatalogPrice).to_string(), "no price in the catalog");
+    }
+}

@@ -290,3 +290,13 @@ fn servers_of_two_lines_of_one_system_keep_distinct_names() {
     let devices: Vec<&str> = v.sites[0].racks[0].devices.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(devices, ["main-P-01-hgx-h100-8-01", "main-P-01-hgx-h100-8-02", "main-P-01-hgx-h100-8-03"]);
 }
+
+/// Every `kube-` namespace is Kubernetes'; the suggested new name is not reserved itself.
+#[test]
+fn kube_prefixed_namespaces_are_reserved_and_the_suggestion_is_not() {
+    let mut session = Session::new();
+    let (_, diags) = session.check("names.kdl", blueprint("Kube Lab", "", &[("main", &["P"])], &[]).as_bytes());
+    let d = diags.sorted().into_iter().find(|d| d.code.code == "E0308").expect("E0308");
+    let help = d.help.unwrap();
+    assert!(help.contains("\"factory Kube Lab\" (namespace `factory-kube-lab`)"), "{help}");
+}

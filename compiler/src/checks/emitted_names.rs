@@ -250,7 +250,8 @@ impl TooLong {
             d = d.label(s, m);
         }
         d.help(format!(
-            "shorten the names by at least {} characters (NetBox stores a {} in at most {} characters)",
+            "shorten the {} by at least {} characters (NetBox stores a {} in at most {} characters)",
+            if what.is_some() { "names" } else { "name" },
             self.excess(),
             self.kind,
             self.limit

@@ -295,3 +295,57 @@ fn servers_of_two_lines_of_one_system_keep_distinct_names() {
     let devices: Vec<&str> = v.sites[0].racks[0].devices.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(devices, ["main-P-01-hgx-h100-8-01", "main-P-01-hgx-h100-8-02", "main-P-01-hgx-h100-8-03"]);
 }
+
+/// Every `kube-` namespace is Kubernetes'; the suggested new name is not reserved itself.
+#[test]
+fn kube_prefixed_namespaces_are_reserved_and_the_suggestion_is_not() {
+    let mut session = Session::new();
+    let (_, diags) = session.check("names.kdl", blueprint("Kube Lab", "", &[("main", &["P"])], &[]).as_bytes());
+    let d = diags.sorted().into_iter().find(|d| d.code.code == "E0308").expect("E0308");
+    let help = d.help.unwrap();
+    assert!(help.contains("\"factory Kube Lab\" (namespace `factory-kube-lab`)"), "{help}");
+}
+
+/// Every object name and label value the `kubernetes` target writes for the examples, and for a
+/// blueprint of hostile names, keeps to Kubernetes' grammar: `metadata.name` a DNS-1123 subdomain
+/// (workload objects and namespaces a DNS-1123 label), label values at most 63 characters.
+#[test]
+fn every_emitted_kubernetes_name_is_valid() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("examples");
+    let mut blueprints: Vec<(String, String)> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("factory.kdl"))
+        .filter(|p| p.exists())
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    blueprints.sort();
+    let hostile = blueprint(
+        "Ünïcode Fäctory: ${x} \"quoted\" and a name well past sixty-three characters long",
+        "",
+        &[(&"Hall ".repeat(12), &["Row 1", "Row 2"])],
+        &["9 lives", "Chat: the assistant whose name is much longer than forty characters"],
+    );
+    blueprints.push(("hostile".to_string(), hostile));
+    for (name, text) in blueprints {
+        let (_, _, files) = build(&text, &["kubernetes"]);
+        assert!(!files.is_empty(), "{name}");
+        for (path, yaml) in &files {
+            for line in yaml.lines() {
+                let t = line.trim_start();
+                let value = |prefix: &str| t.strip_prefix(prefix).map(|v| v.trim_matches('"').to_string());
+                if let Some(v) = value("name: ") {
+                    assert!(names::is_dns1123_subdomain(&v), "{name} {path}: name {v:?}");
+                }
+                for key in ["app.kubernetes.io/name: ", "app.kubernetes.io/part-of: ", "millwright.dev/system: "] {
+                    if let Some(v) = value(key) {
+                        assert!(names::is_label_value(&v), "{name} {path}: {key}{v:?}");
+                    }
+                }
+                if let Some(v) = value("namespace: ").or_else(|| value("kubernetes.io/metadata.name: ")) {
+                    assert!(names::is_dns1123_label(&v), "{name} {path}: namespace {v:?}");
+                }
+            }
+        }
+    }
+}

@@ -184,10 +184,14 @@ fn rack_collision(site: &Site, a: RowRef, b: RowRef, rows: &[(u64, RowRef)]) -> 
 /// own: applying the target would relabel and later delete their objects with the factory's.
 fn namespace(cx: &CheckCtx, diags: &mut Diagnostics) {
     let ns = cx.plan.names.factory.as_str();
-    if !names::RESERVED_NAMESPACES.contains(&ns) {
+    if !names::is_reserved_namespace(ns) {
         return;
     }
-    let suggestion = format!("{} factory", cx.factory.name.value);
+    let name = &cx.factory.name.value;
+    let suggestion = [format!("{name} factory"), format!("factory {name}")]
+        .into_iter()
+        .find(|c| !names::is_reserved_namespace(&names::slug(c)))
+        .unwrap_or_default();
     diags.push(
         Diagnostic::new(
             codes::E0308,
@@ -198,8 +202,8 @@ fn namespace(cx: &CheckCtx, diags: &mut Diagnostics) {
         )
         .label(cx.factory.name.span, format!("its slug `{ns}` is the serving namespace"))
         .help(format!(
-            "`{}` are Kubernetes' own namespaces or those of the operators the target installs; rename the \
-             factory, for example to \"{suggestion}\" (namespace `{}`)",
+            "`{}` and every `kube-` name are Kubernetes' own namespaces or those of the operators the target \
+             installs; rename the factory, for example to \"{suggestion}\" (namespace `{}`)",
             names::RESERVED_NAMESPACES.join("`, `"),
             names::slug(&suggestion)
         )),
@@ -246,7 +250,8 @@ impl TooLong {
             d = d.label(s, m);
         }
         d.help(format!(
-            "shorten the names by at least {} characters (NetBox stores a {} in at most {} characters)",
+            "shorten the {} by at least {} characters (NetBox stores a {} in at most {} characters)",
+            if what.is_some() { "names" } else { "name" },
             self.excess(),
             self.kind,
             self.limit

@@ -36,6 +36,12 @@ pub const RESERVED_NAMESPACES: &[&str] = &[
     "nvidia-dra-driver-gpu",
 ];
 
+/// Whether `namespace` is reserved: one of [`RESERVED_NAMESPACES`], or any name with the `kube-`
+/// prefix, which Kubernetes reserves for its system namespaces (kubernetes.io, "Namespaces").
+pub fn is_reserved_namespace(namespace: &str) -> bool {
+    RESERVED_NAMESPACES.contains(&namespace) || namespace.starts_with("kube-")
+}
+
 /// FNV-1a, 64 bits: a stable hash (no seed, the same on every machine and run) for shortened
 /// names. Collisions are possible in principle; the checks compare the shortened names
 /// themselves, so a collision is reported rather than emitted.

@@ -269,7 +269,7 @@ pub struct DeviceType {
     pub role: &'static str,
 }
 
-pub use crate::names::slug;
+use crate::names::slug;
 
 fn vendor_name(v: Vendor) -> &'static str {
     match v {

@@ -312,6 +312,11 @@ impl<'a> Site<'a> {
         self.halls.iter().flat_map(|h| h.rows.iter()).flat_map(|r| r.racks.iter().map(move |g| (r, g)))
     }
 
+    /// Whether any rack of the site holds this system (the same catalog part).
+    pub fn holds(&self, system: &System) -> bool {
+        self.gpu_systems().any(|(s, _)| std::ptr::eq(s, system))
+    }
+
     /// The GPUs of the site, by architecture.
     pub fn gpu_systems(&self) -> impl Iterator<Item = (&'a System, u64)> + '_ {
         self.rack_groups().flat_map(|(row, g)| {

@@ -15,6 +15,30 @@ pub enum Form {
     RackScale,
 }
 
+/// The CPU architecture of a system's hosts (Grace hosts are aarch64, so images must be arm64).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostArch {
+    X86_64,
+    Aarch64,
+}
+
+impl HostArch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostArch::X86_64 => "x86_64",
+            HostArch::Aarch64 => "aarch64",
+        }
+    }
+
+    /// The architecture as container images name it.
+    pub fn image_arch(self) -> &'static str {
+        match self {
+            HostArch::X86_64 => "amd64",
+            HostArch::Aarch64 => "arm64",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NicRole {
     Compute,
@@ -106,7 +130,7 @@ pub struct System {
     pub gpu: GpuId,
     pub gpu_count: u64,
     pub host_gpus: u64,
-    pub host_arch: String,
+    pub host_arch: HostArch,
     pub nvlink_domain: u64,
     pub nics: Vec<Nic>,
     pub power_nominal: Watts,
@@ -293,7 +317,7 @@ pub(super) fn decode(cx: &mut Cx, node: &KdlNode, id: &str, catalog: &Catalog) -
         gpu: gpu_id,
         gpu_count: gpu_count.value,
         host_gpus: host_gpus?.value,
-        host_arch: host_arch?.value.to_string(),
+        host_arch: if host_arch?.value == "aarch64" { HostArch::Aarch64 } else { HostArch::X86_64 },
         nvlink_domain: nvlink?.value,
         nics,
         power_nominal: Watts(nominal),

@@ -484,4 +484,14 @@ mod tests {
         let (_, diags) = load(shipped_with("model/llama-3.1-8b.kdl", "kv-heads=8", "kv-head=8"));
         assert_eq!(codes_and_help(&diags), vec![("E0103", Some("did you mean `kv-heads`?"))]);
     }
+
+    #[test]
+    fn cables_are_their_own_kind_and_priced() {
+        let (catalog, _) = load(shipped());
+        let cable = catalog.get("mpo12-mmf-om4").expect("a cable");
+        assert_eq!(cable.kind(), "cable");
+        assert!(cable.is_priced(), "a blueprint may override a cable's price");
+        assert!(catalog.transceivers().any(|t| t.id == "mpo12-mmf-om4" && t.is_cable));
+        assert!(!catalog.get("h100-sxm").expect("a GPU").is_priced());
+    }
 }

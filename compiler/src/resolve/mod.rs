@@ -685,19 +685,7 @@ impl<'a> Resolver<'a, '_> {
         if let Some(q) = q {
             for p in &q.prices {
                 match self.catalog.get(&p.part.value) {
-                    Some(part)
-                        if part.price().is_some()
-                            || matches!(
-                                part,
-                                Part::System(_)
-                                    | Part::Rack(_)
-                                    | Part::Switch(_)
-                                    | Part::Cdu(_)
-                                    | Part::Transceiver(_)
-                                    | Part::Pdu(_)
-                                    | Part::Service(_)
-                            ) =>
-                    {
+                    Some(part) if part.is_priced() => {
                         overrides.push((p.part.value.clone(), p.price.clone()));
                     }
                     Some(other) => {

@@ -1,4 +1,5 @@
-//! The `system` part: a server or rack-scale system, the GPU it carries (bound when the catalog loads), its NICs, power and cooling.
+//! The `system` part: a server or rack-scale system, the GPU it carries (bound when the catalog
+//! loads), its NICs, power and cooling.
 
 use super::{liquid_fraction, opt_prop, req_prop, temperature_window};
 use super::{Catalog, Fields, Gpu, Price, Vendor};

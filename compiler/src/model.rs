@@ -63,9 +63,36 @@ pub struct Power {
 pub struct Feed {
     pub name: Spanned<String>,
     pub capacity: Spanned<Watts>,
-    /// "A" or "B" under 2N (assigned by position when exactly two feeds give no side).
-    pub side: Option<&'static str>,
+    /// Its side under 2N (assigned by position when exactly two feeds give no side).
+    pub side: Option<FeedSide>,
     pub span: Span,
+}
+
+/// One of the two independent sides of a 2N power design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedSide {
+    A,
+    B,
+}
+
+impl FeedSide {
+    pub const BOTH: [FeedSide; 2] = [FeedSide::A, FeedSide::B];
+
+    /// The side as written (`side="A"`).
+    pub fn parse(s: &str) -> Option<FeedSide> {
+        match s {
+            "A" => Some(FeedSide::A),
+            "B" => Some(FeedSide::B),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedSide::A => "A",
+            FeedSide::B => "B",
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -310,6 +337,11 @@ impl<'a> Site<'a> {
     /// Every rack group of the site with its row group.
     pub fn rack_groups(&self) -> impl Iterator<Item = (&RowGroup<'a>, &RackGroup<'a>)> {
         self.halls.iter().flat_map(|h| h.rows.iter()).flat_map(|r| r.racks.iter().map(move |g| (r, g)))
+    }
+
+    /// Whether any rack of the site holds this system (the same catalog part).
+    pub fn holds(&self, system: &System) -> bool {
+        self.gpu_systems().any(|(s, _)| std::ptr::eq(s, system))
     }
 
     /// The GPUs of the site, by architecture.

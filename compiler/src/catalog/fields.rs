@@ -45,7 +45,7 @@ impl<'n> Fields<'n> {
         self.repeated.iter().filter(move |(n, _)| *n == name).map(|(_, c)| *c)
     }
 
-    fn missing(&self, cx: &mut Cx, name: &str, example: &str) {
+    pub(crate) fn missing(&self, cx: &mut Cx, name: &str, example: &str) {
         cx.emit(
             Diagnostic::new(codes::E0105, format!("`{}` needs `{name}`", self.part.name().value()))
                 .label(cx.node_head_span(self.part), format!("`{name}` missing"))

@@ -466,4 +466,33 @@ mod tests {
         let (_, diags) = load(shipped_with("software/nvidia-driver.kdl", "supports \"hopper\"", "supports \"hoper\""));
         assert!(diags.iter().all(|d| d.code.code == "E0111") && !diags.is_empty());
     }
+
+    #[test]
+    fn models_have_a_typed_schema() {
+        let (catalog, _) = load(shipped());
+        let Some(Part::Model(r1)) = catalog.get("deepseek-r1") else { panic!("no deepseek-r1") };
+        assert_eq!(
+            r1.attention,
+            Attention::Mla { heads: 128, kv_lora_rank: 512, rope_head_dim: 64, head_dim: 128, v_head_dim: Some(128) }
+        );
+        assert_eq!(r1.experts.map(|e| (e.total, e.active, e.shared)), Some((256, 8, 1)));
+        assert_eq!(r1.mtp_layers, 1);
+        // A misspelt field used to be kept by name and read as 0 by the performance model.
+        let (_, diags) = load(shipped_with("model/llama-3.1-8b.kdl", "vocab-size", "vocab-sise"));
+        let found = codes_and_help(&diags);
+        assert_eq!(found.first().map(|(c, _)| *c), Some("E0102"), "{found:?}");
+        assert!(found.iter().any(|(c, _)| *c == "E0105"), "the real field is then missing: {found:?}");
+        let (_, diags) = load(shipped_with("model/llama-3.1-8b.kdl", "kv-heads=8", "kv-head=8"));
+        assert_eq!(codes_and_help(&diags), vec![("E0103", Some("did you mean `kv-heads`?"))]);
+    }
+
+    #[test]
+    fn cables_are_their_own_kind_and_priced() {
+        let (catalog, _) = load(shipped());
+        let cable = catalog.get("mpo12-mmf-om4").expect("a cable");
+        assert_eq!(cable.kind(), "cable");
+        assert!(cable.is_priced(), "a blueprint may override a cable's price");
+        assert!(catalog.transceivers().any(|t| t.id == "mpo12-mmf-om4" && t.is_cable));
+        assert!(!catalog.get("h100-sxm").expect("a GPU").is_priced());
+    }
 }

@@ -15,11 +15,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         let covered = cx.factory.fabrics.iter().any(|f| f.role == FabricRole::Compute && f.site.is_none_or(|s| s == i));
         // A workload that cannot fit one system is E0605's error; the warning would repeat it.
         let spanning = cx.factory.workloads.iter().zip(&cx.plan.workloads).any(|(w, p)| {
-            w.system.is_some_and(|s| {
-                p.memory.fits
-                    && u64::from(p.memory.gpus_per_replica) > s.gpu_count
-                    && site.gpu_systems().any(|(x, _)| x.id == s.id)
-            })
+            w.system
+                .is_some_and(|s| p.memory.fits && u64::from(p.memory.gpus_per_replica) > s.gpu_count && site.holds(s))
         });
         if !covered && !spanning {
             diags.push(

@@ -14,7 +14,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         if system.form != Form::RackScale || replica <= system.host_gpus {
             continue;
         }
-        for site in cx.factory.sites.iter().filter(|s| s.gpu_systems().any(|(s, _)| s.id == system.id)) {
+        for site in cx.factory.sites.iter().filter(|s| s.holds(system)) {
             let Some(k8s) = &site.software.kubernetes else { continue };
             let version = &k8s.version.value;
             if version_cmp(version, "1.32") == Ordering::Less {

@@ -15,7 +15,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             continue;
         }
         for (i, site) in cx.factory.sites.iter().enumerate() {
-            if !site.gpu_systems().any(|(s, _)| s.id == system.id) {
+            if !site.holds(system) {
                 continue;
             }
             let covered =

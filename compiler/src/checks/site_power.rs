@@ -7,6 +7,7 @@ use super::CheckCtx;
 use crate::ast::Redundancy;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::format::{trim, whole_pct};
+use crate::model::FeedSide;
 
 fn redundancy_words(r: Redundancy) -> &'static str {
     match r {
@@ -32,7 +33,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     format!(
                         "{} ({})",
                         f.capacity.value,
-                        f.side.map(|s| format!("side {s}")).unwrap_or_else(|| "feed".into())
+                        f.side.map(|s| format!("side {}", s.as_str())).unwrap_or_else(|| "feed".into())
                     ),
                 )
             })
@@ -63,13 +64,13 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     plan.facility_power
                 ),
                 Redundancy::TwoN => {
-                    let side = |s: &str| -> crate::units::Watts {
+                    let side = |s: FeedSide| -> crate::units::Watts {
                         site.power.feeds.iter().filter(|f| f.side == Some(s)).map(|f| f.capacity.value).sum()
                     };
-                    let short_sides: Vec<String> = ["A", "B"]
-                        .iter()
-                        .filter(|s| side(s).0 < plan.facility_power.0)
-                        .map(|s| format!("side {s} needs {} more", plan.facility_power - side(s)))
+                    let short_sides: Vec<String> = FeedSide::BOTH
+                        .into_iter()
+                        .filter(|s| side(*s).0 < plan.facility_power.0)
+                        .map(|s| format!("side {} needs {} more", s.as_str(), plan.facility_power - side(s)))
                         .collect();
                     format!("each side must carry the whole site: {}; or remove racks drawing about {it_short} of IT power", short_sides.join(", "))
                 }

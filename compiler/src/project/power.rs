@@ -4,7 +4,7 @@
 
 use super::network::FabricPlan;
 use crate::ast::Redundancy;
-use crate::model::{Feed, Site};
+use crate::model::{Feed, FeedSide, Site};
 use crate::units::{Kilograms, Watts};
 
 #[derive(Clone, Debug, Default)]
@@ -67,7 +67,7 @@ impl LoopPlan {
 
 /// The capacity left after the failure a redundancy scheme allows. `sides` gives each item's side
 /// under 2N; unsided items count for neither.
-pub fn capacity_after_failure(redundancy: Redundancy, capacities: &[(Watts, Option<&str>)]) -> Watts {
+pub fn capacity_after_failure(redundancy: Redundancy, capacities: &[(Watts, Option<FeedSide>)]) -> Watts {
     let total: Watts = capacities.iter().map(|(c, _)| *c).sum();
     match redundancy {
         Redundancy::N => total,
@@ -76,8 +76,9 @@ pub fn capacity_after_failure(redundancy: Redundancy, capacities: &[(Watts, Opti
             Watts(total.0 - largest)
         }
         Redundancy::TwoN => {
-            let side = |s: &str| -> Watts { capacities.iter().filter(|(_, x)| *x == Some(s)).map(|(c, _)| *c).sum() };
-            let (a, b) = (side("A"), side("B"));
+            let side =
+                |s: FeedSide| -> Watts { capacities.iter().filter(|(_, x)| *x == Some(s)).map(|(c, _)| *c).sum() };
+            let (a, b) = (side(FeedSide::A), side(FeedSide::B));
             if a.0 == 0.0 && b.0 == 0.0 {
                 Watts(total.0 / 2.0)
             } else {
@@ -89,7 +90,7 @@ pub fn capacity_after_failure(redundancy: Redundancy, capacities: &[(Watts, Opti
 
 /// Feed capacity after failure for a site.
 pub fn feed_capacity(redundancy: Redundancy, feeds: &[Feed]) -> Watts {
-    let caps: Vec<(Watts, Option<&str>)> = feeds.iter().map(|f| (f.capacity.value, f.side)).collect();
+    let caps: Vec<(Watts, Option<FeedSide>)> = feeds.iter().map(|f| (f.capacity.value, f.side)).collect();
     capacity_after_failure(redundancy, &caps)
 }
 
@@ -177,7 +178,7 @@ mod tests {
 
     #[test]
     fn redundancy_takes_out_what_may_fail() {
-        let feeds = [(Watts(40e6), Some("A")), (Watts(40e6), Some("B"))];
+        let feeds = [(Watts(40e6), Some(FeedSide::A)), (Watts(40e6), Some(FeedSide::B))];
         assert_eq!(capacity_after_failure(Redundancy::TwoN, &feeds), Watts(40e6));
         assert_eq!(capacity_after_failure(Redundancy::N, &feeds), Watts(80e6));
         let three = [(Watts(10e6), None), (Watts(10e6), None), (Watts(20e6), None)];

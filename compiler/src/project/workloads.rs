@@ -64,51 +64,41 @@ pub fn system_spec(s: &catalog::System, g: &catalog::Gpu) -> SystemSpec {
 
 /// A catalog model as the throughput model sees it.
 pub fn model_spec(m: &catalog::Model) -> ModelSpec {
-    let field = |name: &str, key: &str| m.fields.get(name).and_then(|f| f.get(key)).copied();
-    let int = |name: &str, key: &str| field(name, key).map(|v| v.max(0.0).round() as u32).unwrap_or(0);
-    let is = |name: &str, key: &str| m.fields.get(name).is_some_and(|f| f.contains_key(key));
-    let attention = if is("attention", "kind=mla") {
-        Attention::Mla {
-            heads: int("attention", "heads"),
-            kv_lora_rank: int("attention", "kv-lora-rank"),
-            rope_head_dim: int("attention", "rope-head-dim"),
-            nope_head_dim: int("attention", "head-dim"),
-            v_head_dim: field("attention", "v-head-dim")
-                .map(|v| v.round() as u32)
-                .unwrap_or_else(|| int("attention", "head-dim")),
-        }
-    } else {
-        let heads = int("attention", "heads");
-        Attention::Gqa {
-            heads,
-            kv_heads: field("attention", "kv-heads").map(|v| v.round() as u32).unwrap_or(heads),
-            head_dim: field("attention", "head-dim")
-                .map(|v| v.round() as u32)
-                .unwrap_or_else(|| (m.hidden_size as u32).checked_div(heads).unwrap_or(128)),
-        }
+    let attention = match m.attention {
+        catalog::Attention::Mla { heads, kv_lora_rank, rope_head_dim, head_dim, v_head_dim } => Attention::Mla {
+            heads: u32_of(heads),
+            kv_lora_rank: u32_of(kv_lora_rank),
+            rope_head_dim: u32_of(rope_head_dim),
+            nope_head_dim: u32_of(head_dim),
+            v_head_dim: u32_of(v_head_dim.unwrap_or(head_dim)),
+        },
+        catalog::Attention::Gqa { heads, kv_heads, head_dim } => Attention::Gqa {
+            heads: u32_of(heads),
+            kv_heads: u32_of(kv_heads.unwrap_or(heads)),
+            head_dim: head_dim
+                .map(u32_of)
+                .unwrap_or_else(|| u32_of(m.hidden_size).checked_div(u32_of(heads)).unwrap_or(128)),
+        },
     };
-    let experts = m.fields.get("experts").map(|_| Experts {
-        total: int("experts", "total"),
-        active: int("experts", "active"),
-        shared: int("experts", "shared"),
-        layers: int("experts", "layers"),
-        intermediate_size: int("experts", "expert-intermediate-size"),
+    let experts = m.experts.map(|e| Experts {
+        total: u32_of(e.total),
+        active: u32_of(e.active),
+        shared: u32_of(e.shared),
+        layers: u32_of(e.layers),
+        intermediate_size: u32_of(e.intermediate_size),
     });
-    let sliding_window = m
-        .fields
-        .get("sliding-window")
-        .map(|_| SlidingWindow { tokens: int("sliding-window", "tokens"), layers: int("sliding-window", "layers") });
+    let sliding_window = m.sliding_window.map(|w| SlidingWindow { tokens: u32_of(w.tokens), layers: u32_of(w.layers) });
     ModelSpec {
         id: m.id.clone(),
         parameters: m.parameters,
         active_parameters: m.active_parameters,
         layers: u32_of(m.layers),
         hidden_size: u32_of(m.hidden_size),
-        vocab_size: int("vocab-size", ""),
+        vocab_size: u32_of(m.vocab_size),
         attention,
         experts,
         sliding_window,
-        mtp_layers: int("mtp", "layers"),
+        mtp_layers: u32_of(m.mtp_layers),
         weights: precision(m.weights),
         checkpoints: m.checkpoints.iter().map(|(p, b)| Checkpoint { precision: precision(*p), bytes: b.0 }).collect(),
     }

@@ -465,7 +465,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                 product_label: product_label(gpu),
                 gpus: 0,
                 host_gpus: system.host_gpus,
-                host_arch: system.host_arch.clone(),
+                host_arch: system.host_arch.as_str().to_string(),
                 nvlink_domain: system.nvlink_domain,
                 rack_scale: system.form == Form::RackScale,
             });
@@ -567,9 +567,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     multi_node: nodes > 1,
                     multi_node_nvlink: nodes > 1
                         && system.is_some_and(|s| s.form == Form::RackScale && replica <= s.nvlink_domain),
-                    arch: system
-                        .map(|s| if s.host_arch == "aarch64" { "arm64".to_string() } else { "amd64".to_string() })
-                        .unwrap_or_else(|| "amd64".into()),
+                    arch: system.map(|s| s.host_arch.image_arch().to_string()).unwrap_or_else(|| "amd64".into()),
                     input_tokens: w.input_tokens.value,
                     output_tokens: w.output_tokens.value,
                     tokens_per_second: est.map(|e| e.tokens_per_second).unwrap_or(0.0),

@@ -219,7 +219,7 @@ impl<'a> Resolver<'a, '_> {
             .map(|f| Feed {
                 name: f.name.clone(),
                 capacity: f.capacity.clone(),
-                side: f.side.as_ref().map(|s| s.value),
+                side: f.side.as_ref().and_then(|s| FeedSide::parse(s.value)),
                 span: f.span,
             })
             .collect();
@@ -227,10 +227,10 @@ impl<'a> Resolver<'a, '_> {
             let with_side = feeds.iter().filter(|f| f.side.is_some()).count();
             if with_side == 0 && feeds.len() == 2 {
                 if let Some(f) = feeds.get_mut(0) {
-                    f.side = Some("A");
+                    f.side = Some(FeedSide::A);
                 }
                 if let Some(f) = feeds.get_mut(1) {
-                    f.side = Some("B");
+                    f.side = Some(FeedSide::B);
                 }
             } else if with_side == 0 {
                 let mut d = Diagnostic::new(
@@ -261,13 +261,19 @@ impl<'a> Resolver<'a, '_> {
                 self.diags.push(d.help("add `side=\"A\"` or `side=\"B\"` to each feed"));
                 sides_invalid = true;
             } else {
-                for side in ["A", "B"] {
+                for side in FeedSide::BOTH {
                     if !feeds.iter().any(|f| f.side == Some(side)) {
                         sides_invalid = true;
                         self.diags.push(
-                            Diagnostic::new(codes::E0305, format!("2N redundancy, but no feed is on side {side}"))
-                                .label(p.redundancy.span, "2N here")
-                                .help(format!("2N means two independent sides; put at least one feed on side {side}")),
+                            Diagnostic::new(
+                                codes::E0305,
+                                format!("2N redundancy, but no feed is on side {}", side.as_str()),
+                            )
+                            .label(p.redundancy.span, "2N here")
+                            .help(format!(
+                                "2N means two independent sides; put at least one feed on side {}",
+                                side.as_str()
+                            )),
                         );
                     }
                 }
@@ -679,19 +685,7 @@ impl<'a> Resolver<'a, '_> {
         if let Some(q) = q {
             for p in &q.prices {
                 match self.catalog.get(&p.part.value) {
-                    Some(part)
-                        if part.price().is_some()
-                            || matches!(
-                                part,
-                                Part::System(_)
-                                    | Part::Rack(_)
-                                    | Part::Switch(_)
-                                    | Part::Cdu(_)
-                                    | Part::Transceiver(_)
-                                    | Part::Pdu(_)
-                                    | Part::Service(_)
-                            ) =>
-                    {
+                    Some(part) if part.is_priced() => {
                         overrides.push((p.part.value.clone(), p.price.clone()));
                     }
                     Some(other) => {

@@ -7,11 +7,19 @@ use crate::source::Span;
 use crate::syntax::tree::Node;
 use crate::units::*;
 
+/// Where a CDU stands: in the rack it cools, in the row, or in the facility's plant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CduPlacement {
+    InRack,
+    InRow,
+    Facility,
+}
+
 #[derive(Clone, Debug)]
 pub struct Cdu {
     pub id: String,
     pub name: String,
-    pub placement: String,
+    pub placement: CduPlacement,
     pub capacity: Watts,
     pub rating: Option<String>,
     pub supply_temperature: Option<(Celsius, Celsius)>,
@@ -40,7 +48,11 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
     Some(Cdu {
         id: id.to_string(),
         name: name?.value,
-        placement: placement?.value.to_string(),
+        placement: match placement?.value {
+            "in-rack" => CduPlacement::InRack,
+            "in-row" => CduPlacement::InRow,
+            _ => CduPlacement::Facility,
+        },
         capacity: Watts(capacity?.value),
         rating,
         supply_temperature: supply,

@@ -1,4 +1,5 @@
-//! The `finance` entries: dated energy prices, exchange rates, building, colocation and maintenance figures.
+//! The `finance` entries: dated energy prices, exchange rates, building, colocation and
+//! maintenance figures.
 
 use super::req_prop;
 use super::{Catalog, Fields, Price};

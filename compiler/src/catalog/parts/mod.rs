@@ -120,6 +120,23 @@ impl Part {
             Part::Gpu(_) | Part::Model(_) | Part::Software(_) => None,
         }
     }
+
+    /// Whether the quote prices this part, so that a blueprint may override its price: every
+    /// part of the priced kinds, and finance entries that carry a price.
+    pub fn is_priced(&self) -> bool {
+        match self {
+            Part::System(_)
+            | Part::Rack(_)
+            | Part::Switch(_)
+            | Part::Cdu(_)
+            | Part::Transceiver(_)
+            | Part::Cable(_)
+            | Part::Pdu(_)
+            | Part::Service(_) => true,
+            Part::Finance(f) => f.price.is_some(),
+            Part::Gpu(_) | Part::Model(_) | Part::Software(_) => false,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,4 +1,5 @@
-//! The `system` part: a server or rack-scale system, the GPU it carries (bound when the catalog loads), its NICs, power and cooling.
+//! The `system` part: a server or rack-scale system, the GPU it carries (bound when the catalog
+//! loads), its NICs, power and cooling.
 
 use super::{liquid_fraction, opt_prop, req_prop, temperature_window};
 use super::{Catalog, Fields, Gpu, Price, Vendor};
@@ -13,6 +14,30 @@ use crate::units::*;
 pub enum Form {
     Server,
     RackScale,
+}
+
+/// The CPU architecture of a system's hosts (Grace hosts are aarch64, so images must be arm64).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostArch {
+    X86_64,
+    Aarch64,
+}
+
+impl HostArch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostArch::X86_64 => "x86_64",
+            HostArch::Aarch64 => "aarch64",
+        }
+    }
+
+    /// The architecture as container images name it.
+    pub fn image_arch(self) -> &'static str {
+        match self {
+            HostArch::X86_64 => "amd64",
+            HostArch::Aarch64 => "arm64",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -106,7 +131,7 @@ pub struct System {
     pub gpu: GpuId,
     pub gpu_count: u64,
     pub host_gpus: u64,
-    pub host_arch: String,
+    pub host_arch: HostArch,
     pub nvlink_domain: u64,
     pub nics: Vec<Nic>,
     pub power_nominal: Watts,
@@ -293,7 +318,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         gpu: gpu_id,
         gpu_count: gpu_count.value,
         host_gpus: host_gpus?.value,
-        host_arch: host_arch?.value.to_string(),
+        host_arch: if host_arch?.value == "aarch64" { HostArch::Aarch64 } else { HostArch::X86_64 },
         nvlink_domain: nvlink?.value,
         nics,
         power_nominal: Watts(nominal),

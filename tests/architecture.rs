@@ -111,6 +111,8 @@ struct Facts {
     enums: Vec<String>,
     /// `match` expressions: the domain-enum-looking paths in their arms and whether one arm is `_`.
     matches: Vec<MatchFacts>,
+    /// Lines that look a catalog part up by a computed id (`catalog.system(&id)`).
+    lookups: Vec<(usize, String)>,
 }
 
 struct MatchFacts {
@@ -264,6 +266,16 @@ impl<'ast> Visit<'ast> for Collector {
         syn::visit::visit_item_enum(self, e);
     }
 
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        let receiver = quote::ToTokens::to_token_stream(&call.receiver).to_string();
+        let literal = matches!(call.args.first(), Some(syn::Expr::Lit(_)));
+        if self.in_test == 0 && LOOKUPS.contains(&method.as_str()) && receiver.ends_with("catalog") && !literal {
+            self.facts.lookups.push((line_of(call.method.span()), method));
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+
     fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
         if self.in_test == 0 {
             let mut enum_names = BTreeSet::new();
@@ -391,6 +403,31 @@ fn domain_enums_are_matched_without_wildcards() {
         }
     }
     assert!(problems.is_empty(), "{} wildcard arms on domain enums:\n{}", problems.len(), join(&problems));
+}
+
+/// The catalog's look-ups by id. Only `resolve` (and the catalog itself, and `compare`, which
+/// edits the blueprint as written) may call them with a computed id: after resolution a part is a
+/// reference or a typed id. A literal id names a well-known product (`catalog.software("kubernetes")`).
+const LOOKUPS: &[&str] =
+    &["get", "gpu", "system", "enclosure", "switch", "cdu", "model", "software", "part", "pdu", "service", "finance"];
+
+/// ARCHITECTURE.md: after `resolve`, nothing looks a part up by string.
+#[test]
+fn nothing_after_resolve_looks_parts_up_by_string() {
+    let after_resolve = ["project", "names", "graph", "checks", "render"];
+    let mut problems = BTreeSet::new();
+    for f in sources() {
+        if !after_resolve.contains(&f.module.as_str()) {
+            continue;
+        }
+        for (line, method) in &f.facts.lookups {
+            problems.insert(format!(
+                "{}:{line}: `catalog.{method}(…)` looks a part up by id after resolve; bind it in resolve and use the reference",
+                f.rel
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", join(&problems));
 }
 
 /// Every module the layer table names exists, and ARCHITECTURE.md's code map names it.

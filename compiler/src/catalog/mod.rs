@@ -309,6 +309,13 @@ impl Catalog {
         })
     }
 
+    pub fn software_products(&self) -> impl Iterator<Item = &Software> {
+        self.parts().filter_map(|p| match p {
+            Part::Software(x) => Some(x),
+            _ => None,
+        })
+    }
+
     pub fn switches(&self) -> impl Iterator<Item = &Switch> {
         self.parts().filter_map(|p| match p {
             Part::Switch(x) => Some(x),

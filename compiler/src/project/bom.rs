@@ -246,28 +246,35 @@ pub struct BomTotals {
     pub facility_power_kw: f64,
 }
 
-/// Counts keyed by part id, in order of first appearance, with counts per site for the basis.
-#[derive(Default)]
-struct Tally {
-    items: Vec<TallyItem>,
+/// Counts per catalog part, in order of first appearance, with counts per site for the basis. A
+/// part is the same part when it is the same catalog entry (`std::ptr::eq`): the model borrows
+/// its parts from the catalog, so nothing is looked up again by id.
+struct Tally<'c, T> {
+    items: Vec<TallyItem<'c, T>>,
 }
 
-struct TallyItem {
-    id: String,
+impl<T> Default for Tally<'_, T> {
+    fn default() -> Self {
+        Tally { items: Vec::new() }
+    }
+}
+
+struct TallyItem<'c, T> {
+    part: &'c T,
     count: u64,
     per_site: PerSite,
     span: Option<Span>,
 }
 
-impl Tally {
-    fn add(&mut self, id: &str, site: &str, n: u64, span: Option<Span>) {
+impl<'c, T> Tally<'c, T> {
+    fn add(&mut self, part: &'c T, site: &str, n: u64, span: Option<Span>) {
         if n == 0 {
             return;
         }
-        let item = match self.items.iter_mut().position(|i| i.id == id) {
+        let item = match self.items.iter_mut().position(|i| std::ptr::eq(i.part, part)) {
             Some(i) => self.items.get_mut(i),
             None => {
-                self.items.push(TallyItem { id: id.to_string(), count: 0, per_site: Vec::new(), span });
+                self.items.push(TallyItem { part, count: 0, per_site: Vec::new(), span });
                 self.items.last_mut()
             }
         };
@@ -401,18 +408,18 @@ fn compute_lines(b: &mut Builder, factory: &Factory) {
         for (row, group) in site.rack_groups() {
             let racks = row.count.saturating_mul(group.per_row);
             match &group.contents {
-                RackContents::RackScale(s) => systems.add(&s.id, name, racks, Some(group.part_span)),
+                RackContents::RackScale(s) => systems.add(*s, name, racks, Some(group.part_span)),
                 RackContents::Enclosure { enclosure, systems: inside } => {
-                    enclosures.add(&enclosure.id, name, racks, Some(group.part_span));
+                    enclosures.add(*enclosure, name, racks, Some(group.part_span));
                     for g in inside {
-                        systems.add(&g.system.id, name, g.count.saturating_mul(racks), Some(g.span));
+                        systems.add(g.system, name, g.count.saturating_mul(racks), Some(g.span));
                     }
                 }
             }
         }
     }
     for item in systems.items {
-        let Some(s) = b.pricer.catalog.system(&item.id) else { continue };
+        let s = item.part;
         let basis = LineBasis::Systems {
             per_site: item.per_site,
             rack_scale: s.form == crate::catalog::Form::RackScale,
@@ -422,7 +429,7 @@ fn compute_lines(b: &mut Builder, factory: &Factory) {
         b.line(part, Category::Compute, Period::Once, item.count, basis, item.span);
     }
     for item in enclosures.items {
-        let Some(e) = b.pricer.catalog.enclosure(&item.id) else { continue };
+        let e = item.part;
         let part = Part { id: &e.id, name: &e.name, price: e.price.as_ref() };
         let basis = LineBasis::Enclosures { per_site: item.per_site };
         b.line(part, Category::Compute, Period::Once, item.count, basis, item.span);
@@ -583,7 +590,7 @@ fn management_lines(b: &mut Builder, factory: &Factory) {
             let access = mgmt.radix_at(speed).map(|m| m.count).unwrap_or(1).max(1);
             let per_rack = ports.div_ceil(access);
             let racks = row.count.saturating_mul(group.per_row);
-            tally.add(&mgmt.id, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
+            tally.add(mgmt, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
             let shape = ManagementShape { per_rack, bmc_ports: ports, access_ports: access };
             if !shapes.contains(&shape) {
                 shapes.push(shape);
@@ -603,7 +610,7 @@ fn cooling_lines(b: &mut Builder, factory: &Factory) {
     for site in &factory.sites {
         for l in &site.loops {
             for g in &l.cdus {
-                tally.add(&g.cdu.id, &site.name.value, g.count, Some(g.span));
+                tally.add(g.cdu, &site.name.value, g.count, Some(g.span));
                 loops.push((
                     g.cdu.id.clone(),
                     CduLoop {
@@ -617,8 +624,8 @@ fn cooling_lines(b: &mut Builder, factory: &Factory) {
         }
     }
     for item in tally.items {
-        let Some(c) = b.pricer.catalog.cdu(&item.id) else { continue };
-        let mine = loops.iter().filter(|(id, _)| id == &item.id).map(|(_, l)| l.clone()).collect();
+        let c = item.part;
+        let mine = loops.iter().filter(|(id, _)| id == &c.id).map(|(_, l)| l.clone()).collect();
         let part = Part { id: &c.id, name: &c.name, price: c.price.as_ref() };
         b.line(part, Category::Cooling, Period::Once, item.count, LineBasis::Cdus { loops: mine }, item.span);
     }
@@ -660,7 +667,7 @@ fn power_lines(b: &mut Builder, factory: &Factory) {
             };
             let per_rack = pdus_per_side(best, peak.0, inputs).saturating_mul(2);
             let racks = row.count.saturating_mul(group.per_row);
-            tally.add(&best.id, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
+            tally.add(*best, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
             let shape = PduShape { per_rack, peak_kw: peak.kw(), power_inputs: inputs };
             if !shapes.iter().any(|(id, s)| id == &best.id && *s == shape) {
                 shapes.push((best.id.clone(), shape));
@@ -668,8 +675,8 @@ fn power_lines(b: &mut Builder, factory: &Factory) {
         }
     }
     for item in tally.items {
-        let Some(p) = pdus.iter().find(|p| p.id == item.id) else { continue };
-        let mine = shapes.iter().filter(|(id, _)| id == &item.id).map(|(_, s)| s.clone()).collect();
+        let p = item.part;
+        let mine = shapes.iter().filter(|(id, _)| id == &p.id).map(|(_, s)| s.clone()).collect();
         let part = Part { id: &p.id, name: &p.name, price: p.price.as_ref() };
         let basis = LineBasis::Pdus { shapes: mine, per_site: item.per_site };
         b.line(part, Category::Power, Period::Once, item.count, basis, item.span);
@@ -700,7 +707,7 @@ fn service_lines(b: &mut Builder, factory: &Factory) {
                         ServiceUnit::Node => system.hosts(),
                     };
                     let units = per.saturating_mul(n).saturating_mul(racks);
-                    tally.add(&svc.id, &site.name.value, units, Some(group.part_span));
+                    tally.add(svc, &site.name.value, units, Some(group.part_span));
                 }
             }
         }

@@ -519,9 +519,9 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         let serving = sw.serving.first();
         let vendor = gpu_vendor.unwrap_or("");
         // The engine of the site's first `serving` line, or the catalog's default engine.
-        let engine_part = serving.and_then(|s| s.version.product).or_else(|| {
-            catalog.ids_of_kind("software").filter_map(|id| catalog.software(id)).find(|s| s.deployment.default_engine)
-        });
+        let engine_part = serving
+            .and_then(|s| s.version.product)
+            .or_else(|| catalog.software_products().find(|s| s.deployment.default_engine));
         let workloads: Vec<WorkloadView> = factory
             .workloads
             .iter()

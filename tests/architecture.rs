@@ -113,6 +113,8 @@ struct Facts {
     matches: Vec<MatchFacts>,
     /// Lines that look a catalog part up by a computed id (`catalog.system(&id)`).
     lookups: Vec<(usize, String)>,
+    /// Lines that do I/O: `std::fs`, `std::env`, `std::process`, the standard streams, printing.
+    io: Vec<(usize, String)>,
 }
 
 struct MatchFacts {
@@ -189,6 +191,13 @@ fn pattern_enums(pat: &syn::Pat, out: &mut BTreeSet<String>) {
     }
 }
 
+/// A path into the parts of `std` that touch the world outside the process's memory.
+fn is_io(segments: &[String]) -> bool {
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    matches!(s.as_slice(), ["std", "fs", ..] | ["std", "env", ..] | ["std", "process", ..] | ["std", "net", ..])
+        || matches!(s.as_slice(), ["std", "io", "stdin" | "stdout" | "stderr", ..])
+}
+
 fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         (a.path().is_ident("cfg") && a.meta.to_token_stream_string().contains("test")) || a.path().is_ident("test")
@@ -225,6 +234,9 @@ impl<'ast> Visit<'ast> for Collector {
         use_tree_paths(&mut Vec::new(), &u.tree, &mut paths);
         let line = line_of(u.use_token.span);
         for p in paths {
+            if self.in_test == 0 && is_io(&p) {
+                self.facts.io.push((line, p.join("::")));
+            }
             if p.first().map(String::as_str) == Some("kdl") {
                 self.facts.kdl_uses.push(line);
             }
@@ -233,9 +245,20 @@ impl<'ast> Visit<'ast> for Collector {
         syn::visit::visit_item_use(self, u);
     }
 
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if self.in_test == 0 && ["print", "println", "eprint", "eprintln", "dbg"].contains(&name.as_str()) {
+            self.facts.io.push((line_of(m.bang_token.span), format!("{name}!")));
+        }
+        syn::visit::visit_macro(self, m);
+    }
+
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
         let line = path.segments.first().map(|s| line_of(s.ident.span())).unwrap_or(0);
+        if self.in_test == 0 && is_io(&segments) {
+            self.facts.io.push((line, segments.join("::")));
+        }
         if segments.len() > 1 && segments.first().map(String::as_str) == Some("kdl") {
             self.facts.kdl_uses.push(line);
         }
@@ -428,6 +451,84 @@ fn nothing_after_resolve_looks_parts_up_by_string() {
         }
     }
     assert!(problems.is_empty(), "{}", join(&problems));
+}
+
+/// ARCHITECTURE.md: the library does no I/O; only the shell (`cli/`, `main.rs`) reads files, the
+/// environment or the terminal, and writes anything.
+#[test]
+fn the_library_does_no_io() {
+    let mut problems = BTreeSet::new();
+    for f in sources() {
+        if ["cli", "main"].contains(&f.module.as_str()) {
+            continue;
+        }
+        for (line, what) in &f.facts.io {
+            problems.insert(format!("{}:{line}: `{what}` in the library; I/O belongs to cli/", f.rel));
+        }
+    }
+    assert!(problems.is_empty(), "{}", join(&problems));
+}
+
+/// ARCHITECTURE.md: only the readers (`lower`, the catalog, the target manifests in
+/// `render::target`) and the formatter read the KDL tree; every later stage reads typed values.
+#[test]
+fn only_the_readers_read_kdl_nodes() {
+    let readers = ["syntax", "lower", "lower::read", "catalog", "fmt", "compile"];
+    let mut problems = BTreeSet::new();
+    for f in sources() {
+        if readers.contains(&f.module.as_str()) || f.rel.ends_with("render/target.rs") {
+            continue;
+        }
+        for (path, line) in &f.facts.crate_paths {
+            if path.len() >= 2 && path[0] == "crate" && path[1] == "syntax" {
+                problems.insert(format!(
+                    "{}:{line}: `{}` reads the KDL tree; decode it in lower or the catalog",
+                    f.rel, f.module
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", join(&problems));
+}
+
+/// ARCHITECTURE.md: checks are independent; no check calls another (they share only `checks/mod.rs`).
+#[test]
+fn checks_never_call_each_other() {
+    let root = common::root().join("compiler/src/checks");
+    let files = rust_files(&root);
+    let rules: Vec<String> = files
+        .iter()
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .filter(|s| s != "mod")
+        .collect();
+    let mut problems = BTreeSet::new();
+    for f in sources() {
+        if f.module != "checks" || f.rel.ends_with("checks/mod.rs") {
+            continue;
+        }
+        let own = Path::new(&f.rel).file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        for (path, line) in &f.facts.crate_paths {
+            let names_rule = |p: &[String]| p.iter().any(|seg| rules.contains(seg) && *seg != own);
+            let via_crate = path.len() >= 3 && path[0] == "crate" && path[1] == "checks" && names_rule(&path[2..3]);
+            let via_super = path.len() >= 2 && path[0] == "super" && names_rule(&path[1..2]);
+            if via_crate || via_super {
+                problems.insert(format!("{}:{line}: check `{own}` uses another check (`{}`)", f.rel, path.join("::")));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", join(&problems));
+}
+
+/// ARCHITECTURE.md: no stage panics on user input; the crate denies the lints that find the
+/// usual panics, and CI runs clippy with warnings denied.
+#[test]
+fn the_panic_lints_stay_denied() {
+    let manifest = std::fs::read_to_string(common::root().join("Cargo.toml")).unwrap();
+    for lint in ["unwrap_used = \"deny\"", "indexing_slicing = \"deny\""] {
+        assert!(manifest.contains(lint), "Cargo.toml's [workspace.lints.clippy] must keep `{lint}`");
+    }
+    let ci = std::fs::read_to_string(common::root().join(".ci/run")).unwrap();
+    assert!(ci.contains("-D warnings"), ".ci/run must run clippy with warnings denied");
 }
 
 /// Every module the layer table names exists, and ARCHITECTURE.md's code map names it.

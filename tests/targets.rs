@@ -57,6 +57,7 @@ fn every_example_builds_and_is_snapshotted() {
         .filter(|p| p.join("factory.kdl").exists())
         .collect();
     names.sort();
+    let mut produced = std::collections::BTreeSet::new();
     for ex in names {
         let name = ex.file_name().unwrap().to_string_lossy().to_string();
         let out = tmp(&format!("snap-{name}"));
@@ -65,12 +66,22 @@ fn every_example_builds_and_is_snapshotted() {
         for (path, bytes) in files_under(&out) {
             let text = String::from_utf8(bytes).expect("outputs are UTF-8");
             let snap = format!("{name}__{}", path.replace('/', "__"));
+            produced.insert(format!("{snap}.snap"));
             insta::with_settings!({snapshot_path => "snapshots/targets", prepend_module_to_snapshot => false}, {
                 insta::assert_snapshot!(snap, text);
             });
         }
         let _ = std::fs::remove_dir_all(&out);
     }
+    // A snapshot no build produces any more is stale: a renamed file or a removed example.
+    let dir = common::root().join("tests/snapshots/targets");
+    let stale: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !produced.contains(n))
+        .collect();
+    assert!(stale.is_empty(), "snapshots no example produces: {stale:?}");
 }
 
 #[test]

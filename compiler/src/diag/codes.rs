@@ -21,14 +21,26 @@ impl CodeInfo {
     }
 }
 
+/// `true` for a line marked `retired`.
+macro_rules! retired {
+    () => {
+        false
+    };
+    (retired) => {
+        true
+    };
+}
+
+/// One line per code: `E0101 "slug" "summary";`, or `… "summary" retired;` for a code that is no
+/// longer emitted (its number is never reused).
 macro_rules! codes {
-    ($($code:ident $slug:literal $summary:literal;)*) => {
+    ($($code:ident $slug:literal $summary:literal $($retired:ident)?;)*) => {
         $(
             pub const $code: &CodeInfo = &CodeInfo {
                 code: stringify!($code),
                 slug: $slug,
                 summary: $summary,
-                retired: false,
+                retired: retired!($($retired)?),
             };
         )*
         /// Every code, in order.

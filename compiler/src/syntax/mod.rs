@@ -17,7 +17,7 @@ pub struct Limits {
     /// Deepest `{ … }` (and `/* … */`) nesting accepted. A blueprint needs six levels.
     pub max_depth: usize,
     /// Most nodes plus values (arguments and properties) in one file. A 10,000-rack blueprint
-    /// written out rack by rack has about 50,000; the limit bounds the tree's memory (about 700 MB).
+    /// written out rack by rack has about 50,000; the limit bounds the tree's memory (about 150 MB).
     pub max_items: usize,
 }
 

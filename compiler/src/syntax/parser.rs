@@ -6,7 +6,7 @@
 //! enclosing block) and goes on, so one run reports several errors. Every byte is looked at a
 //! bounded number of times, so the time is linear in the size of the text.
 
-use super::tree::{Document, Entry, Ident, Node, TextRange, Value};
+use super::tree::{Document, Entry, Ident, Node, Text, TextRange, Value};
 
 /// Why the text was not accepted.
 #[derive(Clone, Debug, PartialEq)]
@@ -788,7 +788,7 @@ impl<'a> Parser<'a> {
                     return Ok(Entry { name: Some(key), ty, value, span: TextRange::between(start, self.pos) });
                 }
                 self.pos = after_key;
-                let value = Value::String(key.value().to_string());
+                let value = Value::String(key.value);
                 return Ok(Entry { name: None, ty: None, value, span: TextRange::between(start, self.pos) });
             }
         }
@@ -810,7 +810,7 @@ impl<'a> Parser<'a> {
             Some(c) if c.is_ascii_digit() => self.number()?,
             Some('+' | '-') if self.peek2().is_some_and(|c| c.is_ascii_digit()) => self.number()?,
             _ => match self.string()? {
-                Some(s) => Value::String(s.value().to_string()),
+                Some(s) => Value::String(s.value),
                 None => {
                     let found = match self.peek() {
                         Some(_) if self.newline_len().is_some() => "the end of the line".to_string(),
@@ -994,14 +994,14 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let value = match self.peek() {
             Some('"') => self.quoted()?,
-            Some('#') if matches!(self.peek2(), Some('#' | '"')) => self.raw()?,
+            Some('#') if matches!(self.peek2(), Some('#' | '"')) => Text::from(self.raw()?),
             Some(_) => match self.identifier()? {
                 Some(s) => s,
                 None => return Ok(None),
             },
             None => return Ok(None),
         };
-        if value == "r" && self.pos == start + 1 && matches!(self.peek(), Some('"' | '#')) {
+        if value.as_str() == "r" && self.pos == start + 1 && matches!(self.peek(), Some('"' | '#')) {
             return Err(self.v1_raw_string(start));
         }
         self.value_terminator()?;
@@ -1021,7 +1021,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An identifier string, or `None` when the cursor is not at one.
-    fn identifier(&mut self) -> R<Option<String>> {
+    fn identifier(&mut self) -> R<Option<Text>> {
         let start = self.pos;
         let mut chars = self.rest().chars();
         let first = chars.next();
@@ -1074,7 +1074,7 @@ impl<'a> Parser<'a> {
             ));
         }
         self.pos = end;
-        Ok(Some(s.to_string()))
+        Ok(Some(Text::new(s)))
     }
 
     fn looks_like_number(&self, start: usize) -> Stop {
@@ -1095,7 +1095,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `"…"` or `"""…"""`; the cursor is on the first quote.
-    fn quoted(&mut self) -> R<String> {
+    fn quoted(&mut self) -> R<Text> {
         let open = self.pos;
         if self.starts("\"\"\"") {
             self.pos += 3;
@@ -1109,14 +1109,19 @@ impl<'a> Parser<'a> {
                 ));
             };
             self.pos += n;
-            return self.multiline(open, 0);
+            return self.multiline(open, 0).map(Text::from);
         }
         self.pos += 1;
-        // Most strings are plain ASCII without escapes: copy them in one go.
+        // Most strings are plain ASCII without escapes: taken in one go.
         let plain = self.bytes.get(self.pos..).map(|r| r.iter().take_while(|b| is_plain_string_byte(**b)).count());
         let plain = plain.unwrap_or(0);
-        let mut out = String::from(self.text.get(self.pos..self.pos + plain).unwrap_or(""));
+        let plain_text = self.text.get(self.pos..self.pos + plain).unwrap_or("");
         self.pos += plain;
+        if self.peek_byte() == Some(b'"') {
+            self.pos += 1;
+            return Ok(Text::new(plain_text));
+        }
+        let mut out = String::from(plain_text);
         loop {
             let Some(c) = self.peek() else {
                 return Err(err(
@@ -1130,7 +1135,7 @@ impl<'a> Parser<'a> {
             match c {
                 '"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Text::from(out));
                 }
                 '\\' => self.escape(&mut out)?,
                 c if is_newline_char(c) => {

@@ -210,6 +210,8 @@ fn pathological() -> Vec<(&'static str, String)> {
         ("open-blocks-at-the-limit", format!("{}{}", "a {\n".repeat(63), fill("b 2N {\n"))),
         ("unmatched-comment-closers", fill("a */\n")),
         ("open-comment", format!("a /*{}", fill("/"))),
+        ("open-block-of-one-line", format!("a {{ {}", fill("b {} "))),
+        ("open-block-of-misindented-lines", format!("a {{\n{}", fill("    b {\n}\n"))),
         ("equals", fill("a =")),
         ("annotations", fill("(")),
         ("backslashes", fill("a \\ ")),

@@ -71,17 +71,77 @@ impl Cx<'_> {
     }
 }
 
+/// Positions of entries, as a bit set: the first 64 without an allocation (a node rarely has more).
+#[derive(Default)]
+struct EntrySet {
+    low: u64,
+    high: Vec<usize>,
+}
+
+impl EntrySet {
+    fn insert(&mut self, pos: usize) {
+        match u32::try_from(pos).ok().and_then(|p| 1u64.checked_shl(p)) {
+            Some(bit) => self.low |= bit,
+            None if !self.high.contains(&pos) => self.high.push(pos),
+            None => {}
+        }
+    }
+
+    fn contains(&self, pos: usize) -> bool {
+        match u32::try_from(pos).ok().and_then(|p| 1u64.checked_shl(p)) {
+            Some(bit) => self.low & bit != 0,
+            None => self.high.contains(&pos),
+        }
+    }
+}
+
+/// The property keys a reader was asked for, in order: the first few without an allocation, since
+/// one is made for every node read.
+#[derive(Default)]
+struct Keys {
+    first: [&'static str; 6],
+    len: usize,
+    rest: Vec<&'static str>,
+}
+
+impl Keys {
+    fn insert(&mut self, key: &'static str) {
+        if self.contains(key) {
+            return;
+        }
+        match self.first.get_mut(self.len) {
+            Some(slot) => {
+                *slot = key;
+                self.len += 1;
+            }
+            None => self.rest.push(key),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.first.iter().take(self.len).chain(self.rest.iter()).copied()
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.iter().any(|k| k == key)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// Reads one node, remembering which entries were used so that `finish` can report the rest.
 pub struct NodeReader<'n> {
     pub node: &'n Node,
-    used: Vec<bool>,
-    known_props: Vec<&'static str>,
+    used: EntrySet,
+    known_props: Keys,
     arg_count_expected: usize,
 }
 
 impl<'n> NodeReader<'n> {
     pub fn new(node: &'n Node) -> NodeReader<'n> {
-        NodeReader { node, used: vec![false; node.entries().len()], known_props: Vec::new(), arg_count_expected: 0 }
+        NodeReader { node, used: EntrySet::default(), known_props: Keys::default(), arg_count_expected: 0 }
     }
 
     pub fn name(&self) -> &'n str {
@@ -93,26 +153,20 @@ impl<'n> NodeReader<'n> {
         self.arg_count_expected = self.arg_count_expected.max(idx + 1);
         let node = self.node;
         let (pos, entry) = node.entries().iter().enumerate().filter(|(_, e)| e.name().is_none()).nth(idx)?;
-        if let Some(u) = self.used.get_mut(pos) {
-            *u = true;
-        }
+        self.used.insert(pos);
         Some(entry)
     }
 
     /// The property `key`; a repeated key is an E0112 error (KDL would silently keep the last).
     pub fn prop(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'n Entry> {
-        if !self.known_props.contains(&key) {
-            self.known_props.push(key);
-        }
+        self.known_props.insert(key);
         let node = self.node;
         let mut found: Option<&'n Entry> = None;
         for (pos, entry) in node.entries().iter().enumerate() {
             if entry.name().map(|n| n.value()) != Some(key) {
                 continue;
             }
-            if let Some(u) = self.used.get_mut(pos) {
-                *u = true;
-            }
+            self.used.insert(pos);
             if let Some(first) = found {
                 cx.emit(
                     Diagnostic::new(codes::E0112, format!("property `{key}` is given twice on `{}`", self.name()))
@@ -163,7 +217,7 @@ impl<'n> NodeReader<'n> {
     /// Reports entries nobody asked for: extra arguments (E0104) and unknown properties (E0103).
     pub fn finish(self, cx: &mut Cx) {
         for (pos, entry) in self.node.entries().iter().enumerate() {
-            if self.used.get(pos).copied().unwrap_or(true) {
+            if self.used.contains(pos) {
                 continue;
             }
             match entry.name() {
@@ -171,7 +225,7 @@ impl<'n> NodeReader<'n> {
                     let key = key.value();
                     let mut d = Diagnostic::new(codes::E0103, format!("`{}` has no property `{key}`", self.name()))
                         .label(cx.span(entry.span()), "unknown property");
-                    d = match did_you_mean(key, self.known_props.iter().copied()) {
+                    d = match did_you_mean(key, self.known_props.iter()) {
                         Some(h) => d.help(h),
                         None if self.known_props.is_empty() => d.help(format!("`{}` takes no properties", self.name())),
                         None => d.help(format!(
@@ -188,7 +242,7 @@ impl<'n> NodeReader<'n> {
                         1 => "one argument".to_string(),
                         n => format!("{n} arguments"),
                     };
-                    let help = if self.known_props.contains(&"count") && matches!(entry.value(), Value::Integer(_)) {
+                    let help = if self.known_props.contains("count") && matches!(entry.value(), Value::Integer(_)) {
                         format!("to say how many, write it as a property: `count={}`", entry.value())
                     } else {
                         "remove it, or if it is a setting write it as a property like `key=value`".to_string()
@@ -614,4 +668,29 @@ pub fn single_arg<'n>(cx: &mut Cx, node: &'n Node, example: &str) -> Option<&'n 
     r.finish(cx);
     no_children(cx, node);
     entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_sets_hold_positions_past_64() {
+        let mut set = EntrySet::default();
+        for pos in [0, 5, 63, 64, 200] {
+            set.insert(pos);
+        }
+        assert!([0, 5, 63, 64, 200].iter().all(|p| set.contains(*p)));
+        assert!(![1, 62, 65, 199].iter().any(|p| set.contains(*p)));
+    }
+
+    #[test]
+    fn keys_keep_their_order_past_the_inline_ones() {
+        let mut keys = Keys::default();
+        for k in ["a", "b", "a", "c", "d", "e", "f", "g", "h", "b"] {
+            keys.insert(k);
+        }
+        assert_eq!(keys.iter().collect::<Vec<_>>(), ["a", "b", "c", "d", "e", "f", "g", "h"]);
+        assert!(keys.contains("h") && !keys.contains("z") && !keys.is_empty());
+    }
 }

@@ -17,7 +17,7 @@ pub struct Limits {
     /// Deepest `{ … }` (and `/* … */`) nesting accepted. A blueprint needs six levels.
     pub max_depth: usize,
     /// Most nodes plus values (arguments and properties) in one file. A 10,000-rack blueprint
-    /// written out rack by rack has about 50,000; the limit bounds the tree's memory (about 700 MB).
+    /// written out rack by rack has about 50,000; the limit bounds the tree's memory (about 150 MB).
     pub max_items: usize,
 }
 
@@ -96,11 +96,13 @@ pub fn parse(file: FileId, text: &str, limits: &Limits, diags: &mut Diagnostics)
             for e in errors.into_iter().take(MAX_SYNTAX_ERRORS) {
                 let (start, len) = snap(text, e.offset, e.len);
                 let help = e.help.unwrap_or_else(|| DEFAULT_HELP.to_string());
-                diags.push(
-                    Diagnostic::new(codes::E0101, format!("invalid KDL: {}", e.message))
-                        .label(Span::new(file, start, len), e.label)
-                        .help(help),
-                );
+                let mut d = Diagnostic::new(codes::E0101, format!("invalid KDL: {}", e.message))
+                    .label(Span::new(file, start, len), e.label);
+                if let Some((offset, len, label)) = e.related {
+                    let (start, len) = snap(text, offset, len);
+                    d = d.label(Span::new(file, start, len), label);
+                }
+                diags.push(d.help(help));
             }
         }
     }

@@ -6,7 +6,7 @@
 //! enclosing block) and goes on, so one run reports several errors. Every byte is looked at a
 //! bounded number of times, so the time is linear in the size of the text.
 
-use super::tree::{Document, Entry, Ident, Node, TextRange, Value};
+use super::tree::{Document, Entry, Ident, Node, Text, TextRange, Value};
 
 /// Why the text was not accepted.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +25,8 @@ pub struct SyntaxError {
     pub message: String,
     pub label: String,
     pub help: Option<String>,
+    /// A second place worth pointing at: offset, length and label.
+    pub related: Option<(usize, usize, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,8 +54,8 @@ impl Default for ParseLimits {
 
 /// Why a parsing function stopped early.
 enum Stop {
-    /// A syntax error, not yet recorded.
-    Syntax(SyntaxError),
+    /// A syntax error, not yet recorded (boxed: errors are rare, and every result carries the size).
+    Syntax(Box<SyntaxError>),
     /// A syntax error that is already recorded (an outer block left open at the end of the text).
     Recorded,
     /// A limit was hit, or `max_errors` were recorded: parsing ends.
@@ -139,6 +141,7 @@ impl Parser<'_> {
                 message: "the text cannot be read as KDL".to_string(),
                 label: "here".to_string(),
                 help: None,
+                related: None,
             }])),
             _ => Err(Failure::Syntax(std::mem::take(&mut p.errors))),
         }
@@ -157,13 +160,14 @@ struct Parser<'a> {
 }
 
 fn err(offset: usize, len: usize, message: &str, label: &str, help: Option<&str>) -> Stop {
-    Stop::Syntax(SyntaxError {
+    Stop::Syntax(Box::new(SyntaxError {
         offset,
         len,
         message: message.to_string(),
         label: label.to_string(),
         help: help.map(str::to_string),
-    })
+        related: None,
+    }))
 }
 
 /// The message of the error for a block left open at the end of the text.
@@ -177,6 +181,81 @@ fn newline_len_at(bytes: &[u8], text: &str, pos: usize) -> Option<usize> {
         b if *b < 0x80 => None,
         _ => text.get(pos..)?.chars().next().filter(|c| is_newline_char(*c)).map(char::len_utf8),
     }
+}
+
+/// Where a block left open at the end of the text probably is: from the `{` at `open` on, the
+/// first block whose `}` (first on its line) is indented less than the line that opened it. That
+/// `}` was written for an outer block, so the block it closes lacks its own. One pass, skipping
+/// strings and comments.
+fn misindented_block(bytes: &[u8], open: usize) -> Option<usize> {
+    let spaces =
+        |from: usize| bytes.get(from..).map_or(0, |r| r.iter().take_while(|c| matches!(c, b' ' | b'\t')).count());
+    // Where the current line starts and how far it is indented.
+    let mut line = bytes.get(..open).and_then(|b| b.iter().rposition(|c| *c == b'\n')).map_or(0, |n| n + 1);
+    let mut indent = spaces(line);
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut i = open;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\n' => {
+                line = i + 1;
+                indent = spaces(line);
+                i = line + indent;
+            }
+            b'{' => {
+                stack.push((i, indent));
+                i += 1;
+            }
+            b'}' => {
+                let (at, opened_at_indent) = stack.pop()?;
+                if i == line + indent && indent < opened_at_indent {
+                    return Some(at);
+                }
+                i += 1;
+            }
+            b'"' => {
+                // To the closing quote or the end of the line (left for the newline arm).
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'\n' {
+                        break;
+                    }
+                    i += if c == b'\\' { 2 } else { 1 };
+                    if c == b'"' {
+                        break;
+                    }
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|c| *c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut level = 0usize;
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                        level += 1;
+                        i += 2;
+                    } else if c == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                        level = level.saturating_sub(1);
+                        i += 2;
+                        if level == 0 {
+                            break;
+                        }
+                    } else {
+                        if c == b'\n' {
+                            line = i + 1;
+                            indent = spaces(line);
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// How a list of nodes goes on after one node.
@@ -397,12 +476,12 @@ impl<'a> Parser<'a> {
                 Ok(Next::End) => break,
                 Err(Stop::Abort(hit)) => return Err(Stop::Abort(hit)),
                 Err(Stop::Syntax(e)) => {
-                    self.record(e)?;
+                    self.record(*e)?;
                     // The broken node is skipped from its start, so that a string or block it
                     // opened before the error is skipped whole. (A block left open runs to the
                     // end of the text, which needs no second look.)
                     if self.pos < self.text.len() {
-                        self.reread += self.pos - at;
+                        self.reread += self.pos.saturating_sub(at);
                         self.pos = at;
                     }
                     self.recover(depth);
@@ -735,13 +814,16 @@ impl<'a> Parser<'a> {
             if self.errors.last().is_some_and(|e| e.message == UNCLOSED_BLOCK) && self.pos >= self.text.len() {
                 return Err(Stop::Recorded);
             }
-            return Err(err(
-                open,
-                1,
-                UNCLOSED_BLOCK,
-                "opened here, never closed",
-                Some("add the `}` that closes it; every `}` after it closes a block inside it, so look for the block whose `}` is missing"),
-            ));
+            let suspect = misindented_block(self.bytes, open).filter(|at| *at != open);
+            let help = match suspect {
+                Some(_) => "add the `}` that closes the block marked as probably open: the `}` after it is indented like an outer block",
+                None => "add the `}` that closes it; every `}` after it closes a block inside it, so look for the block whose `}` is missing",
+            };
+            let mut e = err(open, 1, UNCLOSED_BLOCK, "opened here, never closed", Some(help));
+            if let (Stop::Syntax(e), Some(at)) = (&mut e, suspect) {
+                e.related = Some((at, 1, "probably this block is the one left open".to_string()));
+            }
+            return Err(e);
         }
         self.pos += 1;
         Ok(doc)
@@ -788,7 +870,7 @@ impl<'a> Parser<'a> {
                     return Ok(Entry { name: Some(key), ty, value, span: TextRange::between(start, self.pos) });
                 }
                 self.pos = after_key;
-                let value = Value::String(key.value().to_string());
+                let value = Value::String(key.value);
                 return Ok(Entry { name: None, ty: None, value, span: TextRange::between(start, self.pos) });
             }
         }
@@ -810,7 +892,7 @@ impl<'a> Parser<'a> {
             Some(c) if c.is_ascii_digit() => self.number()?,
             Some('+' | '-') if self.peek2().is_some_and(|c| c.is_ascii_digit()) => self.number()?,
             _ => match self.string()? {
-                Some(s) => Value::String(s.value().to_string()),
+                Some(s) => Value::String(s.value),
                 None => {
                     let found = match self.peek() {
                         Some(_) if self.newline_len().is_some() => "the end of the line".to_string(),
@@ -994,14 +1076,14 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let value = match self.peek() {
             Some('"') => self.quoted()?,
-            Some('#') if matches!(self.peek2(), Some('#' | '"')) => self.raw()?,
+            Some('#') if matches!(self.peek2(), Some('#' | '"')) => Text::from(self.raw()?),
             Some(_) => match self.identifier()? {
                 Some(s) => s,
                 None => return Ok(None),
             },
             None => return Ok(None),
         };
-        if value == "r" && self.pos == start + 1 && matches!(self.peek(), Some('"' | '#')) {
+        if value.as_str() == "r" && self.pos == start + 1 && matches!(self.peek(), Some('"' | '#')) {
             return Err(self.v1_raw_string(start));
         }
         self.value_terminator()?;
@@ -1021,7 +1103,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An identifier string, or `None` when the cursor is not at one.
-    fn identifier(&mut self) -> R<Option<String>> {
+    fn identifier(&mut self) -> R<Option<Text>> {
         let start = self.pos;
         let mut chars = self.rest().chars();
         let first = chars.next();
@@ -1074,7 +1156,7 @@ impl<'a> Parser<'a> {
             ));
         }
         self.pos = end;
-        Ok(Some(s.to_string()))
+        Ok(Some(Text::new(s)))
     }
 
     fn looks_like_number(&self, start: usize) -> Stop {
@@ -1095,7 +1177,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `"…"` or `"""…"""`; the cursor is on the first quote.
-    fn quoted(&mut self) -> R<String> {
+    fn quoted(&mut self) -> R<Text> {
         let open = self.pos;
         if self.starts("\"\"\"") {
             self.pos += 3;
@@ -1109,14 +1191,19 @@ impl<'a> Parser<'a> {
                 ));
             };
             self.pos += n;
-            return self.multiline(open, 0);
+            return self.multiline(open, 0).map(Text::from);
         }
         self.pos += 1;
-        // Most strings are plain ASCII without escapes: copy them in one go.
+        // Most strings are plain ASCII without escapes: taken in one go.
         let plain = self.bytes.get(self.pos..).map(|r| r.iter().take_while(|b| is_plain_string_byte(**b)).count());
         let plain = plain.unwrap_or(0);
-        let mut out = String::from(self.text.get(self.pos..self.pos + plain).unwrap_or(""));
+        let plain_text = self.text.get(self.pos..self.pos + plain).unwrap_or("");
         self.pos += plain;
+        if self.peek_byte() == Some(b'"') {
+            self.pos += 1;
+            return Ok(Text::new(plain_text));
+        }
+        let mut out = String::from(plain_text);
         loop {
             let Some(c) = self.peek() else {
                 return Err(err(
@@ -1130,7 +1217,7 @@ impl<'a> Parser<'a> {
             match c {
                 '"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Text::from(out));
                 }
                 '\\' => self.escape(&mut out)?,
                 c if is_newline_char(c) => {
@@ -1499,6 +1586,20 @@ mod tests {
     fn blocks_left_open_are_reported_once_at_the_innermost() {
         let found = errors("a {\n  b {\n    c {\n");
         assert_eq!(found, [(16, UNCLOSED_BLOCK.to_string())]);
+    }
+
+    #[test]
+    fn an_open_block_is_found_by_the_indentation_of_the_braces_after_it() {
+        let text = "site {\n    hall {\n        row {\n        }\n}\nfabric {\n}\n";
+        match parse(text, ParseLimits::default()) {
+            Err(Failure::Syntax(errors)) => {
+                let e = errors.first().expect("an error");
+                assert_eq!((e.offset, e.related.as_ref().map(|r| r.0)), (5, Some(16)), "{errors:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Nothing to suggest when the braces are indented consistently.
+        assert_eq!(misindented_block(b"a {\n  b {\n  }\n", 2), None);
     }
 
     #[test]

@@ -42,16 +42,105 @@ impl TextRange {
     }
 }
 
+/// How many bytes a [`Text`] holds without an allocation.
+const INLINE: usize = 22;
+
+/// A string of the tree. Up to 22 bytes are kept inline and longer ones on the heap: nearly every
+/// name, key and value in a blueprint is short, so nearly none of the tree's strings allocates,
+/// which is most of what building and dropping a large tree costs.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    pub fn new(s: &str) -> Text {
+        let mut bytes = [0u8; INLINE];
+        match (bytes.get_mut(..s.len()), u8::try_from(s.len())) {
+            (Some(inline), Ok(len)) => {
+                inline.copy_from_slice(s.as_bytes());
+                Text(Repr::Inline { len, bytes })
+            }
+            _ => Text(Repr::Heap(s.into())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Inline bytes are always a whole `&str`, copied in by `new`.
+            Repr::Inline { len, bytes } => {
+                bytes.get(..usize::from(*len)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+            }
+            Repr::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::new(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        if s.len() <= INLINE {
+            Text::new(&s)
+        } else {
+            Text(Repr::Heap(s.into_boxed_str()))
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// As a `str`: `"rack"`.
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A string written in the file (a node name, a property key, a type annotation) with its range,
 /// quotes and `#` included.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    value: Box<str>,
+    pub(crate) value: Text,
     span: TextRange,
 }
 
 impl Ident {
-    pub fn new(value: impl Into<Box<str>>, span: TextRange) -> Ident {
+    pub fn new(value: impl Into<Text>, span: TextRange) -> Ident {
         Ident { value: value.into(), span }
     }
 
@@ -67,7 +156,7 @@ impl Ident {
 /// A KDL value. `#inf`, `#-inf` and `#nan` are floats, as in the `kdl` crate.
 #[derive(Clone, Debug)]
 pub enum Value {
-    String(String),
+    String(Text),
     Integer(i128),
     Float(f64),
     Bool(bool),
@@ -109,7 +198,7 @@ impl PartialEq for Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::String(s) => write!(f, "{s:?}"),
+            Value::String(s) => write!(f, "{:?}", s.as_str()),
             Value::Integer(i) => write!(f, "{i}"),
             Value::Float(x) if x.is_nan() => f.write_str("#nan"),
             Value::Float(x) if x.is_infinite() => f.write_str(if *x > 0.0 { "#inf" } else { "#-inf" }),
@@ -221,6 +310,18 @@ mod tests {
         .map(ToString::to_string)
         .collect();
         assert_eq!(shown, ["\"a\\\"b\"", "-4", "2.0", "0.25", "#-inf", "#nan", "#true", "#null"]);
+    }
+
+    #[test]
+    fn short_texts_are_inline_and_long_ones_are_not_cut() {
+        let long = "x".repeat(200);
+        for s in ["", "rack", "é-ü-ß", "exactly-twenty-two-by", long.as_str()] {
+            assert_eq!(Text::new(s).as_str(), s);
+            assert_eq!(Text::from(s.to_string()).as_str(), s);
+        }
+        assert!(matches!(Text::new("exactly-twenty-two-by").0, Repr::Inline { .. }));
+        assert!(matches!(Text::new(&long).0, Repr::Heap(_)));
+        assert_eq!(format!("{:?}", Value::String("a".into())), "String(\"a\")");
     }
 
     #[test]

@@ -122,7 +122,11 @@ fn every_code_is_emitted() {
             assert!(!emitted, "{} is retired but still emitted", code.code);
             let page = std::fs::read_to_string(common::root().join(format!("docs/codes/{}.md", code.code)))
                 .unwrap_or_default();
-            assert!(page.contains("no longer emitted"), "the page of retired {} must say it is no longer emitted", code.code);
+            assert!(
+                page.contains("no longer emitted"),
+                "the page of retired {} must say it is no longer emitted",
+                code.code
+            );
         } else {
             assert!(emitted, "{} is registered but never emitted", code.code);
         }

@@ -1,0 +1,143 @@
+//! Lowers the `quote` block: price overrides, exchange rates, the facility model and the terms.
+
+use super::*;
+
+/// `exchange-rate (EUR)0.86 per="USD"`: the rate is money in the factory currency (E0115
+/// otherwise), `per` another currency, each currency at most once.
+pub(super) fn lower_exchange_rate(cx: &mut Cx, node: &Node, seen: &[ExchangeRate]) -> Option<ExchangeRate> {
+    let mut r = NodeReader::new(node);
+    let example = "exchange-rate (EUR)0.86 per=\"USD\"";
+    let rate = r.required_arg(cx, 0, "a rate", example).and_then(|e| read::money(cx, e, "the exchange rate"));
+    let from = r.required_prop(cx, "per", example).and_then(|e| read::string(cx, e, "`per`"));
+    r.finish(cx);
+    read::no_children(cx, node);
+    let (rate, from) = (rate?, from?);
+    if !crate::units::is_currency(&from.value) {
+        cx.emit(
+            Diagnostic::new(codes::E0108, format!("`per` must be a currency code, not `{}`", from.value))
+                .label(from.span, "not a currency")
+                .help("write an ISO 4217 code in capitals, like `per=\"USD\"`"),
+        );
+        return None;
+    }
+    if from.value == rate.value.currency {
+        cx.emit(
+            Diagnostic::new(codes::E0111, format!("an exchange rate from {} to itself", from.value))
+                .label(from.span, "the factory's own currency")
+                .help("name the currency the catalog prices are in, like `per=\"USD\"`"),
+        );
+        return None;
+    }
+    if rate.value.amount <= 0.0 {
+        cx.emit(
+            Diagnostic::new(codes::E0109, "an exchange rate must be above zero")
+                .label(rate.span, "zero")
+                .help("write what one unit of the other currency is worth"),
+        );
+        return None;
+    }
+    if let Some(first) = seen.iter().find(|x| x.from.value == from.value) {
+        cx.emit(
+            Diagnostic::new(codes::E0112, format!("a second exchange rate for {}", from.value))
+                .label(from.span, "given again here")
+                .label(first.from.span, "first given here")
+                .help("keep one `exchange-rate` per currency"),
+        );
+        return None;
+    }
+    Some(ExchangeRate { from, rate, span: cx.node_head_span(node) })
+}
+
+pub(super) fn lower_quote(cx: &mut Cx, node: &Node) -> Quote {
+    NodeReader::new(node).finish(cx);
+    const KNOWN: &[&str] = &["margin", "amortize", "utilization", "price", "exchange-rate", "facility"];
+    let mut q = Quote {
+        margin: None,
+        amortize_years: None,
+        utilization: None,
+        prices: Vec::new(),
+        exchange_rates: Vec::new(),
+        facility: None,
+        span: cx.node_name_span(node),
+    };
+    let mut once = Once::default();
+    for child in children(node) {
+        let key = child.name().value();
+        if !KNOWN.contains(&key) {
+            read::unknown_child(cx, "quote", child, KNOWN);
+            continue;
+        }
+        if key != "price" && key != "exchange-rate" && !once.first(cx, "quote", child) {
+            continue;
+        }
+        match key {
+            "facility" => {
+                if let Some(e) = read::single_arg(cx, child, "facility \"colocation\"") {
+                    q.facility = read::choice(cx, e, "the facility", FacilityModel::CHOICES).map(|c| {
+                        Spanned::new(
+                            if c.value == "build" { FacilityModel::Build } else { FacilityModel::Colocation },
+                            c.span,
+                        )
+                    });
+                }
+            }
+            "exchange-rate" => {
+                if let Some(x) = lower_exchange_rate(cx, child, &q.exchange_rates) {
+                    q.exchange_rates.push(x);
+                }
+            }
+            "margin" => {
+                if let Some(e) = read::single_arg(cx, child, "margin 0.18") {
+                    q.margin = read::number_in(cx, e, "the margin", 0.0, 0.95);
+                }
+            }
+            "utilization" => {
+                if let Some(e) = read::single_arg(cx, child, "utilization 0.7") {
+                    q.utilization = read::number_in(cx, e, "the utilization", 0.0, 1.0);
+                }
+            }
+            "amortize" => {
+                let mut r = NodeReader::new(child);
+                q.amortize_years = r
+                    .required_prop(cx, "years", "amortize years=5")
+                    .and_then(|e| read::count(cx, e, "the amortization period in years"));
+                if let Some(y) = &q.amortize_years {
+                    if y.value > 50 {
+                        cx.emit(
+                            Diagnostic::new(
+                                codes::E0109,
+                                format!("an amortization period of {} years is not plausible", y.value),
+                            )
+                            .label(y.span, "too long")
+                            .help("GPU systems are amortized over 3 to 6 years; buildings over 15 to 30"),
+                        );
+                        q.amortize_years = None;
+                    }
+                }
+                r.finish(cx);
+                read::no_children(cx, child);
+            }
+            _ => {
+                let mut r = NodeReader::new(child);
+                let example = "price \"gb200-nvl72\" (EUR)3200000";
+                let part = r.required_arg(cx, 0, "a part id", example).and_then(|e| read::name(cx, e, "the part"));
+                let price = r.required_arg(cx, 1, "a price", example).and_then(|e| read::money(cx, e, "the price"));
+                r.finish(cx);
+                read::no_children(cx, child);
+                if let (Some(part), Some(price)) = (part, price) {
+                    if let Some(first) = q.prices.iter().find(|p| p.part.value == part.value) {
+                        cx.emit(
+                            Diagnostic::new(codes::E0112, format!("`{}` is priced twice in `quote`", part.value))
+                                .label(part.span, "priced again here")
+                                .label(first.part.span, "first priced here")
+                                .help("keep one `price` line per part"),
+                        );
+                    } else {
+                        q.prices.push(PriceOverride { part, price, span: cx.node_head_span(child) });
+                    }
+                }
+            }
+        }
+    }
+    q
+}

@@ -1,0 +1,80 @@
+//! Lowers the `software` block: the platform versions and serving engines, per factory or site.
+
+use super::*;
+
+pub(super) fn lower_software(cx: &mut Cx, node: &Node) -> Software {
+    NodeReader::new(node).finish(cx);
+    const KNOWN: &[&str] = &["os", "driver", "cuda", "rocm", "kubernetes", "gpu-operator", "serving"];
+    let mut sw = Software { span: Some(cx.node_name_span(node)), ..Software::default() };
+    let mut once = Once::default();
+    for child in children(node) {
+        let key = child.name().value();
+        if key == "serving" {
+            // One serving engine per block: the workloads of a site are served by it.
+            if !once.first(cx, "software", child) {
+                continue;
+            }
+            let mut r = NodeReader::new(child);
+            let example = "serving \"vllm\" version=\"0.10.1\"";
+            let engine = r
+                .required_arg(cx, 0, "an engine name", example)
+                .and_then(|e| read::choice(cx, e, "the serving engine", &["vllm", "sglang", "trtllm", "dynamo"]))
+                .map(|c| Spanned::new(c.value.to_string(), c.span));
+            let version = r.required_prop(cx, "version", example).and_then(|e| read::name(cx, e, "the version"));
+            let backend =
+                r.prop(cx, "backend").and_then(|e| read::choice(cx, e, "the backend", &["vllm", "sglang", "trtllm"]));
+            r.finish(cx);
+            read::no_children(cx, child);
+            if let (Some(engine), Some(version)) = (engine, version) {
+                if let Some(b) = &backend {
+                    if engine.value != "dynamo" {
+                        cx.emit(
+                            Diagnostic::new(
+                                codes::E0103,
+                                format!("`backend` applies to Dynamo only, not to {}", engine.value),
+                            )
+                            .label(b.span, "not used by this engine")
+                            .help("remove `backend=`; it says which engine Dynamo runs"),
+                        );
+                    }
+                }
+                sw.serving.push(Serving { engine, version, backend, span: cx.node_head_span(child) });
+            }
+            continue;
+        }
+        if !KNOWN.contains(&key) {
+            read::unknown_child(cx, "software", child, KNOWN);
+            continue;
+        }
+        if !once.first(cx, "software", child) {
+            continue;
+        }
+        let example = format!("{key} \"1.0\"");
+        let value = read::single_arg(cx, child, &example).and_then(|e| version_string(cx, e, key));
+        match key {
+            "os" => sw.os = value,
+            "driver" => sw.driver = value,
+            "cuda" => sw.cuda = value,
+            "rocm" => sw.rocm = value,
+            "kubernetes" => sw.kubernetes = value,
+            _ => sw.gpu_operator = value,
+        }
+    }
+    sw
+}
+
+/// A version string; a bare number (`cuda 13.0`) is accepted in quotes only, since KDL would read
+/// it as a float and lose trailing zeros.
+pub(super) fn version_string(cx: &mut Cx, entry: &crate::syntax::tree::Entry, key: &str) -> Option<Spanned<String>> {
+    if matches!(entry.value(), crate::syntax::tree::Value::Integer(_) | crate::syntax::tree::Value::Float(_)) {
+        let span = cx.value_span(entry);
+        let written = cx.text.get(span.start as usize..span.end as usize).unwrap_or("").to_string();
+        cx.emit(
+            Diagnostic::new(codes::E0106, format!("the {key} version must be a string, found a number"))
+                .label(span, "a number, not a version")
+                .help(format!("quote it: `{key} \"{written}\"` (a number would lose trailing zeros)")),
+        );
+        return None;
+    }
+    read::name(cx, entry, &format!("the {key} version"))
+}

@@ -169,11 +169,13 @@ pub struct RackGroup<'a> {
 
 impl<'a> RackGroup<'a> {
     /// Systems in one rack, with their counts.
-    pub fn systems(&self) -> Vec<(&'a System, u64)> {
-        match &self.contents {
-            RackContents::RackScale(s) => vec![(*s, 1)],
-            RackContents::Enclosure { systems, .. } => systems.iter().map(|g| (g.system, g.count)).collect(),
-        }
+    pub fn systems(&self) -> impl Iterator<Item = (&'a System, u64)> + '_ {
+        // Called for every rack group by every projection: an iterator, not a fresh Vec each time.
+        let (one, inside): (Option<(&'a System, u64)>, &[SystemGroup<'a>]) = match &self.contents {
+            RackContents::RackScale(s) => (Some((*s, 1)), &[]),
+            RackContents::Enclosure { systems, .. } => (None, systems.as_slice()),
+        };
+        one.into_iter().chain(inside.iter().map(|g| (g.system, g.count)))
     }
 
     pub fn part_id(&self) -> &'a str {
@@ -185,27 +187,27 @@ impl<'a> RackGroup<'a> {
 
     /// Per rack: GPUs.
     pub fn gpus(&self) -> u64 {
-        self.systems().iter().map(|(s, n)| s.gpu_count.saturating_mul(*n)).sum()
+        self.systems().map(|(s, n)| s.gpu_count.saturating_mul(n)).sum()
     }
 
     /// Per rack: nominal IT power.
     pub fn power_nominal(&self) -> Watts {
-        self.systems().iter().map(|(s, n)| s.power_nominal * (*n as f64)).sum()
+        self.systems().map(|(s, n)| s.power_nominal * (n as f64)).sum()
     }
 
     /// Per rack: peak (transient) IT power.
     pub fn power_peak(&self) -> Watts {
-        self.systems().iter().map(|(s, n)| s.power_peak * (*n as f64)).sum()
+        self.systems().map(|(s, n)| s.power_peak * (n as f64)).sum()
     }
 
     /// Per rack: idle IT power.
     pub fn power_idle(&self) -> Watts {
-        self.systems().iter().map(|(s, n)| s.power_idle * (*n as f64)).sum()
+        self.systems().map(|(s, n)| s.power_idle * (n as f64)).sum()
     }
 
     /// Per rack: heat to liquid (direct liquid cooling) at nominal power.
     pub fn liquid_heat(&self) -> Watts {
-        self.systems().iter().map(|(s, n)| s.power_nominal * (*n as f64 * s.liquid_fraction)).sum()
+        self.systems().map(|(s, n)| s.power_nominal * (n as f64 * s.liquid_fraction)).sum()
     }
 
     /// Per rack: heat the systems reject to air at nominal power.
@@ -215,7 +217,7 @@ impl<'a> RackGroup<'a> {
 
     /// Per rack: weight of enclosure and systems.
     pub fn weight(&self) -> Kilograms {
-        let systems: Kilograms = self.systems().iter().map(|(s, n)| s.weight * (*n as f64)).sum();
+        let systems: Kilograms = self.systems().map(|(s, n)| s.weight * (n as f64)).sum();
         match &self.contents {
             RackContents::RackScale(_) => systems,
             RackContents::Enclosure { enclosure, .. } => systems + enclosure.weight,
@@ -348,7 +350,7 @@ impl<'a> Site<'a> {
     pub fn gpu_systems(&self) -> impl Iterator<Item = (&'a System, u64)> + '_ {
         self.rack_groups().flat_map(|(row, g)| {
             let racks = row.count.saturating_mul(g.per_row);
-            g.systems().into_iter().map(move |(s, n)| (s, n.saturating_mul(racks)))
+            g.systems().map(move |(s, n)| (s, n.saturating_mul(racks)))
         })
     }
 }

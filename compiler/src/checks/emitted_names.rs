@@ -338,13 +338,12 @@ fn lengths(site: &Site, diags: &mut Diagnostics) {
                 }
                 let circuits: u64 = group
                     .systems()
-                    .iter()
                     .filter_map(|(s, n)| {
                         let pi = s.power_input.as_ref()?;
                         Some(if matches!(group.contents, RackContents::RackScale(_)) {
                             pi.count
                         } else {
-                            pi.count.saturating_mul(*n)
+                            pi.count.saturating_mul(n)
                         })
                     })
                     .sum();

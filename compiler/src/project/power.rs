@@ -126,7 +126,7 @@ pub fn site_plan(index: usize, site: &Site, fabrics: &[FabricPlan]) -> SitePlan 
                 let nf = n as f64;
                 p.racks += n;
                 p.gpus = p.gpus.saturating_add(n.saturating_mul(rack.gpus()));
-                p.systems += rack.systems().iter().map(|(_, c)| c * n).sum::<u64>();
+                p.systems += rack.systems().map(|(_, c)| c * n).sum::<u64>();
                 p.systems_power = p.systems_power + rack.power_nominal() * nf;
                 p.it_power_peak = p.it_power_peak + rack.power_peak() * nf;
                 p.it_power_idle = p.it_power_idle + rack.power_idle() * nf;

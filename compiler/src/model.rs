@@ -166,9 +166,19 @@ impl<'a> RackGroup<'a> {
         self.systems().iter().map(|(s, n)| s.power_nominal * (*n as f64)).sum()
     }
 
-    /// Per rack: peak (transient) IT power.
+    /// Per rack: IT power at maximum sustained draw (the catalog's `peak`).
     pub fn power_peak(&self) -> Watts {
         self.systems().iter().map(|(s, n)| s.power_peak * (*n as f64)).sum()
+    }
+
+    /// Per rack: IT power in a transient, for the systems whose catalog entry gives a transient
+    /// figure (the others at their maximum); `None` when no system here has one.
+    pub fn power_transient(&self) -> Option<Watts> {
+        let systems = self.systems();
+        if systems.iter().all(|(s, _)| s.power_transient.is_none()) {
+            return None;
+        }
+        Some(systems.iter().map(|(s, n)| s.power_transient.unwrap_or(s.power_peak) * (*n as f64)).sum())
     }
 
     /// Per rack: idle IT power.
@@ -184,6 +194,16 @@ impl<'a> RackGroup<'a> {
     /// Per rack: heat the systems reject to air at nominal power.
     pub fn air_heat(&self) -> Watts {
         self.power_nominal() - self.liquid_heat()
+    }
+
+    /// Per rack: heat to liquid at maximum sustained draw, what a CDU must remove on the worst day.
+    pub fn liquid_heat_max(&self) -> Watts {
+        self.systems().iter().map(|(s, n)| s.power_peak * (*n as f64 * s.liquid_fraction)).sum()
+    }
+
+    /// Per rack: heat to air at maximum sustained draw.
+    pub fn air_heat_max(&self) -> Watts {
+        self.power_peak() - self.liquid_heat_max()
     }
 
     /// Per rack: weight of enclosure and systems.

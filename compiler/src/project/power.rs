@@ -1,6 +1,8 @@
-//! Power, heat, space and weight per site and per loop: IT power (nominal, peak, idle), facility
-//! power at the design-day PUE, what the feeds deliver after the failure their redundancy allows,
-//! liquid heat per loop against its CDUs after their redundancy, and air heat.
+//! Power, heat, space and weight per site and per loop: IT power (nominal, maximum, idle and, where
+//! the catalog gives one, transient), facility power at the design-day PUE, what the feeds deliver
+//! after the failure their redundancy allows, liquid heat per loop (nominal and at maximum draw)
+//! against its CDUs after their redundancy, and air heat. Feeds and CDUs are sized on the maximum
+//! sustained draw; energy, cost and idle use nominal.
 
 use super::network::FabricPlan;
 use crate::ast::Redundancy;
@@ -17,13 +19,19 @@ pub struct SitePlan {
     pub systems_power: Watts,
     /// Switches of the fabrics serving this site.
     pub switch_power: Watts,
+    /// Nominal IT power: systems at nominal draw plus switches (their datasheet maximum).
     pub it_power: Watts,
+    /// IT power with every system at its maximum sustained draw (the catalog's `peak`).
     pub it_power_peak: Watts,
     pub it_power_idle: Watts,
-    /// IT × design-day (peak) PUE: what the feeds must carry.
+    /// IT power in a transient, where at least one system's catalog entry gives a transient figure.
+    pub it_power_transient: Option<Watts>,
+    /// Nominal IT × design-day (peak) PUE: the steady full-load facility draw.
     pub facility_power: Watts,
-    /// Peak IT × peak PUE: the transient the feeds see.
-    pub facility_power_peak: Watts,
+    /// Maximum IT × design-day PUE: what the feeds must carry after a failure.
+    pub facility_power_max: Watts,
+    /// Transient IT × design-day PUE, where the catalog gives transient figures.
+    pub facility_power_transient: Option<Watts>,
     /// Sum of the feeds' capacities.
     pub feed_total: Watts,
     /// What the feeds deliver after the failure their redundancy allows.
@@ -36,10 +44,10 @@ pub struct SitePlan {
 }
 
 impl SitePlan {
-    /// Facility power as a fraction of the post-failure feed capacity.
+    /// Maximum facility power as a fraction of the post-failure feed capacity.
     pub fn feed_utilization(&self) -> f64 {
         if self.feed_capacity.0 > 0.0 {
-            self.facility_power.0 / self.feed_capacity.0
+            self.facility_power_max.0 / self.feed_capacity.0
         } else {
             f64::INFINITY
         }
@@ -53,6 +61,9 @@ pub struct LoopPlan {
     pub liquid_heat: Watts,
     /// Heat from rear-door heat exchangers, which also lands in the loop.
     pub rdhx_heat: Watts,
+    /// Liquid and rear-door heat with every system at its maximum sustained draw.
+    pub liquid_heat_max: Watts,
+    pub rdhx_heat_max: Watts,
     pub cdu_count: u64,
     pub cdu_capacity_total: Watts,
     /// Capacity with the CDUs the redundancy allows to fail taken out.
@@ -62,6 +73,11 @@ pub struct LoopPlan {
 impl LoopPlan {
     pub fn heat(&self) -> Watts {
         self.liquid_heat + self.rdhx_heat
+    }
+
+    /// The heat the CDUs must remove on the worst day: every system at its maximum draw.
+    pub fn heat_max(&self) -> Watts {
+        self.liquid_heat_max + self.rdhx_heat_max
     }
 }
 
@@ -105,6 +121,8 @@ pub fn cdu_capacity(unit: Watts, count: u64, redundancy: Redundancy) -> Watts {
 
 pub fn site_plan(index: usize, site: &Site, fabrics: &[FabricPlan]) -> SitePlan {
     let mut p = SitePlan { name: site.name.value.clone(), ..SitePlan::default() };
+    let mut transient_or_max = Watts::default();
+    let mut has_transient = false;
     p.loops = site
         .loops
         .iter()
@@ -129,17 +147,23 @@ pub fn site_plan(index: usize, site: &Site, fabrics: &[FabricPlan]) -> SitePlan 
                 p.systems_power = p.systems_power + rack.power_nominal() * nf;
                 p.it_power_peak = p.it_power_peak + rack.power_peak() * nf;
                 p.it_power_idle = p.it_power_idle + rack.power_idle() * nf;
+                has_transient |= rack.power_transient().is_some();
+                // Racks without a transient figure count at their maximum in the transient sum.
+                transient_or_max = transient_or_max + rack.power_transient().unwrap_or(rack.power_peak()) * nf;
                 p.weight = p.weight + rack.weight() * nf;
                 let liquid = rack.liquid_heat() * nf;
                 let air = rack.air_heat() * nf;
+                let (liquid_max, air_max) = (rack.liquid_heat_max() * nf, rack.air_heat_max() * nf);
                 let rdhx = matches!(&rack.contents, crate::model::RackContents::Enclosure { enclosure, .. } if enclosure.cooling == crate::catalog::EnclosureCooling::Rdhx);
                 match rack.loop_index.and_then(|i| p.loops.get_mut(i)) {
                     Some(lp) => {
                         lp.racks += n;
                         lp.liquid_heat = lp.liquid_heat + liquid;
+                        lp.liquid_heat_max = lp.liquid_heat_max + liquid_max;
                         if rdhx {
                             // A rear door moves the rack's air heat into the loop, up to its rating.
                             lp.rdhx_heat = lp.rdhx_heat + air;
+                            lp.rdhx_heat_max = lp.rdhx_heat_max + air_max;
                         } else {
                             p.air_heat = p.air_heat + air;
                         }
@@ -163,8 +187,10 @@ pub fn site_plan(index: usize, site: &Site, fabrics: &[FabricPlan]) -> SitePlan 
     p.it_power = p.systems_power + p.switch_power;
     p.it_power_peak = p.it_power_peak + p.switch_power;
     p.it_power_idle = p.it_power_idle + p.switch_power;
+    p.it_power_transient = has_transient.then_some(transient_or_max + p.switch_power);
     p.facility_power = p.it_power * site.power.peak_pue;
-    p.facility_power_peak = p.it_power_peak * site.power.peak_pue;
+    p.facility_power_max = p.it_power_peak * site.power.peak_pue;
+    p.facility_power_transient = p.it_power_transient.map(|t| t * site.power.peak_pue);
     p.feed_total = site.power.feeds.iter().map(|f| f.capacity.value).sum();
     p.feed_capacity = feed_capacity(site.power.redundancy.value, &site.power.feeds);
     p.air_capacity = site.air_capacity.as_ref().map(|a| a.value).unwrap_or_default();

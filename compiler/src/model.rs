@@ -73,6 +73,8 @@ pub struct Loop<'a> {
     pub name: Spanned<String>,
     pub supply: Spanned<Celsius>,
     pub return_temp: Option<Spanned<Celsius>>,
+    /// The facility (primary) water the loop's CDUs receive, when the blueprint states it.
+    pub facility_water: Option<Spanned<Celsius>>,
     pub cdus: Vec<CduGroup<'a>>,
     /// A CDU line named a part that is not a CDU: the capacity rule stays quiet.
     pub incomplete: bool,

@@ -7,7 +7,7 @@
 use super::network::FabricPlan;
 use crate::ast::Redundancy;
 use crate::model::{Feed, Site};
-use crate::units::{Kilograms, Watts};
+use crate::units::{Celsius, Kilograms, Watts};
 
 #[derive(Clone, Debug, Default)]
 pub struct SitePlan {
@@ -68,6 +68,49 @@ pub struct LoopPlan {
     pub cdu_capacity_total: Watts,
     /// Capacity with the CDUs the redundancy allows to fail taken out.
     pub cdu_capacity: Watts,
+    /// The secondary supply the blueprint states.
+    pub supply: Celsius,
+    /// The largest approach (K) among the loop's CDUs: the one that limits the loop.
+    pub approach: Option<f64>,
+    /// The facility water the blueprint states, if it does.
+    pub facility_water: Option<Celsius>,
+}
+
+/// ASHRAE TC 9.9 liquid-cooling classes of facility water, each named for its maximum supply
+/// temperature (°C). W+ (above 45 °C) has no upper bound, so no loop can rely on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WaterClass {
+    W17,
+    W27,
+    W32,
+    W40,
+    W45,
+}
+
+impl WaterClass {
+    const ALL: [(WaterClass, f64); 5] = [
+        (WaterClass::W45, 45.0),
+        (WaterClass::W40, 40.0),
+        (WaterClass::W32, 32.0),
+        (WaterClass::W27, 27.0),
+        (WaterClass::W17, 17.0),
+    ];
+
+    /// The warmest class a facility may deliver when its water must be at or below `t`: a class
+    /// whose maximum is above `t` may deliver water too warm. `None` below W17's 17 °C.
+    pub fn for_warmest(t: Celsius) -> Option<WaterClass> {
+        Self::ALL.iter().find(|(_, max)| *max <= t.0 + 1e-9).map(|(c, _)| *c)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaterClass::W17 => "W17",
+            WaterClass::W27 => "W27",
+            WaterClass::W32 => "W32",
+            WaterClass::W40 => "W40",
+            WaterClass::W45 => "W45",
+        }
+    }
 }
 
 impl LoopPlan {
@@ -78,6 +121,17 @@ impl LoopPlan {
     /// The heat the CDUs must remove on the worst day: every system at its maximum draw.
     pub fn heat_max(&self) -> Watts {
         self.liquid_heat_max + self.rdhx_heat_max
+    }
+
+    /// The warmest facility water the loop's CDUs can use and still make its supply: supply −
+    /// approach.
+    pub fn warmest_facility_water(&self) -> Option<Celsius> {
+        self.approach.map(|a| Celsius(self.supply.0 - a))
+    }
+
+    /// The ASHRAE class of that warmest facility water.
+    pub fn water_class(&self) -> Option<WaterClass> {
+        self.warmest_facility_water().and_then(WaterClass::for_warmest)
     }
 }
 
@@ -127,8 +181,14 @@ pub fn site_plan(index: usize, site: &Site, fabrics: &[FabricPlan]) -> SitePlan 
         .loops
         .iter()
         .map(|l| {
-            let mut lp = LoopPlan { name: l.name.value.clone(), ..LoopPlan::default() };
+            let mut lp = LoopPlan {
+                name: l.name.value.clone(),
+                supply: l.supply.value,
+                facility_water: l.facility_water.as_ref().map(|f| f.value),
+                ..LoopPlan::default()
+            };
             for g in &l.cdus {
+                lp.approach = Some(lp.approach.unwrap_or(0.0).max(g.cdu.approach));
                 lp.cdu_count += g.count;
                 lp.cdu_capacity_total = lp.cdu_capacity_total + g.cdu.capacity * g.count as f64;
                 lp.cdu_capacity = lp.cdu_capacity + cdu_capacity(g.cdu.capacity, g.count, g.redundancy.value);
@@ -209,5 +269,14 @@ mod tests {
         let three = [(Watts(10e6), None), (Watts(10e6), None), (Watts(20e6), None)];
         assert_eq!(capacity_after_failure(Redundancy::NPlus1, &three), Watts(20e6));
         assert_eq!(cdu_capacity(Watts(2e6), 12, Redundancy::NPlus1), Watts(22e6));
+    }
+
+    #[test]
+    fn a_class_is_the_warmest_whose_maximum_is_not_above_the_limit() {
+        assert_eq!(WaterClass::for_warmest(Celsius(30.0)), Some(WaterClass::W27));
+        assert_eq!(WaterClass::for_warmest(Celsius(32.0)), Some(WaterClass::W32));
+        assert_eq!(WaterClass::for_warmest(Celsius(40.0)), Some(WaterClass::W40));
+        assert_eq!(WaterClass::for_warmest(Celsius(50.0)), Some(WaterClass::W45));
+        assert_eq!(WaterClass::for_warmest(Celsius(16.9)), None);
     }
 }

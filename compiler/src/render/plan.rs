@@ -58,6 +58,13 @@ pub struct LoopView {
     pub heat_kw: f64,
     /// Heat at maximum draw: what the CDUs are checked against.
     pub heat_max_kw: f64,
+    /// The largest approach of the loop's CDUs, in kelvin.
+    pub approach_k: Option<f64>,
+    /// The facility water the blueprint states.
+    pub facility_water_c: Option<f64>,
+    /// Supply − approach: the warmest facility water the loop can use, and its ASHRAE class.
+    pub warmest_facility_water_c: Option<f64>,
+    pub water_class: Option<&'static str>,
     pub cdus: u64,
     pub cdu_capacity_total_kw: f64,
     pub cdu_capacity_kw: f64,
@@ -188,6 +195,10 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                     racks: lp.racks,
                     heat_kw: kw(lp.heat()),
                     heat_max_kw: kw(lp.heat_max()),
+                    approach_k: lp.approach,
+                    facility_water_c: lp.facility_water.map(|f| f.0),
+                    warmest_facility_water_c: lp.warmest_facility_water().map(|w| w.0),
+                    water_class: lp.water_class().map(|c| c.as_str()),
                     cdus: lp.cdu_count,
                     cdu_capacity_total_kw: kw(lp.cdu_capacity_total),
                     cdu_capacity_kw: kw(lp.cdu_capacity),
@@ -341,6 +352,19 @@ pub fn human(v: &PlanView) -> String {
                 power_kw(l.cdu_capacity_kw),
                 whole_pct(if l.cdu_capacity_kw > 0.0 { l.heat_max_kw / l.cdu_capacity_kw } else { 0.0 })
             );
+            if let (Some(approach), Some(warmest)) = (l.approach_k, l.warmest_facility_water_c) {
+                let class =
+                    l.water_class.map(|c| format!("ASHRAE {c}")).unwrap_or_else(|| "colder than ASHRAE W17".into());
+                let stated =
+                    l.facility_water_c.map(|f| format!("; facility water stated {} °C", trim(f))).unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "       {:<10} facility water at most {} °C ({class}) at the CDUs' {} K approach{stated}",
+                    "",
+                    trim(warmest),
+                    trim(approach)
+                );
+            }
         }
     }
     if !v.fabrics.is_empty() {

@@ -137,6 +137,8 @@ pub struct Loop {
     pub name: Name,
     pub supply: Spanned<Celsius>,
     pub return_temp: Option<Spanned<Celsius>>,
+    /// The facility (primary) water the loop's CDUs receive, when the blueprint states it.
+    pub facility_water: Option<Spanned<Celsius>>,
     pub cdus: Vec<CduGroup>,
     pub span: Span,
 }

@@ -100,6 +100,8 @@ pub struct Loop<'a> {
     pub name: Spanned<String>,
     pub supply: Spanned<Celsius>,
     pub return_temp: Option<Spanned<Celsius>>,
+    /// The facility (primary) water the loop's CDUs receive, when the blueprint states it.
+    pub facility_water: Option<Spanned<Celsius>>,
     pub cdus: Vec<CduGroup<'a>>,
     /// A CDU line named a part that is not a CDU: the capacity rule stays quiet.
     pub incomplete: bool,
@@ -195,9 +197,18 @@ impl<'a> RackGroup<'a> {
         self.systems().map(|(s, n)| s.power_nominal * (n as f64)).sum()
     }
 
-    /// Per rack: peak (transient) IT power.
+    /// Per rack: IT power at maximum sustained draw (the catalog's `peak`).
     pub fn power_peak(&self) -> Watts {
         self.systems().map(|(s, n)| s.power_peak * (n as f64)).sum()
+    }
+
+    /// Per rack: IT power in a transient, for the systems whose catalog entry gives a transient
+    /// figure (the others at their maximum); `None` when no system here has one.
+    pub fn power_transient(&self) -> Option<Watts> {
+        if self.systems().all(|(s, _)| s.power_transient.is_none()) {
+            return None;
+        }
+        Some(self.systems().map(|(s, n)| s.power_transient.unwrap_or(s.power_peak) * (n as f64)).sum())
     }
 
     /// Per rack: idle IT power.
@@ -213,6 +224,16 @@ impl<'a> RackGroup<'a> {
     /// Per rack: heat the systems reject to air at nominal power.
     pub fn air_heat(&self) -> Watts {
         self.power_nominal() - self.liquid_heat()
+    }
+
+    /// Per rack: heat to liquid at maximum sustained draw, what a CDU must remove on the worst day.
+    pub fn liquid_heat_max(&self) -> Watts {
+        self.systems().map(|(s, n)| s.power_peak * (n as f64 * s.liquid_fraction)).sum()
+    }
+
+    /// Per rack: heat to air at maximum sustained draw.
+    pub fn air_heat_max(&self) -> Watts {
+        self.power_peak() - self.liquid_heat_max()
     }
 
     /// Per rack: weight of enclosure and systems.

@@ -7,6 +7,8 @@
 pub enum Dimension {
     Power,
     Temperature,
+    /// A difference of temperatures, such as a CDU's approach (kelvin).
+    TemperatureDifference,
     Time,
     Memory,
     Bandwidth,
@@ -23,6 +25,7 @@ impl Dimension {
         match self {
             Dimension::Power => "power",
             Dimension::Temperature => "temperature",
+            Dimension::TemperatureDifference => "temperature difference",
             Dimension::Time => "time",
             Dimension::Memory => "memory",
             Dimension::Bandwidth => "memory bandwidth",
@@ -48,6 +51,7 @@ impl Dimension {
         match self {
             Dimension::Power => "(kW)120",
             Dimension::Temperature => "(C)35",
+            Dimension::TemperatureDifference => "(K)5",
             Dimension::Time => "(ms)800",
             Dimension::Memory => "(GB)80",
             Dimension::Bandwidth => "(TBps)3.35",
@@ -68,6 +72,7 @@ const UNITS: &[(&str, Dimension, f64)] = &[
     ("MW", Dimension::Power, 1e6),
     ("GW", Dimension::Power, 1e9),
     ("C", Dimension::Temperature, 1.0),
+    ("K", Dimension::TemperatureDifference, 1.0),
     ("us", Dimension::Time, 1e-6),
     ("ms", Dimension::Time, 1e-3),
     ("s", Dimension::Time, 1.0),

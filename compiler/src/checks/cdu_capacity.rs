@@ -1,5 +1,6 @@
-//! E0502: a loop's heat (direct liquid cooling plus rear-door heat) within the capacity of its
-//! CDUs after their redundancy (N+1 loses one unit, 2N half of them).
+//! E0502: a loop's heat at maximum draw (direct liquid cooling plus rear-door heat, every system
+//! at its catalog `peak`) within the capacity of its CDUs after their redundancy (N+1 loses one
+//! unit, 2N half of them). The CDUs must hold the worst sustained day, not the average.
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
@@ -10,14 +11,14 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             if l.incomplete {
                 continue;
             }
-            let heat = lp.heat();
+            let heat = lp.heat_max();
             if !super::exceeds(heat.0, lp.cdu_capacity.0) || heat.0 <= 0.0 {
                 continue;
             }
             let mut d = Diagnostic::new(
                 codes::E0502,
                 format!(
-                    "loop \"{}\" carries {} of heat from {} racks; its CDUs remove {} after redundancy",
+                    "loop \"{}\" carries {} of heat from {} racks at maximum draw; its CDUs remove {} after redundancy",
                     l.name.value, heat, lp.racks, lp.cdu_capacity
                 ),
             )

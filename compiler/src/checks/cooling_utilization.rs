@@ -11,7 +11,8 @@ const LIMIT: f64 = 0.8;
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (site, plan) in cx.factory.sites.iter().zip(&cx.plan.sites) {
         for (l, lp) in site.loops.iter().zip(&plan.loops) {
-            let heat = lp.heat();
+            // The same basis as E0502: heat at maximum draw.
+            let heat = lp.heat_max();
             // Above capacity is E0502's error; the warning covers the band below it.
             if l.incomplete
                 || lp.cdu_capacity.0 <= 0.0
@@ -24,7 +25,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 Diagnostic::new(
                     codes::W0501,
                     format!(
-                        "loop \"{}\" uses {} of its CDU capacity after redundancy ({} of {})",
+                        "loop \"{}\" uses {} of its CDU capacity after redundancy at maximum draw ({} of {})",
                         l.name.value,
                         whole_pct(heat.0 / lp.cdu_capacity.0),
                         heat,

@@ -11,6 +11,7 @@ mod cuda;
 mod cuda_architecture;
 mod driver;
 mod emitted_names;
+mod facility_water;
 mod fabric_capacity;
 mod fabric_sites;
 mod gpu_operator;
@@ -64,6 +65,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "liquid_loop", codes: &["E0501"], run: liquid_loop::run },
     Check { name: "cdu_capacity", codes: &["E0502"], run: cdu_capacity::run },
     Check { name: "supply_temperature", codes: &["E0503"], run: supply_temperature::run },
+    Check { name: "facility_water", codes: &["E0506"], run: facility_water::run },
     Check { name: "air_capacity", codes: &["E0504"], run: air_capacity::run },
     Check { name: "cooling_utilization", codes: &["W0501"], run: cooling_utilization::run },
     Check { name: "rack_air_heat", codes: &["E0505"], run: rack_air_heat::run },

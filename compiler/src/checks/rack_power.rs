@@ -1,48 +1,60 @@
-//! E0401: a rack's peak draw must stay within what feeds it: the enclosure's power rating (its PDUs
-//! carry the peak, not the average), or for a rack-scale system the usable capacity of its power
-//! shelves (half of them under N+N, all but one under N+1).
+//! E0401: a rack's maximum draw must stay within what feeds it, compared like with like. An
+//! enclosure's power rating is an AC rating (its PDUs), so it is held against the systems' AC input
+//! at maximum draw. A rack-scale system's power shelves are rated by their DC output, so the AC
+//! input is first turned into the DC load the shelves carry (× the shelves' efficiency) and held
+//! against the shelves left after their redundancy's failure (one side under N+N, all but one
+//! under N+1).
 
 use super::CheckCtx;
 use crate::catalog::Form;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::format::trim;
 use crate::model::RackContents;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         for (_, rack) in site.rack_groups() {
-            let draw = rack.power_peak();
-            let (rating, what, help) = match &rack.contents {
+            let ac = rack.power_peak();
+            let (load, rating, message, label, help) = match &rack.contents {
                 RackContents::Enclosure { enclosure, .. } => (
+                    ac,
                     enclosure.max_power,
-                    format!("enclosure `{}` is rated {}", enclosure.id, enclosure.max_power),
-                    format!("put fewer systems in each rack, or use an enclosure rated for {} or more", draw),
+                    format!(
+                        "each `{}` rack draws up to {} (AC input at maximum draw), but enclosure `{}` is rated {}",
+                        rack.part_id(),
+                        ac,
+                        enclosure.id,
+                        enclosure.max_power
+                    ),
+                    format!("{ac} AC per rack at maximum"),
+                    format!("put fewer systems in each rack, or use an enclosure rated for {ac} or more"),
                 ),
                 RackContents::RackScale(s) if s.form == Form::RackScale => {
                     let Some(shelves) = &s.power_shelves else { continue };
-                    let rating = shelves.capacity * shelves.usable() as f64;
+                    let dc = shelves.dc_load(ac);
+                    let rating = shelves.after_failure();
                     (
+                        dc,
                         rating,
                         format!(
-                            "its {} power shelves of {} ({}) supply {}",
+                            "each `{}` rack puts {} DC on its power shelves at maximum draw ({} AC × efficiency {}), but its {} shelves of {} DC ({}) deliver {} after a failure",
+                            rack.part_id(),
+                            dc,
+                            ac,
+                            trim(shelves.efficiency),
                             shelves.count,
                             shelves.capacity,
                             shelves.redundancy.as_str(),
                             rating
                         ),
+                        format!("{dc} DC per rack at maximum"),
                         "this is a catalog inconsistency; check the system's power figures".to_string(),
                     )
                 }
                 RackContents::RackScale(_) => continue,
             };
-            if super::exceeds(draw.0, rating.0) && rating.0 > 0.0 {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0401,
-                        format!("each `{}` rack draws up to {} at peak, but {what}", rack.part_id(), draw),
-                    )
-                    .label(rack.part_span, format!("{} peak per rack", draw))
-                    .help(help),
-                );
+            if super::exceeds(load.0, rating.0) && rating.0 > 0.0 {
+                diags.push(Diagnostic::new(codes::E0401, message).label(rack.part_span, label).help(help));
             }
         }
     }

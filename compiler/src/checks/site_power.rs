@@ -1,7 +1,10 @@
-//! E0402, W0401, W0402: a site's facility power (IT × design-day PUE) against what its feeds
-//! deliver after the failure their redundancy allows (N: all feeds; N+1: without the largest; 2N:
-//! the smaller side). Above 80 % of that capacity is a warning (the continuous-load convention),
-//! and so is a peak (transient) draw above it.
+//! E0402, W0401, W0402: a site's maximum facility power (every system at its maximum sustained
+//! draw, the switches at their datasheet maximum, × design-day PUE) against what its feeds deliver
+//! after the failure their redundancy allows (N: all feeds; N+1: without the largest; 2N: the
+//! smaller side). Sustained maxima, not transients: NVIDIA's GB200 SuperPOD RA plans 1.2 MW per
+//! 8-rack scalable unit and the GB300 RA up to 142 kW per rack. Above 80 % of that capacity is a
+//! warning (the continuous-load convention), and so is a transient above it, where the catalog
+//! gives a transient figure.
 
 use super::CheckCtx;
 use crate::ast::Redundancy;
@@ -39,29 +42,33 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             })
             .collect();
         labels.truncate(4);
-        if plan.facility_power.0 > plan.feed_capacity.0 {
+        let need = plan.facility_power_max;
+        if need.0 > plan.feed_capacity.0 {
             let mut d = Diagnostic::new(
                 codes::E0402,
                 format!(
-                    "site {} needs {} facility power ({} IT × peak PUE {}); {} its feeds supply {}",
+                    "site {} needs {} facility power at maximum draw ({} IT × peak PUE {}); {} its feeds supply {}",
                     site.name.value,
-                    plan.facility_power,
-                    plan.it_power,
+                    need,
+                    plan.it_power_peak,
                     trim(site.power.peak_pue),
                     redundancy_words(red),
                     plan.feed_capacity
                 ),
             )
-            .label(site.name.span, format!("{} racks, {} IT", plan.racks, plan.it_power));
+            .label(
+                site.name.span,
+                format!("{} racks, {} IT at maximum ({} nominal)", plan.racks, plan.it_power_peak, plan.it_power),
+            );
             for (span, text) in labels {
                 d = d.label(span, text);
             }
-            let short = plan.facility_power - plan.feed_capacity;
+            let short = need - plan.feed_capacity;
             let it_short = crate::units::Watts(short.0 / site.power.peak_pue.max(1.0));
             let help = match red {
                 Redundancy::NPlus1 if site.power.feeds.len() < 2 => format!(
                     "N+1 needs a second feed: with one feed, nothing is left after a failure; add a feed of at least {}",
-                    plan.facility_power
+                    need
                 ),
                 Redundancy::TwoN => {
                     let side = |s: FeedSide| -> crate::units::Watts {
@@ -69,8 +76,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     };
                     let short_sides: Vec<String> = FeedSide::BOTH
                         .into_iter()
-                        .filter(|s| side(*s).0 < plan.facility_power.0)
-                        .map(|s| format!("side {} needs {} more", s.as_str(), plan.facility_power - side(s)))
+                        .filter(|s| side(*s).0 < need.0)
+                        .map(|s| format!("side {} needs {} more", s.as_str(), need - side(s)))
                         .collect();
                     format!("each side must carry the whole site: {}; or remove racks drawing about {it_short} of IT power", short_sides.join(", "))
                 }
@@ -85,32 +92,44 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 Diagnostic::new(
                     codes::W0401,
                     format!(
-                        "site {} uses {} of the {} its feeds supply {}",
+                        "site {} uses {} of the {} its feeds supply {} at maximum draw",
                         site.name.value,
                         whole_pct(util),
                         plan.feed_capacity,
                         redundancy_words(red)
                     ),
                 )
-                .label(site.name.span, format!("{} facility power", plan.facility_power))
+                .label(site.name.span, format!("{} facility power at maximum draw", need))
                 .help("continuous load is kept at or below 80 % of capacity; add feed capacity or plan fewer racks"),
             );
         }
-        if plan.facility_power_peak.0 > plan.feed_capacity.0 {
+        let Some(transient) = plan.facility_power_transient else { continue };
+        if transient.0 > plan.feed_capacity.0 {
+            let figures: Vec<String> = site
+                .rack_groups()
+                .flat_map(|(_, r)| r.systems())
+                .filter_map(|(s, _)| s.power_transient.map(|t| format!("`{}` {} (maximum {})", s.id, t, s.power_peak)))
+                .fold(Vec::new(), |mut v, f| {
+                    if !v.contains(&f) {
+                        v.push(f);
+                    }
+                    v
+                });
             diags.push(
                 Diagnostic::new(
                     codes::W0402,
                     format!(
-                        "site {} peaks at {} facility power ({} peak IT); {} its feeds supply {}",
+                        "site {} reaches {} facility power in a transient ({} IT); {} its feeds supply {}",
                         site.name.value,
-                        plan.facility_power_peak,
-                        plan.it_power_peak,
+                        transient,
+                        plan.it_power_transient.unwrap_or_default(),
                         redundancy_words(red),
                         plan.feed_capacity
                     ),
                 )
-                .label(site.name.span, "transient peak above capacity")
-                .help("GPU racks draw transient peaks during synchronised steps; size the feeds (or rack-level energy storage) for the peak"),
+                .label(site.name.span, "transient above capacity")
+                .note(format!("the catalog's transient figures per system: {}", figures.join(", ")))
+                .help("GPU servers draw short transients during synchronised steps; size the feeds (or rack-level energy storage) for the transient"),
             );
         }
     }

@@ -91,6 +91,7 @@ codes! {
     E0503 "supply-temperature" "a loop's supply temperature is outside an attached system's window";
     E0504 "air-capacity" "a site's air heat exceeds its room air capacity";
     E0505 "rack-air-heat" "a rack rejects more heat to air than its enclosure is rated for";
+    E0506 "facility-water" "a loop's supply is colder than its facility water plus its CDUs' approach";
     W0501 "cooling-utilization" "a loop's CDUs or a site's room air are more than 80 % used";
     // E06: network.
     E0601 "switch-protocol" "a fabric's switch does not speak the fabric's kind";

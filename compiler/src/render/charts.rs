@@ -57,12 +57,13 @@ pub fn site_power(factory: &Factory, plan: &Plan) -> Vec<SitePowerView> {
         .zip(&plan.sites)
         .map(|(site, sp)| {
             let cap = sp.feed_capacity.kw().max(1e-9);
-            let systems = sp.systems_power.kw();
+            // The feeds are judged at maximum draw (E0402), so the bar shows that load.
             let switches = sp.switch_power.kw();
-            let overhead = (sp.facility_power.kw() - sp.it_power.kw()).max(0.0);
+            let systems = (sp.it_power_peak.kw() - switches).max(0.0);
+            let overhead = (sp.facility_power_max.kw() - sp.it_power_peak.kw()).max(0.0);
             let segments = vec![
                 Segment {
-                    label: "GPU systems".into(),
+                    label: "GPU systems at maximum draw".into(),
                     value: power_kw(systems),
                     width_pct: pct(systems / cap),
                     fill: "#2563eb".into(),
@@ -84,7 +85,7 @@ pub fn site_power(factory: &Factory, plan: &Plan) -> Vec<SitePowerView> {
             SitePowerView {
                 site: site.name.value.clone(),
                 feed_capacity: power_kw(sp.feed_capacity.kw()),
-                facility_power: power_kw(sp.facility_power.kw()),
+                facility_power: power_kw(sp.facility_power_max.kw()),
                 load_pct: whole_pct(sp.feed_utilization()),
                 segments,
                 heat,

@@ -27,13 +27,18 @@ pub struct SiteView {
     pub systems: u64,
     pub gpus: u64,
     pub it_power_kw: f64,
+    /// Every system at its maximum sustained draw.
     pub it_power_peak_kw: f64,
     pub it_power_idle_kw: f64,
+    /// Only where the catalog gives transient figures.
+    pub it_power_transient_kw: Option<f64>,
     pub switch_power_kw: f64,
     pub pue: f64,
     pub peak_pue: f64,
     pub facility_power_kw: f64,
+    /// Maximum draw × peak PUE: what the feeds are checked against.
     pub facility_power_peak_kw: f64,
+    pub facility_power_transient_kw: Option<f64>,
     pub redundancy: &'static str,
     pub feed_total_kw: f64,
     pub feed_capacity_kw: f64,
@@ -51,6 +56,15 @@ pub struct LoopView {
     pub supply_c: f64,
     pub racks: u64,
     pub heat_kw: f64,
+    /// Heat at maximum draw: what the CDUs are checked against.
+    pub heat_max_kw: f64,
+    /// The largest approach of the loop's CDUs, in kelvin.
+    pub approach_k: Option<f64>,
+    /// The facility water the blueprint states.
+    pub facility_water_c: Option<f64>,
+    /// Supply − approach: the warmest facility water the loop can use, and its ASHRAE class.
+    pub warmest_facility_water_c: Option<f64>,
+    pub water_class: Option<&'static str>,
     pub cdus: u64,
     pub cdu_capacity_total_kw: f64,
     pub cdu_capacity_kw: f64,
@@ -157,15 +171,17 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
             it_power_kw: kw(p.it_power),
             it_power_peak_kw: kw(p.it_power_peak),
             it_power_idle_kw: kw(p.it_power_idle),
+            it_power_transient_kw: p.it_power_transient.map(kw),
             switch_power_kw: kw(p.switch_power),
             pue: s.power.pue,
             peak_pue: s.power.peak_pue,
             facility_power_kw: kw(p.facility_power),
-            facility_power_peak_kw: kw(p.facility_power_peak),
+            facility_power_peak_kw: kw(p.facility_power_max),
+            facility_power_transient_kw: p.facility_power_transient.map(kw),
             redundancy: s.power.redundancy.value.as_str(),
             feed_total_kw: kw(p.feed_total),
             feed_capacity_kw: kw(p.feed_capacity),
-            feed_utilization: if p.feed_capacity.0 > 0.0 { p.facility_power.0 / p.feed_capacity.0 } else { 0.0 },
+            feed_utilization: if p.feed_capacity.0 > 0.0 { p.feed_utilization() } else { 0.0 },
             liquid_heat_kw: kw(p.liquid_heat),
             air_heat_kw: kw(p.air_heat),
             air_capacity_kw: kw(p.air_capacity),
@@ -178,6 +194,11 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                     supply_c: l.supply.value.0,
                     racks: lp.racks,
                     heat_kw: kw(lp.heat()),
+                    heat_max_kw: kw(lp.heat_max()),
+                    approach_k: lp.approach,
+                    facility_water_c: lp.facility_water.map(|f| f.0),
+                    warmest_facility_water_c: lp.warmest_facility_water().map(|w| w.0),
+                    water_class: lp.water_class().map(|c| c.as_str()),
                     cdus: lp.cdu_count,
                     cdu_capacity_total_kw: kw(lp.cdu_capacity_total),
                     cdu_capacity_kw: kw(lp.cdu_capacity),
@@ -288,23 +309,24 @@ pub fn human(v: &PlanView) -> String {
         );
         let _ = writeln!(
             o,
-            "  IT power        {} nominal, {} peak, {} idle (switches {})",
-            power_kw(s.it_power_kw),
+            "  IT power        {} at maximum draw, {} nominal, {} idle{} (switches {})",
             power_kw(s.it_power_peak_kw),
+            power_kw(s.it_power_kw),
             power_kw(s.it_power_idle_kw),
+            s.it_power_transient_kw.map(|t| format!(", {} in a transient", power_kw(t))).unwrap_or_default(),
             power_kw(s.switch_power_kw)
         );
         let _ = writeln!(
             o,
-            "  facility power  {} at peak PUE {} ({} at peak draw); annual PUE {}",
+            "  facility power  {} at maximum draw, {} nominal, at peak PUE {}; annual PUE {}",
+            power_kw(s.facility_power_peak_kw),
             power_kw(s.facility_power_kw),
             s.peak_pue,
-            power_kw(s.facility_power_peak_kw),
             s.pue
         );
         let _ = writeln!(
             o,
-            "  feeds           {} installed, {} after failure ({}); load {}",
+            "  feeds           {} installed, {} after failure ({}); load {} at maximum draw",
             power_kw(s.feed_total_kw),
             power_kw(s.feed_capacity_kw),
             s.redundancy,
@@ -320,15 +342,29 @@ pub fn human(v: &PlanView) -> String {
         for l in &s.loops {
             let _ = writeln!(
                 o,
-                "  loop {:<10} {} °C, {} racks, {} heat; {} CDUs: {} after redundancy ({} used)",
+                "  loop {:<10} {} °C, {} racks, {} heat at maximum draw ({} nominal); {} CDUs: {} after redundancy ({} used)",
                 l.name,
                 l.supply_c,
                 l.racks,
+                power_kw(l.heat_max_kw),
                 power_kw(l.heat_kw),
                 l.cdus,
                 power_kw(l.cdu_capacity_kw),
-                whole_pct(if l.cdu_capacity_kw > 0.0 { l.heat_kw / l.cdu_capacity_kw } else { 0.0 })
+                whole_pct(if l.cdu_capacity_kw > 0.0 { l.heat_max_kw / l.cdu_capacity_kw } else { 0.0 })
             );
+            if let (Some(approach), Some(warmest)) = (l.approach_k, l.warmest_facility_water_c) {
+                let class =
+                    l.water_class.map(|c| format!("ASHRAE {c}")).unwrap_or_else(|| "colder than ASHRAE W17".into());
+                let stated =
+                    l.facility_water_c.map(|f| format!("; facility water stated {} °C", trim(f))).unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "       {:<10} facility water at most {} °C ({class}) at the CDUs' {} K approach{stated}",
+                    "",
+                    trim(warmest),
+                    trim(approach)
+                );
+            }
         }
     }
     if !v.fabrics.is_empty() {

@@ -309,6 +309,7 @@ impl<'a> Resolver<'a, '_> {
             name: l.name.clone(),
             supply: l.supply.clone(),
             return_temp: l.return_temp.clone(),
+            facility_water: l.facility_water.clone(),
             cdus,
             incomplete,
             span: l.span,

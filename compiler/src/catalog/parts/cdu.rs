@@ -22,6 +22,8 @@ pub struct Cdu {
     pub placement: CduPlacement,
     pub capacity: Watts,
     pub rating: Option<String>,
+    /// Approach in kelvin: how far the secondary supply sits above the facility water at rating.
+    pub approach: f64,
     pub supply_temperature: Option<(Celsius, Celsius)>,
     pub pump_power: Option<Watts>,
     pub price: Option<Price>,
@@ -34,7 +36,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
         cx,
         node,
         "cdu",
-        &["name", "vendor", "placement", "capacity", "rating", "supply-temperature", "pump-power", "price"],
+        &["name", "vendor", "placement", "capacity", "rating", "approach", "supply-temperature", "pump-power", "price"],
         &[],
     );
     let name = f.req_string(cx, "name", "name \"…\"");
@@ -42,6 +44,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
     let placement = f.req_choice(cx, "placement", &["in-rack", "in-row", "facility"], "placement \"in-row\"");
     let capacity = f.req_quantity(cx, "capacity", Dimension::Power, "capacity (kW)2000");
     let rating = f.string(cx, "rating", "rating \"…\"").map(|s| s.value);
+    let approach = f.req_quantity(cx, "approach", Dimension::TemperatureDifference, "approach (K)5");
     let supply = temperature_window(cx, &f, "supply-temperature");
     let pump = f.quantity(cx, "pump-power", Dimension::Power, "pump-power (kW)30");
     let price = f.price(cx);
@@ -55,6 +58,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
         },
         capacity: Watts(capacity?.value),
         rating,
+        approach: approach?.value,
         supply_temperature: supply,
         pump_power: pump.map(|q| Watts(q.value)),
         price,

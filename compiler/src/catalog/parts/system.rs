@@ -75,8 +75,12 @@ pub struct PowerInput {
 #[derive(Clone, Debug)]
 pub struct PowerShelves {
     pub count: u64,
+    /// DC output of one shelf.
     pub capacity: Watts,
     pub redundancy: ShelfRedundancy,
+    /// DC out over AC in at the shelves' full load: turns the system's AC draw into the DC load
+    /// the shelves carry, so the two are compared like with like.
+    pub efficiency: f64,
 }
 
 impl PowerShelves {
@@ -88,6 +92,21 @@ impl PowerShelves {
             ShelfRedundancy::NPlus1 => self.count.saturating_sub(1),
             ShelfRedundancy::NPlusN => self.count / 2,
         }
+    }
+
+    /// DC output of every shelf together.
+    pub fn total(&self) -> Watts {
+        self.capacity * self.count as f64
+    }
+
+    /// DC output left after the redundancy's failure (one side under N+N).
+    pub fn after_failure(&self) -> Watts {
+        self.capacity * self.usable() as f64
+    }
+
+    /// The DC load an AC input draw puts on the shelves.
+    pub fn dc_load(&self, ac: Watts) -> Watts {
+        ac * self.efficiency
     }
 }
 
@@ -134,9 +153,13 @@ pub struct System {
     pub host_arch: HostArch,
     pub nvlink_domain: u64,
     pub nics: Vec<Nic>,
+    /// Sustained draw under full load: the basis for energy, cost and heat in steady state.
     pub power_nominal: Watts,
+    /// Maximum sustained draw (AC input): what feeds, PDUs and CDUs are sized for.
     pub power_peak: Watts,
     pub power_idle: Watts,
+    /// A short excursion above the maximum, only where a source gives one.
+    pub power_transient: Option<Watts>,
     /// Fraction of the heat that goes to liquid; the rest goes to air.
     pub liquid_fraction: f64,
     pub supply_temperature: Option<(Celsius, Celsius)>,
@@ -244,8 +267,10 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
             req_prop(cx, &mut r, "nominal", example, |cx, e| read::quantity(cx, e, "nominal power", Dimension::Power));
         let peak = req_prop(cx, &mut r, "peak", example, |cx, e| read::quantity(cx, e, "peak power", Dimension::Power));
         let idle = req_prop(cx, &mut r, "idle", example, |cx, e| read::quantity(cx, e, "idle power", Dimension::Power));
+        let transient =
+            opt_prop(cx, &mut r, "transient", |cx, e| read::quantity(cx, e, "transient power", Dimension::Power));
         r.finish(cx);
-        Some((nominal?.value, peak?.value, idle?.value))
+        Some((nominal?.value, peak?.value, idle?.value, transient.map(|t| Watts(t.value))))
     });
     if f.node("power").is_none() {
         cx.emit(
@@ -280,7 +305,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         })
     });
     let power_shelves = f.props("power-shelves").and_then(|mut r| {
-        let example = "power-shelves count=8 capacity=(kW)33 redundancy=\"N+N\"";
+        let example = "power-shelves count=8 capacity=(kW)33 redundancy=\"N+N\" efficiency=0.93";
         let count = req_prop(cx, &mut r, "count", example, |cx, e| read::count(cx, e, "the shelf count"));
         let capacity = req_prop(cx, &mut r, "capacity", example, |cx, e| {
             read::quantity(cx, e, "the shelf capacity", Dimension::Power)
@@ -288,11 +313,15 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         let redundancy = opt_prop(cx, &mut r, "redundancy", |cx, e| {
             read::choice(cx, e, "the shelf redundancy", ShelfRedundancy::CHOICES)
         });
+        let efficiency = req_prop(cx, &mut r, "efficiency", example, |cx, e| {
+            read::number_in(cx, e, "the shelf efficiency", 0.5, 1.0)
+        });
         r.finish(cx);
         Some(PowerShelves {
             count: count?.value,
             capacity: Watts(capacity?.value),
             redundancy: redundancy.and_then(|c| ShelfRedundancy::parse(c.value)).unwrap_or(ShelfRedundancy::N),
+            efficiency: efficiency?.value,
         })
     });
     let weight = f.req_quantity(cx, "weight", Dimension::Mass, "weight (kg)130");
@@ -301,7 +330,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
     let price = f.price(cx);
     let preview = f.boolean(cx, "preview").map(|b| b.value).unwrap_or(false);
     let (gpu_id, gpu_count) = gpu?;
-    let (nominal, peak, idle) = power?;
+    let (nominal, peak, idle, transient) = power?;
     let liquid = liquid?;
     if liquid > 0.0 && supply.is_none() && f.node("supply-temperature").is_none() {
         cx.emit(
@@ -324,6 +353,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         power_nominal: Watts(nominal),
         power_peak: Watts(peak),
         power_idle: Watts(idle),
+        power_transient: transient,
         liquid_fraction: liquid,
         supply_temperature: supply,
         power_input,

@@ -220,6 +220,9 @@ pub(super) fn lower_loop(cx: &mut Cx, node: &Node) -> Option<Loop> {
         .and_then(|e| read::quantity(cx, e, "the supply temperature", Dimension::Temperature));
     let ret =
         r.prop(cx, "return").and_then(|e| read::quantity(cx, e, "the return temperature", Dimension::Temperature));
+    let facility = r
+        .prop(cx, "facility-water")
+        .and_then(|e| read::quantity(cx, e, "the facility-water temperature", Dimension::Temperature));
     r.finish(cx);
     let mut cdus = Vec::new();
     for child in children(node) {
@@ -259,6 +262,7 @@ pub(super) fn lower_loop(cx: &mut Cx, node: &Node) -> Option<Loop> {
         name: name?,
         supply: supply.map(|s| Spanned::new(Celsius(s.value), s.span))?,
         return_temp: ret.map(|s| Spanned::new(Celsius(s.value), s.span)),
+        facility_water: facility.map(|s| Spanned::new(Celsius(s.value), s.span)),
         cdus,
         span: cx.node_head_span(node),
     })

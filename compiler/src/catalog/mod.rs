@@ -466,4 +466,18 @@ mod tests {
         let (_, diags) = load(shipped_with("software/nvidia-driver.kdl", "supports \"hopper\"", "supports \"hoper\""));
         assert!(diags.iter().all(|d| d.code.code == "E0111") && !diags.is_empty());
     }
+
+    #[test]
+    fn a_driver_prefix_completes_to_the_newest_build_it_matches() {
+        let (catalog, _) = load(shipped());
+        let driver = catalog.software("nvidia-driver").expect("the shipped catalog has the NVIDIA driver");
+        let build = |v: &str| driver.release_for(v).and_then(|r| r.build_for(v));
+        assert_eq!(build("580.95"), Some("580.95.05"));
+        assert_eq!(build("580"), Some("580.105.08"));
+        assert_eq!(build("580.105"), Some("580.105.08"));
+        assert_eq!(build("580.95.05"), Some("580.95.05"));
+        // 580.9 is not a prefix of 580.95.05: parts compare whole.
+        assert_eq!(build("580.9"), None);
+        assert_eq!(build("580.96"), None);
+    }
 }

@@ -10,6 +10,7 @@ mod cooling_utilization;
 mod cuda;
 mod cuda_architecture;
 mod driver;
+mod driver_build;
 mod emitted_names;
 mod fabric_capacity;
 mod fabric_sites;
@@ -73,6 +74,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "fabric_sites", codes: &["E0604"], run: fabric_sites::run },
     Check { name: "compute_fabric", codes: &["W0601"], run: compute_fabric::run },
     Check { name: "driver", codes: &["E0701"], run: driver::run },
+    Check { name: "driver_build", codes: &["W0705"], run: driver_build::run },
     Check { name: "cuda", codes: &["E0702", "W0702"], run: cuda::run },
     Check { name: "vendor_stack", codes: &["E0704"], run: vendor_stack::run },
     Check { name: "gpu_operator", codes: &["E0705", "W0704"], run: gpu_operator::run },

@@ -147,6 +147,7 @@ pub struct PowerPanelView {
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct SoftwareView {
     pub os: Option<String>,
+    /// The driver's full version: the blueprint's prefix completed to the catalog's newest build.
     pub driver: Option<String>,
     pub cuda: Option<String>,
     pub rocm: Option<String>,
@@ -475,7 +476,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         let sw = &site.software;
         let software = SoftwareView {
             os: sw.os.as_ref().map(|v| v.value.clone()),
-            driver: sw.driver.as_ref().map(|v| v.version.value.clone()),
+            driver: sw.driver.as_ref().map(|v| v.emitted().to_string()),
             cuda: sw.cuda.as_ref().map(|v| v.version.value.clone()),
             rocm: sw.rocm.as_ref().map(|v| v.version.value.clone()),
             kubernetes: sw.kubernetes.as_ref().map(|v| v.version.value.clone()),

@@ -14,6 +14,7 @@ mod driver_build;
 mod emitted_names;
 mod fabric_capacity;
 mod fabric_sites;
+mod image_architecture;
 mod gpu_operator;
 mod kubernetes_dra;
 mod liquid_loop;
@@ -80,6 +81,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "gpu_operator", codes: &["E0705", "W0704"], run: gpu_operator::run },
     Check { name: "cuda_architecture", codes: &["E0706"], run: cuda_architecture::run },
     Check { name: "serving", codes: &["E0707"], run: serving::run },
+    Check { name: "image_architecture", codes: &["E0709"], run: image_architecture::run },
     Check { name: "replica_fabric", codes: &["E0605"], run: replica_fabric::run },
     Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },

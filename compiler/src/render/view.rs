@@ -542,10 +542,11 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     .or_else(|| engine_part.map(|e| e.engine.clone().unwrap_or_else(|| e.id.clone())))
                     .unwrap_or_default();
                 let engine_version = serving.map(|s| s.version.version.value.clone()).unwrap_or_default();
-                let backend = serving
-                    .and_then(|s| s.backend.as_ref().map(|b| b.value.to_string()))
-                    .or_else(|| engine_part.and_then(|e| e.deployment.default_backend(vendor)).map(str::to_string))
-                    .unwrap_or_else(|| engine.clone());
+                let named = serving.and_then(|s| s.backend.as_ref().map(|b| b.value));
+                let backend = match engine_part {
+                    Some(e) => e.deployment.backend(named, vendor, &engine),
+                    None => named.unwrap_or(&engine).to_string(),
+                };
                 let architecture = system.map(|s| catalog[s.gpu].architecture.as_str()).unwrap_or("");
                 let image = engine_part
                     .and_then(|e| e.deployment.image(&engine_version, vendor, architecture, &backend))

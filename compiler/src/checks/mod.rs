@@ -12,10 +12,11 @@ mod cuda_architecture;
 mod driver;
 mod driver_build;
 mod emitted_names;
+mod engine_parallelism;
 mod fabric_capacity;
 mod fabric_sites;
-mod image_architecture;
 mod gpu_operator;
+mod image_architecture;
 mod kubernetes_dra;
 mod liquid_loop;
 mod memory_fit;
@@ -82,6 +83,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "cuda_architecture", codes: &["E0706"], run: cuda_architecture::run },
     Check { name: "serving", codes: &["E0707"], run: serving::run },
     Check { name: "image_architecture", codes: &["E0709"], run: image_architecture::run },
+    Check { name: "engine_parallelism", codes: &["W0706"], run: engine_parallelism::run },
     Check { name: "replica_fabric", codes: &["E0605"], run: replica_fabric::run },
     Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },

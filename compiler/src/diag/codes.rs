@@ -102,6 +102,7 @@ codes! {
     W0703 "dra-beta" "multi-node NVLink relies on a DRA beta that is off by default";
     W0704 "operator-eol" "the GPU operator release is end of life";
     W0705 "driver-build" "a driver version prefix the catalog cannot complete to a full build";
+    W0706 "engine-parallelism" "the serving engine's arguments cannot express the planned parallelism";
     // E08: workloads.
     E0801 "gpu-oversubscribed" "workloads claim more GPUs than the factory has";
     E0802 "precision-unsupported" "the GPUs cannot run the workload's precision";

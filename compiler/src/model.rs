@@ -310,6 +310,20 @@ pub struct VersionRef<'a> {
     pub release: Option<&'a SoftwareRelease>,
 }
 
+impl<'a> VersionRef<'a> {
+    /// The full version the targets emit: the newest catalog build the written version is a
+    /// prefix of (`580.95` → `580.95.05`), or the version as written when the catalog has none.
+    pub fn emitted(&self) -> &str {
+        self.release.and_then(|r| r.build_for(&self.version.value)).unwrap_or(&self.version.value)
+    }
+
+    /// Whether the written version is complete as it stands: three numeric parts, the form NVIDIA
+    /// driver images are tagged with.
+    pub fn is_full(&self) -> bool {
+        crate::catalog::version_parts(&self.version.value).len() >= 3
+    }
+}
+
 #[derive(Debug)]
 pub struct ServingRef<'a> {
     pub engine: Spanned<String>,

@@ -502,4 +502,18 @@ mod tests {
         assert!(catalog.transceivers().any(|t| t.id == "mpo12-mmf-om4" && t.is_cable));
         assert!(!catalog.get("h100-sxm").expect("a GPU").is_priced());
     }
+
+    #[test]
+    fn a_driver_prefix_completes_to_the_newest_build_it_matches() {
+        let (catalog, _) = load(shipped());
+        let driver = catalog.software("nvidia-driver").expect("the shipped catalog has the NVIDIA driver");
+        let build = |v: &str| driver.release_for(v).and_then(|r| r.build_for(v));
+        assert_eq!(build("580.95"), Some("580.95.05"));
+        assert_eq!(build("580"), Some("580.105.08"));
+        assert_eq!(build("580.105"), Some("580.105.08"));
+        assert_eq!(build("580.95.05"), Some("580.95.05"));
+        // 580.9 is not a prefix of 580.95.05: parts compare whole.
+        assert_eq!(build("580.9"), None);
+        assert_eq!(build("580.96"), None);
+    }
 }

@@ -7,7 +7,7 @@
 //! ```kdl
 //! image "vllm/vllm-openai:v{version}" gpus="nvidia"
 //! image "lmsysorg/sglang:v{version}-rocm700-mi35x" gpus="amd" architecture="cdna4"
-//! image "nvcr.io/nvidia/ai-dynamo/vllm-runtime:{version}" backend="vllm"
+//! image "nvcr.io/nvidia/ai-dynamo/vllm-runtime:{version}" backend="vllm" amd64-through="0.6.0"
 //! default-backend "trtllm" gpus="nvidia"
 //! default-engine #true
 //! ```
@@ -27,6 +27,9 @@ pub struct Image {
     pub architecture: Option<String>,
     /// The backend a serving layer runs (`vllm`, `sglang`, `trtllm`).
     pub backend: Option<String>,
+    /// The last release published for amd64 only (`amd64-through="0.6.0"`): those releases have no
+    /// arm64 image and cannot start on Grace hosts. Absent: no amd64-only release is known.
+    pub amd64_through: Option<String>,
 }
 
 /// The backend a serving layer runs on a GPU vendor's systems when the blueprint names none.
@@ -63,6 +66,8 @@ pub fn decode(cx: &mut Cx, f: &Fields) -> Deployment {
         let gpus = opt_prop(cx, &mut r, "gpus", |cx, e| read::string(cx, e, "the GPU vendor"));
         let architecture = opt_prop(cx, &mut r, "architecture", |cx, e| read::string(cx, e, "the architecture"));
         let backend = opt_prop(cx, &mut r, "backend", |cx, e| read::string(cx, e, "the backend"));
+        let amd64_through =
+            opt_prop(cx, &mut r, "amd64-through", |cx, e| read::string(cx, e, "the last amd64-only release"));
         r.finish(cx);
         let Some(reference) = reference else { continue };
         if !reference.value.contains("{version}") {
@@ -78,6 +83,7 @@ pub fn decode(cx: &mut Cx, f: &Fields) -> Deployment {
             gpus: gpus.map(|s| s.value),
             architecture: architecture.map(|s| s.value),
             backend: backend.map(|s| s.value),
+            amd64_through: amd64_through.map(|s| s.value),
         });
     }
     for n in f.all("default-backend") {
@@ -97,11 +103,21 @@ pub fn decode(cx: &mut Cx, f: &Fields) -> Deployment {
 impl Deployment {
     /// The image for `version` on `vendor`'s GPUs of `architecture`, running `backend`.
     pub fn image(&self, version: &str, vendor: &str, architecture: &str, backend: &str) -> Option<String> {
+        self.image_entry(vendor, architecture, backend).map(|i| i.reference.replace("{version}", version))
+    }
+
+    /// The catalog's image line for `vendor`'s GPUs of `architecture`, running `backend`.
+    pub fn image_entry(&self, vendor: &str, architecture: &str, backend: &str) -> Option<&Image> {
         let holds = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         self.images
             .iter()
             .find(|i| holds(&i.gpus, vendor) && holds(&i.architecture, architecture) && holds(&i.backend, backend))
-            .map(|i| i.reference.replace("{version}", version))
+    }
+
+    /// The backend a serving line runs: the one it names, else the product's default on `vendor`'s
+    /// GPUs, else the engine itself (an engine is its own backend).
+    pub fn backend(&self, named: Option<&str>, vendor: &str, engine: &str) -> String {
+        named.or_else(|| self.default_backend(vendor)).unwrap_or(engine).to_string()
     }
 
     /// The backend run on `vendor`'s GPUs when the blueprint names none.

@@ -10,11 +10,14 @@ mod cooling_utilization;
 mod cuda;
 mod cuda_architecture;
 mod driver;
+mod driver_build;
 mod emitted_names;
+mod engine_parallelism;
 mod facility_water;
 mod fabric_capacity;
 mod fabric_sites;
 mod gpu_operator;
+mod image_architecture;
 mod kubernetes_dra;
 mod liquid_loop;
 mod memory_fit;
@@ -75,11 +78,14 @@ pub const CHECKS: &[Check] = &[
     Check { name: "fabric_sites", codes: &["E0604"], run: fabric_sites::run },
     Check { name: "compute_fabric", codes: &["W0601"], run: compute_fabric::run },
     Check { name: "driver", codes: &["E0701"], run: driver::run },
+    Check { name: "driver_build", codes: &["W0705"], run: driver_build::run },
     Check { name: "cuda", codes: &["E0702", "W0702"], run: cuda::run },
     Check { name: "vendor_stack", codes: &["E0704"], run: vendor_stack::run },
     Check { name: "gpu_operator", codes: &["E0705", "W0704"], run: gpu_operator::run },
     Check { name: "cuda_architecture", codes: &["E0706"], run: cuda_architecture::run },
     Check { name: "serving", codes: &["E0707"], run: serving::run },
+    Check { name: "image_architecture", codes: &["E0709"], run: image_architecture::run },
+    Check { name: "engine_parallelism", codes: &["W0706"], run: engine_parallelism::run },
     Check { name: "replica_fabric", codes: &["E0605"], run: replica_fabric::run },
     Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },

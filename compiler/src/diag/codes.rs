@@ -109,10 +109,13 @@ codes! {
     E0706 "cuda-architecture" "the CUDA version is older than a GPU architecture needs";
     E0707 "serving-support" "the serving engine release does not run the model or the GPU vendor";
     E0708 "invalid-version" "a software version that cannot be an image tag (a space, slash, colon or quote)";
+    E0709 "image-architecture" "the serving image is published for amd64 only and the hosts are arm64";
     W0701 "unknown-version" "a software version the catalog has no facts for";
     W0702 "cuda-compat" "the CUDA version runs only under minor-version compatibility";
     W0703 "dra-beta" "multi-node NVLink relies on a DRA beta that is off by default";
     W0704 "operator-eol" "the GPU operator release is end of life";
+    W0705 "driver-build" "a driver version prefix the catalog cannot complete to a full build";
+    W0706 "engine-parallelism" "the serving engine's arguments cannot express the planned parallelism";
     // E08: workloads.
     E0801 "gpu-oversubscribed" "workloads claim more GPUs than the factory has";
     E0802 "precision-unsupported" "the GPUs cannot run the workload's precision";

@@ -147,6 +147,7 @@ pub struct PowerPanelView {
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct SoftwareView {
     pub os: Option<String>,
+    /// The driver's full version: the blueprint's prefix completed to the catalog's newest build.
     pub driver: Option<String>,
     pub cuda: Option<String>,
     pub rocm: Option<String>,
@@ -475,7 +476,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         let sw = &site.software;
         let software = SoftwareView {
             os: sw.os.as_ref().map(|v| v.value.clone()),
-            driver: sw.driver.as_ref().map(|v| v.version.value.clone()),
+            driver: sw.driver.as_ref().map(|v| v.emitted().to_string()),
             cuda: sw.cuda.as_ref().map(|v| v.version.value.clone()),
             rocm: sw.rocm.as_ref().map(|v| v.version.value.clone()),
             kubernetes: sw.kubernetes.as_ref().map(|v| v.version.value.clone()),
@@ -541,10 +542,11 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     .or_else(|| engine_part.map(|e| e.engine.clone().unwrap_or_else(|| e.id.clone())))
                     .unwrap_or_default();
                 let engine_version = serving.map(|s| s.version.version.value.clone()).unwrap_or_default();
-                let backend = serving
-                    .and_then(|s| s.backend.as_ref().map(|b| b.value.to_string()))
-                    .or_else(|| engine_part.and_then(|e| e.deployment.default_backend(vendor)).map(str::to_string))
-                    .unwrap_or_else(|| engine.clone());
+                let named = serving.and_then(|s| s.backend.as_ref().map(|b| b.value));
+                let backend = match engine_part {
+                    Some(e) => e.deployment.backend(named, vendor, &engine),
+                    None => named.unwrap_or(&engine).to_string(),
+                };
                 let architecture = system.map(|s| catalog[s.gpu].architecture.as_str()).unwrap_or("");
                 let image = engine_part
                     .and_then(|e| e.deployment.image(&engine_version, vendor, architecture, &backend))

@@ -107,12 +107,32 @@ pub struct SoftwareRelease {
     pub models: Vec<ModelId>,
     /// `supports ARCH min=VERSION` lines: the first version supporting each architecture.
     pub supports: Vec<(Architecture, String)>,
+    /// `build VERSION` lines: the full versions of a release the catalog knows (a driver branch's
+    /// `580.95.05`), so that a prefix a blueprint writes can be completed to one that exists.
+    pub builds: Vec<String>,
 }
 
 impl SoftwareRelease {
     /// The first version of this release that supports `arch`, if it supports it.
     pub fn min_for(&self, arch: Architecture) -> Option<&str> {
         self.supports.iter().find(|(a, _)| *a == arch).map(|(_, m)| m.as_str())
+    }
+
+    /// The newest build of this release that `version` is a prefix of (`580.95` → `580.95.05`,
+    /// `580` → the branch's newest); `None` when no build starts with it.
+    pub fn build_for(&self, version: &str) -> Option<&str> {
+        let v = crate::catalog::version_parts(version);
+        if v.is_empty() {
+            return None;
+        }
+        self.builds
+            .iter()
+            .filter(|b| {
+                let parts = crate::catalog::version_parts(b);
+                parts.len() >= v.len() && parts.get(..v.len()) == Some(v.as_slice())
+            })
+            .max_by(|a, b| crate::catalog::version_cmp(a, b))
+            .map(String::as_str)
     }
 }
 
@@ -198,9 +218,22 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
         words(cx, &mut r, "models").into_iter().filter_map(|(w, span)| bind(cx, catalog, "model", &w, span)).collect();
     r.finish(cx);
     let mut supports = Vec::new();
+    let mut builds = Vec::new();
     for c in n.children().map(|d| d.nodes()).unwrap_or(&[]) {
+        if c.name().value() == "build" {
+            let mut r = NodeReader::new(c);
+            let build = r
+                .required_arg(cx, 0, "a full version", "build \"580.95.05\"")
+                .and_then(|e| read::name(cx, e, "the build version"));
+            let _ = text(cx, &mut r, "date");
+            r.finish(cx);
+            if let Some(b) = build {
+                builds.push(b.value);
+            }
+            continue;
+        }
         if c.name().value() != "supports" {
-            read::unknown_child(cx, "release", c, &["supports"]);
+            read::unknown_child(cx, "release", c, &["supports", "build"]);
             continue;
         }
         let mut r = NodeReader::new(c);
@@ -229,6 +262,7 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
         gpus,
         models,
         supports,
+        builds,
     })
 }
 

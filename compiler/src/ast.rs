@@ -3,8 +3,8 @@
 
 use crate::lower::read::Spanned;
 use crate::source::Span;
-use crate::units::{Celsius, Money, Seconds, Watts};
 pub use crate::units::Precision;
+use crate::units::{Celsius, Money, Seconds, Watts};
 
 pub type Name = Spanned<String>;
 
@@ -265,7 +265,6 @@ pub struct Serving {
     pub backend: Option<Spanned<&'static str>>,
     pub span: Span,
 }
-
 
 #[derive(Clone, Debug)]
 pub struct Workload {

@@ -15,7 +15,6 @@ pub use crate::render::compare::Comparison;
 use crate::render::plan::{view, PlanView};
 use std::cmp::Ordering;
 
-
 /// Why a comparison cannot be made.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CompareError {

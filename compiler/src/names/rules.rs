@@ -3,7 +3,6 @@
 //! Pure text functions with no knowledge of the factory, so that `resolve` can compare names as
 //! they will be emitted and the build view can form one rack's names at a time.
 
-
 /// Kubernetes label values and DNS-1123 labels (namespaces, Service names): at most 63 characters
 /// (Kubernetes, "Object Names and IDs" and "Labels and Selectors").
 pub const KUBE_LABEL_MAX: usize = 63;

@@ -167,6 +167,34 @@ pub enum LineBasis {
     },
 }
 
+impl LineBasis {
+    /// The fabric a network line belongs to (its switches, optics or cables).
+    pub fn fabric(&self) -> Option<&str> {
+        match self {
+            LineBasis::Switches { fabric, .. }
+            | LineBasis::SwitchModules { fabric, .. }
+            | LineBasis::HostModules { fabric, .. }
+            | LineBasis::Cables { fabric, .. } => Some(fabric),
+            LineBasis::Systems { .. }
+            | LineBasis::Enclosures { .. }
+            | LineBasis::Management { .. }
+            | LineBasis::Cdus { .. }
+            | LineBasis::Pdus { .. }
+            | LineBasis::Service { .. } => None,
+        }
+    }
+}
+
+impl Bom {
+    /// What a fabric's lines add to the bill of materials: `None` when one of them is unpriced or
+    /// the fabric has no line.
+    pub fn fabric_capex(&self, fabric: &str) -> Option<f64> {
+        let mut lines = self.lines.iter().filter(|l| l.basis.fabric() == Some(fabric)).peekable();
+        lines.peek()?;
+        lines.map(|l| l.extended_price.as_ref().map(|m| m.amount)).sum()
+    }
+}
+
 /// What a line is when no catalog part fits.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum MissingPart {

@@ -2,11 +2,11 @@
 
 use super::{opt_prop, req_prop};
 use super::{Catalog, Fields, Vendor};
-use crate::units::Precision;
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx};
 use crate::source::Span;
 use crate::syntax::tree::Node;
+use crate::units::Precision;
 use crate::units::*;
 use std::collections::BTreeMap;
 

@@ -35,10 +35,11 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             Diagnostic::new(
                 codes::W0602,
                 format!(
-                    "{} fabric \"{}\" carries no workload traffic, yet adds {} switches, {} transceivers{price}",
+                    "{} fabric \"{}\" carries no workload traffic, yet adds {} switch{}, {} transceivers{price}",
                     fabric.role.as_str(),
                     fabric.name.value,
                     count(fp.switch_count() as f64),
+                    if fp.switch_count() == 1 { "" } else { "es" },
                     count(fp.transceivers as f64),
                 ),
             )

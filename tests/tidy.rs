@@ -209,6 +209,19 @@ fn catalog_references_resolve() {
     }
 }
 
+/// The SN5600 runs 200G endpoints at its 256-port radix (SN5000 hardware manual), and a DGX
+/// B200's eight compute ports take four twin-port host modules (DGX B200 user guide).
+#[test]
+fn catalog_radix_and_host_cages() {
+    let session = millwright::Session::new();
+    let c = &session.catalog;
+    let speed = millwright::units::BitsPerSecond(200e9);
+    let sn5600 = c.switch("spectrum-sn5600").map(|s| s.radix_at(speed).map(|m| m.count));
+    assert_eq!(sn5600, Some(Some(256)));
+    let dgx = c.system("dgx-b200").and_then(|s| s.nic(millwright::catalog::NicRole::Compute)).map(|n| n.modules());
+    assert_eq!(dgx, Some(4));
+}
+
 /// Every catalog file names its sources, and every price is labelled an estimate with a date.
 #[test]
 fn catalog_values_carry_sources() {

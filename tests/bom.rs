@@ -351,3 +351,15 @@ fn hostile_names_are_escaped_in_every_format() {
     assert!(!quote.contains("<script") && quote.contains(r"=HYPERLINK(1)\|&lt;b&gt;"), "{quote}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn services_bundled_in_a_system_price_are_not_charged_again() {
+    let b = build(&common::root().join("tests/ui/quote/sound-bundled-service.kdl"));
+    let lines = b.json["lines"].as_array().unwrap();
+    let nvaie: Vec<&Value> = lines.iter().filter(|l| l["part"] == "nvidia-ai-enterprise").collect();
+    assert_eq!(nvaie.len(), 1, "one subscription line");
+    // The HGX server's 8 GPUs are charged; the DGX's 8 are in its price and the basis says so.
+    assert_eq!(num(&nvaie[0]["quantity"]), 8.0);
+    let basis = nvaie[0]["basis"].as_str().unwrap();
+    assert!(basis.contains("bundled in the system's price: 8 GPUs of dgx-b200"), "{basis}");
+}

@@ -139,6 +139,29 @@ fn plan_json_has_the_documented_keys_and_exits_like_check() {
     assert!(t["tokens_per_second_per_mw"].as_f64().unwrap_or(0.0) > 0.0);
 }
 
+/// `plan` marks a fabric no workload sends over, with what it adds, as W0602 does; a fabric that
+/// carries a replica spanning servers names the workload instead.
+#[test]
+fn plan_marks_an_idle_fabric_with_its_price() {
+    let (code, out, err) =
+        millwright(&["plan", "--format", "json", "tests/ui/network/idle-fabric-replicas-fit-nvlink.kdl"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let f = &v["fabrics"][0];
+    assert_eq!(f["idle"], true);
+    assert!(f["capex"].as_f64().unwrap_or(0.0) > 0.0, "{f}");
+    assert_eq!(f["carries"].as_array().map(|a| a.len()), Some(0));
+    let (_, text, _) = millwright(&["plan", "tests/ui/network/idle-fabric-replicas-fit-nvlink.kdl"]);
+    assert!(text.contains("idle: no workload sends over it"), "{text}");
+    let (code, out, err) =
+        millwright(&["plan", "--format", "json", "tests/ui/network/sound-fabric-carries-spanning-replica.kdl"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let f = &v["fabrics"][0];
+    assert_eq!(f["idle"], false);
+    assert_eq!(f["carries"][0], "frontier");
+}
+
 #[test]
 fn estimate_reports_a_configuration_and_names_an_impossible_slo() {
     let (code, out, err) = millwright(&[

@@ -110,7 +110,9 @@ fn the_issue_cases_are_reported() {
         (blueprint("pod-one", &"d".repeat(201), &[("main", &["P"])], &[]), "E0307"),
     ];
     for (text, code) in cases {
-        let got = codes(&mut s, &text);
+        // The helper's compute fabric carries nothing for these small workloads (W0602), which is
+        // beside the point here.
+        let got: BTreeSet<String> = codes(&mut s, &text).into_iter().filter(|c| c != "W0602").collect();
         assert_eq!(got, BTreeSet::from([code.to_string()]), "{text}");
     }
     for ns in names::RESERVED_NAMESPACES {

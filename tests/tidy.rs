@@ -190,6 +190,51 @@ fn the_shipped_catalog_is_clean() {
     assert!(diags.is_empty(), "the catalog has {} problems:\n{rendered}", diags.len());
 }
 
+/// The catalog's references between parts resolve: a NIC's `module=` is a host-side transceiver at
+/// least as fast as the ports, and a system's `bundles` names a service part.
+#[test]
+fn catalog_references_resolve() {
+    let session = millwright::Session::new();
+    let c = &session.catalog;
+    let ids: Vec<&str> = c.ids_of_kind("system").collect();
+    assert!(!ids.is_empty());
+    for id in ids {
+        let s = c.system(id).expect("system");
+        for nic in &s.nics {
+            if let Some(m) = &nic.module {
+                let t = c.transceivers().find(|t| &t.id == m && !t.is_cable);
+                let t = t.unwrap_or_else(|| panic!("system {id}: NIC module `{m}` is not a transceiver part"));
+                assert_ne!(
+                    t.end,
+                    Some(millwright::catalog::LinkEnd::Switch),
+                    "system {id}: `{m}` is a switch-side module"
+                );
+                let per_cage = nic.count.div_ceil(nic.modules().max(1));
+                assert!(
+                    t.speed.0 >= nic.speed.0 * per_cage as f64 * 0.999,
+                    "system {id}: `{m}` is too slow for its cages"
+                );
+            }
+        }
+        for svc in &s.bundles {
+            assert!(c.services().any(|x| &x.id == svc), "system {id} bundles `{svc}`, which is not a service part");
+        }
+    }
+}
+
+/// The SN5600 runs 200G endpoints at its 256-port radix (SN5000 hardware manual), and a DGX
+/// B200's eight compute ports take four twin-port host modules (DGX B200 user guide).
+#[test]
+fn catalog_radix_and_host_cages() {
+    let session = millwright::Session::new();
+    let c = &session.catalog;
+    let speed = millwright::units::BitsPerSecond(200e9);
+    let sn5600 = c.switch("spectrum-sn5600").map(|s| s.radix_at(speed).map(|m| m.count));
+    assert_eq!(sn5600, Some(Some(256)));
+    let dgx = c.system("dgx-b200").and_then(|s| s.nic(millwright::catalog::NicRole::Compute)).map(|n| n.modules());
+    assert_eq!(dgx, Some(4));
+}
+
 /// Every catalog file names its sources, and every price is labelled an estimate with a date.
 #[test]
 fn catalog_values_carry_sources() {

@@ -1,6 +1,8 @@
-//! W0601: a site with more than one GPU system and no compute fabric can only run each system on
-//! its own; say so, since most factories want a compute fabric (E0605 is the error for workloads
-//! whose replicas need one).
+//! W0601: a site with more than one GPU system, no compute fabric and no workload can only run each
+//! system on its own; say so, since a factory built for unstated work (training, fine-tuning)
+//! usually wants one. Where workloads run and every replica fits one NVLink domain, leaving the
+//! fabric out is the design W0602 asks for, so this warning stays silent; E0605 is the error for
+//! workloads whose replicas need one.
 
 use super::CheckCtx;
 use crate::ast::FabricRole;
@@ -18,7 +20,14 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             w.system
                 .is_some_and(|s| p.memory.fits && u64::from(p.memory.gpus_per_replica) > s.gpu_count && site.holds(s))
         });
-        if !covered && !spanning {
+        // Workloads placed here say what the site is for: they either need a fabric (E0605) or
+        // not (a fabric would be idle, W0602).
+        let has_workloads = cx
+            .factory
+            .workloads
+            .iter()
+            .any(|w| w.system.is_some_and(|s| site.gpu_systems().any(|(x, _)| x.id == s.id)));
+        if !covered && !spanning && !has_workloads {
             diags.push(
                 Diagnostic::new(codes::W0601, format!("site {} has {} GPU systems but no compute fabric joins them", site.name.value, systems))
                     .label(site.name.span, "no compute fabric")

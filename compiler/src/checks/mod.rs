@@ -17,6 +17,7 @@ mod facility_water;
 mod fabric_capacity;
 mod fabric_sites;
 mod gpu_operator;
+mod idle_fabric;
 mod image_architecture;
 mod kubernetes_dra;
 mod liquid_loop;
@@ -77,6 +78,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "switch_speed", codes: &["E0603"], run: switch_speed::run },
     Check { name: "fabric_sites", codes: &["E0604"], run: fabric_sites::run },
     Check { name: "compute_fabric", codes: &["W0601"], run: compute_fabric::run },
+    Check { name: "idle_fabric", codes: &["W0602"], run: idle_fabric::run },
     Check { name: "driver", codes: &["E0701"], run: driver::run },
     Check { name: "driver_build", codes: &["W0705"], run: driver_build::run },
     Check { name: "cuda", codes: &["E0702", "W0702"], run: cuda::run },

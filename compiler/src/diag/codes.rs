@@ -100,6 +100,7 @@ codes! {
     E0604 "fabric-spans-sites" "an InfiniBand or RDMA fabric spans sites";
     E0605 "no-compute-fabric" "a workload's replicas span systems but no compute fabric joins them";
     W0601 "missing-compute-fabric" "a site has several GPU systems and no compute fabric";
+    W0602 "idle-fabric" "a fabric carries no traffic of any workload";
     // E07: software.
     E0701 "driver-architecture" "the driver does not support a GPU of the site";
     E0702 "cuda-driver" "the CUDA version needs a newer driver";

@@ -132,10 +132,12 @@ pub enum LineBasis {
         port_speed: BitsPerSecond,
         ports_per_cage: u64,
     },
-    /// Host-side modules: one per NIC port of the fabric's role.
+    /// Host-side modules: one per NIC cage of the fabric's role (a twin-port module serves two
+    /// ports), for `ports` NIC ports.
     HostModules {
         fabric: String,
         role: NicRole,
+        ports: u64,
     },
     /// One cable per link of each kind.
     Cables {
@@ -164,7 +166,38 @@ pub enum LineBasis {
         vendor: Option<Vendor>,
         os: Option<String>,
         per_site: PerSite,
+        /// Units the service would apply to whose system price already includes it: system id
+        /// and units, not charged.
+        bundled: Vec<(String, u64)>,
     },
+}
+
+impl LineBasis {
+    /// The fabric a network line belongs to (its switches, optics or cables).
+    pub fn fabric(&self) -> Option<&str> {
+        match self {
+            LineBasis::Switches { fabric, .. }
+            | LineBasis::SwitchModules { fabric, .. }
+            | LineBasis::HostModules { fabric, .. }
+            | LineBasis::Cables { fabric, .. } => Some(fabric),
+            LineBasis::Systems { .. }
+            | LineBasis::Enclosures { .. }
+            | LineBasis::Management { .. }
+            | LineBasis::Cdus { .. }
+            | LineBasis::Pdus { .. }
+            | LineBasis::Service { .. } => None,
+        }
+    }
+}
+
+impl Bom {
+    /// What a fabric's lines add to the bill of materials: `None` when one of them is unpriced or
+    /// the fabric has no line.
+    pub fn fabric_capex(&self, fabric: &str) -> Option<f64> {
+        let mut lines = self.lines.iter().filter(|l| l.basis.fabric() == Some(fabric)).peekable();
+        lines.peek()?;
+        lines.map(|l| l.extended_price.as_ref().map(|m| m.amount)).sum()
+    }
 }
 
 /// What a line is when no catalog part fits.
@@ -313,6 +346,20 @@ impl Builder<'_, '_, '_> {
         if quantity == 0 {
             return;
         }
+        self.line_of(part, category, period, quantity, basis, span);
+    }
+
+    /// A line even at quantity 0: a service bundled in every system's price is listed at 0 so the
+    /// bill of materials says why it is not charged.
+    fn line_of(
+        &mut self,
+        part: Part,
+        category: Category,
+        period: Period,
+        quantity: u64,
+        basis: LineBasis,
+        span: Option<Span>,
+    ) {
         let priced = self.pricer.price(part.id, part.price, Rounding::Whole, span);
         let extended_price = priced.unit.as_ref().map(|u| Money { amount: u.amount * quantity as f64, ..u.clone() });
         self.lines.push(Line {
@@ -553,10 +600,25 @@ fn optics_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan, switch: &Swit
     };
     b.optic(sm, MissingPart::SwitchModule { speed: cage_speed }, switch_side, basis, span);
     let role = fabric.nic_role();
-    let host_side: u64 = sites.iter().map(|s| s.host_transceivers).sum();
-    let basis = LineBasis::HostModules { fabric: fname.clone(), role };
-    let hm = host_module(catalog, fp.endpoint_speed, role, medium);
-    b.optic(hm, MissingPart::HostModule { speed: fp.endpoint_speed }, host_side, basis, span);
+    // Host side: one module per NIC cage, of the module the catalog states for the NIC, else the
+    // best fit for the port; modules that resolve to the same part share a line.
+    let mut host: Vec<(Option<&Transceiver>, u64, u64)> = Vec::new();
+    for (module, n, ports) in &fp.host_modules {
+        let (n, ports) = (*n, *ports);
+        let stated = module.as_deref().and_then(|id| catalog.transceivers().find(|t| !t.is_cable && t.id == id));
+        let part = stated.or_else(|| host_module(catalog, fp.endpoint_speed, role, medium));
+        match host.iter_mut().find(|(p, _, _)| p.map(|t| &t.id) == part.map(|t| &t.id)) {
+            Some((_, c, pc)) => {
+                *c = c.saturating_add(n);
+                *pc = pc.saturating_add(ports);
+            }
+            None => host.push((part, n, ports)),
+        }
+    }
+    for (part, n, ports) in host {
+        let basis = LineBasis::HostModules { fabric: fname.clone(), role, ports };
+        b.optic(part, MissingPart::HostModule { speed: fp.endpoint_speed }, n, basis, span);
+    }
     let basis = LineBasis::Cables { fabric: fname.clone(), host_leaf, leaf_spine, spine_core };
     let missing = MissingPart::Cable { medium, speed: fp.endpoint_speed };
     b.optic(cable(catalog, fp.endpoint_speed, medium), missing, fp.cables, basis, span);
@@ -687,6 +749,8 @@ fn service_lines(b: &mut Builder, factory: &Factory) {
     let catalog = b.pricer.catalog;
     for svc in catalog.services() {
         let mut tally = Tally::default();
+        let mut bundled: Vec<(String, u64)> = Vec::new();
+        let mut span = None;
         for site in &factory.sites {
             if let Some(os) = &svc.os {
                 let site_os = site.software.os.as_ref().map(|o| o.value.as_str()).unwrap_or("");
@@ -707,15 +771,31 @@ fn service_lines(b: &mut Builder, factory: &Factory) {
                         ServiceUnit::Node => system.hosts(),
                     };
                     let units = per.saturating_mul(n).saturating_mul(racks);
+                    if system.bundles(&svc.id) {
+                        match bundled.iter_mut().find(|(id, _)| *id == system.id) {
+                            Some((_, u)) => *u = u.saturating_add(units),
+                            None => bundled.push((system.id.clone(), units)),
+                        }
+                        span = span.or(Some(group.part_span));
+                        continue;
+                    }
                     tally.add(svc, &site.name.value, units, Some(group.part_span));
                 }
             }
         }
-        let Some(item) = tally.items.into_iter().next() else { continue };
-        let basis =
-            LineBasis::Service { unit: svc.per, vendor: svc.gpu_vendor, os: svc.os.clone(), per_site: item.per_site };
         let category = if svc.category == "services" { Category::Services } else { Category::Software };
         let part = Part { id: &svc.id, name: &svc.name, price: svc.price.as_ref() };
-        b.line(part, category, Period::Year, item.count, basis, item.span);
+        let (unit, vendor, os) = (svc.per, svc.gpu_vendor, svc.os.clone());
+        match tally.items.into_iter().next() {
+            Some(item) => {
+                let basis = LineBasis::Service { unit, vendor, os, per_site: item.per_site, bundled };
+                b.line(part, category, Period::Year, item.count, basis, item.span);
+            }
+            None if !bundled.is_empty() => {
+                let basis = LineBasis::Service { unit, vendor, os, per_site: PerSite::default(), bundled };
+                b.line_of(part, category, Period::Year, 0, basis, span);
+            }
+            None => {}
+        }
     }
 }

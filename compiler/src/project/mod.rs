@@ -9,6 +9,7 @@ pub mod power;
 pub mod pricing;
 pub mod quote;
 pub mod throughput;
+pub mod traffic;
 pub mod workloads;
 
 use crate::catalog::Catalog;
@@ -19,6 +20,8 @@ use crate::model::Factory;
 pub struct Plan {
     pub sites: Vec<power::SitePlan>,
     pub fabrics: Vec<network::FabricPlan>,
+    /// What each fabric carries (parallel to `fabrics`).
+    pub traffic: Vec<traffic::FabricTraffic>,
     pub workloads: Vec<workloads::WorkloadPlan>,
     /// The bill of materials and the quote, priced from the numbers above.
     pub quote: quote::Quote,
@@ -26,15 +29,19 @@ pub struct Plan {
     pub names: crate::names::Names,
 }
 
-/// Computes the plan. Network first: switches are IT load in the sites they serve; the quote last,
-/// from everything else.
+/// Computes the plan. Network first: switches are IT load in the sites they serve; traffic after the
+/// workloads it reads; the quote last, from everything else.
 pub fn plan(factory: &Factory, catalog: &Catalog) -> Plan {
     let fabrics = network::plan(factory, catalog);
     let sites = factory.sites.iter().enumerate().map(|(i, s)| power::site_plan(i, s, &fabrics)).collect();
     let workloads = workloads::plan(factory);
     let names = crate::names::derive(factory);
-    let mut plan = Plan { sites, fabrics, workloads, quote: quote::Quote::default(), names };
+    let mut plan = Plan { sites, fabrics, traffic: Vec::new(), workloads, quote: quote::Quote::default(), names };
+    plan.traffic = traffic::plan(factory, &plan);
     plan.quote = quote::compute(factory, &plan, catalog);
+    for (t, f) in plan.traffic.iter_mut().zip(&plan.fabrics) {
+        t.capex = plan.quote.bom.fabric_capex(&f.name);
+    }
     plan
 }
 

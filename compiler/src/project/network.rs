@@ -135,9 +135,14 @@ pub struct SiteShare {
     pub switch_power: Watts,
     /// Switch-side optical modules (a twin-port cage carries two ports when broken out).
     pub switch_transceivers: u64,
-    /// Host-side modules, one per NIC port.
+    /// Host-side modules, one per NIC cage (a twin-port cage holds one module for two ports).
     pub host_transceivers: u64,
 }
+
+/// Host-side modules of a fabric by the module the NICs' cages take (`None`: not stated, the bill
+/// of materials picks one), in order of first appearance: the module, how many, and the NIC ports
+/// they serve.
+pub type HostModules = Vec<(Option<String>, u64, u64)>;
 
 #[derive(Clone, Debug, Default)]
 pub struct FabricPlan {
@@ -161,6 +166,8 @@ pub struct FabricPlan {
     pub ports_per_cage: u64,
     pub switch_liquid_fraction: f64,
     pub sites: Vec<SiteShare>,
+    /// Host-side modules summed over the sites, by module.
+    pub host_modules: HostModules,
 }
 
 impl FabricPlan {
@@ -189,6 +196,39 @@ pub fn site_endpoints(site: &crate::model::Site, role: NicRole) -> (u64, BitsPer
         }
     }
     (ports, speed)
+}
+
+/// Host-side modules of a NIC role in one site: the NICs' cages, by the module they take.
+pub fn site_host_modules(site: &crate::model::Site, role: NicRole) -> HostModules {
+    let mut out: HostModules = Vec::new();
+    for hall in &site.halls {
+        for row in &hall.rows {
+            for rack in &row.racks {
+                let racks = row.count.saturating_mul(rack.per_row);
+                for (system, n) in rack.systems() {
+                    if let Some(nic) = system.nic(role) {
+                        let each = n.saturating_mul(racks);
+                        let (modules, ports) = (nic.modules().saturating_mul(each), nic.count.saturating_mul(each));
+                        add_modules(&mut out, nic.module.clone(), modules, ports);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn add_modules(out: &mut HostModules, module: Option<String>, n: u64, ports: u64) {
+    if n == 0 {
+        return;
+    }
+    match out.iter_mut().find(|(m, _, _)| *m == module) {
+        Some((_, c, p)) => {
+            *c = c.saturating_add(n);
+            *p = p.saturating_add(ports);
+        }
+        None => out.push((module, n, ports)),
+    }
 }
 
 fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> FabricPlan {
@@ -239,14 +279,18 @@ fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> F
             .host_links
             .saturating_add(clos.leaf_spine_links.saturating_mul(2))
             .saturating_add(clos.spine_core_links.saturating_mul(2));
+        let host_modules = factory.sites.get(site).map(|s| site_host_modules(s, role)).unwrap_or_default();
         let share = SiteShare {
             site,
             endpoints,
             clos,
             switch_power: switch.power * clos.switches.total() as f64,
             switch_transceivers: switch_ports.div_ceil(ports_per_cage),
-            host_transceivers: clos.host_links,
+            host_transceivers: host_modules.iter().map(|(_, n, _)| *n).sum(),
         };
+        for (m, n, ports) in host_modules {
+            add_modules(&mut plan.host_modules, m, n, ports);
+        }
         plan.switches.leaf += clos.switches.leaf;
         plan.switches.spine += clos.switches.spine;
         plan.switches.core += clos.switches.core;

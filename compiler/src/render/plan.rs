@@ -2,9 +2,10 @@
 //! workload, with totals. `millwright plan --format json` prints it; the human table is built
 //! from the same values.
 
-use crate::format::{count, decimals, power_kw, trim, whole_pct};
+use crate::format::{count, decimals, money, power_kw, trim, whole_pct};
 use crate::model::Factory;
 use crate::project::Plan;
+use crate::units::{Money, Rounding};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -91,6 +92,12 @@ pub struct FabricView {
     pub switches: Switches,
     pub cables: u64,
     pub transceivers: u64,
+    /// Workloads whose traffic the fabric carries, in blueprint order.
+    pub carries: Vec<String>,
+    /// Workloads run where the fabric is and none sends over it.
+    pub idle: bool,
+    /// What the fabric's switches, optics and cables add to the bill of materials.
+    pub capex: Option<f64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -210,7 +217,8 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
     let fabrics = plan
         .fabrics
         .iter()
-        .map(|f| FabricView {
+        .zip(&plan.traffic)
+        .map(|(f, t)| FabricView {
             name: f.name.clone(),
             role: f.role,
             switch: f.switch_id.clone(),
@@ -223,6 +231,19 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
             switches: Switches { leaf: f.switches.leaf, spine: f.switches.spine, core: f.switches.core },
             cables: f.cables,
             transceivers: f.transceivers,
+            carries: {
+                let mut names: Vec<String> = Vec::new();
+                for flow in &t.flows {
+                    if let Some(w) = factory.workloads.get(flow.workload) {
+                        if !names.contains(&w.name.value) {
+                            names.push(w.name.value.clone());
+                        }
+                    }
+                }
+                names
+            },
+            idle: t.idle(),
+            capex: t.capex,
         })
         .collect();
     let workloads: Vec<WorkloadView> = plan
@@ -385,6 +406,17 @@ pub fn human(v: &PlanView) -> String {
                 count(f.cables as f64),
                 count(f.transceivers as f64)
             );
+            if f.idle {
+                let price = f
+                    .capex
+                    .map(|a| format!(", {}", money(&Money::rounded(a, v.currency.as_str(), Rounding::Whole))))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "               idle: no workload sends over it (adds {} switches{price})",
+                    f.switches.leaf + f.switches.spine + f.switches.core
+                );
+            }
         }
     }
     if !v.workloads.is_empty() {

@@ -137,7 +137,9 @@ pub fn line_basis(basis: &LineBasis) -> String {
             group_thousands(*switch_ports as f64),
             gbps(*port_speed),
         ),
-        LineBasis::HostModules { fabric, role } => format!("fabric {fabric}: one per {} NIC port", role.as_str()),
+        LineBasis::HostModules { fabric, role, ports } => {
+            format!("fabric {fabric}: one per {} NIC cage, for {} ports", role.as_str(), group_thousands(*ports as f64))
+        }
         LineBasis::Cables { fabric, host_leaf, leaf_spine, spine_core } => {
             let links: Vec<String> = [("host–leaf", host_leaf), ("leaf–spine", leaf_spine), ("spine–core", spine_core)]
                 .into_iter()
@@ -155,8 +157,8 @@ pub fn line_basis(basis: &LineBasis) -> String {
             format!("CDUs as written, spares for redundancy included: {}", loops.join("; "))
         }
         LineBasis::Pdus { shapes, per_site: counts } => pdu_basis(shapes, counts),
-        LineBasis::Service { unit, vendor: gpu_vendor, os, per_site: counts } => {
-            service_basis(*unit, *gpu_vendor, os.as_deref(), counts)
+        LineBasis::Service { unit, vendor: gpu_vendor, os, per_site: counts, bundled } => {
+            service_basis(*unit, *gpu_vendor, os.as_deref(), counts, bundled)
         }
     }
 }
@@ -188,7 +190,13 @@ fn pdu_basis(shapes: &[PduShape], counts: &PerSite) -> String {
     format!("{}: {}", shapes.join("; "), per_site(counts, ("PDU", "PDUs")))
 }
 
-fn service_basis(unit: ServiceUnit, gpu_vendor: Option<Vendor>, os: Option<&str>, counts: &PerSite) -> String {
+fn service_basis(
+    unit: ServiceUnit,
+    gpu_vendor: Option<Vendor>,
+    os: Option<&str>,
+    counts: &PerSite,
+    bundled: &[(String, u64)],
+) -> String {
     let what = match unit {
         ServiceUnit::Gpu => ("GPU", "GPUs"),
         ServiceUnit::Node => ("node", "nodes"),
@@ -200,7 +208,16 @@ fn service_basis(unit: ServiceUnit, gpu_vendor: Option<Vendor>, os: Option<&str>
     if let Some(os) = os {
         why.push(format!("sites whose os is {os}"));
     }
-    format!("per {} and year, for {}: {}", what.0, why.join(" on "), per_site(counts, what))
+    let charged = if counts.is_empty() { "none charged".to_string() } else { per_site(counts, what) };
+    let mut text = format!("per {} and year, for {}: {charged}", what.0, why.join(" on "));
+    if !bundled.is_empty() {
+        let list: Vec<String> = bundled
+            .iter()
+            .map(|(id, n)| format!("{} {} of {id}", group_thousands(*n as f64), if *n == 1 { what.0 } else { what.1 }))
+            .collect();
+        text.push_str(&format!("; not charged, bundled in the system's price: {}", list.join(", ")));
+    }
+    text
 }
 
 /// The name of a quote line.

@@ -62,6 +62,18 @@ pub struct Nic {
     pub role: NicRole,
     pub count: u64,
     pub speed: BitsPerSecond,
+    /// Physical cages the ports sit in (a DGX's eight ConnectX-7 ports share four twin-port OSFP
+    /// cages); `None`: one cage per port.
+    pub cages: Option<u64>,
+    /// The transceiver part its cages take, where the catalog states it.
+    pub module: Option<String>,
+}
+
+impl Nic {
+    /// Host-side modules one system needs for these ports: one per cage.
+    pub fn modules(&self) -> u64 {
+        self.cages.unwrap_or(self.count)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -169,11 +181,19 @@ pub struct System {
     pub max_weight: Option<Kilograms>,
     pub rack_units: u64,
     pub price: Option<Price>,
+    /// Services whose cost is in the system's price (ids of `service` parts): the bill of
+    /// materials does not charge them again for this system's GPUs or nodes.
+    pub bundles: Vec<String>,
     pub preview: bool,
     pub span: Span,
 }
 
 impl System {
+    /// True when the system's price already includes the service.
+    pub fn bundles(&self, service: &str) -> bool {
+        self.bundles.iter().any(|s| s == service)
+    }
+
     pub fn is_liquid_cooled(&self) -> bool {
         self.liquid_fraction > 0.0
     }
@@ -211,6 +231,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
             "max-weight",
             "rack-units",
             "price",
+            "bundles",
             "preview",
         ],
         &["nic"],
@@ -251,6 +272,8 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         let speed = req_prop(cx, &mut r, "speed", example, |cx, e| {
             read::quantity(cx, e, "the NIC speed", Dimension::LinkSpeed)
         });
+        let cages = opt_prop(cx, &mut r, "cages", |cx, e| read::count(cx, e, "the NIC's cages")).map(|c| c.value);
+        let module = opt_prop(cx, &mut r, "module", |cx, e| read::name(cx, e, "the NIC's module")).map(|m| m.value);
         r.finish(cx);
         if let (Some(role), Some(count), Some(speed)) = (role, count, speed) {
             let role = match role.value {
@@ -258,7 +281,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
                 "frontend" => NicRole::Frontend,
                 _ => NicRole::Bmc,
             };
-            nics.push(Nic { role, count: count.value, speed: BitsPerSecond(speed.value) });
+            nics.push(Nic { role, count: count.value, speed: BitsPerSecond(speed.value), cages, module });
         }
     }
     let power = f.props("power").and_then(|mut r| {
@@ -329,6 +352,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
     let rack_units = f.req_count(cx, "rack-units", "rack-units 8");
     let price = f.price(cx);
     let preview = f.boolean(cx, "preview").map(|b| b.value).unwrap_or(false);
+    let bundles = f.node("bundles").map(|n| bundled_services(cx, n)).unwrap_or_default();
     let (gpu_id, gpu_count) = gpu?;
     let (nominal, peak, idle, transient) = power?;
     let liquid = liquid?;
@@ -362,9 +386,32 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         max_weight: max_weight.map(|m| Kilograms(m.value)),
         rack_units: rack_units?.value,
         price,
+        bundles,
         preview,
         span: cx.node_head_span(node),
     })
+}
+
+/// The service ids a `bundles "a" "b"` line names.
+fn bundled_services(cx: &mut Cx, node: &Node) -> Vec<String> {
+    let mut r = NodeReader::new(node);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(e) = r.arg(i) {
+        if let Some(s) = read::name(cx, e, "a bundled service") {
+            out.push(s.value);
+        }
+        i += 1;
+    }
+    if i == 0 {
+        cx.emit(
+            Diagnostic::new(codes::E0105, "`bundles` needs at least one service id")
+                .label(cx.node_head_span(node), "no service named")
+                .help("write `bundles \"nvidia-ai-enterprise\"`"),
+        );
+    }
+    r.finish(cx);
+    out
 }
 
 /// The GPU a system names, bound to the catalog's part; E0201 when there is none.

@@ -75,14 +75,9 @@ pub fn run(args: Args) -> i32 {
     if chosen.is_empty() {
         chosen = all.clone();
     }
-    let limit = session.limits.max_file_bytes;
-    let bytes = match output::read_input(&file, &mut session.sources, limit) {
-        Ok(output::Input::Bytes(bytes)) => bytes,
-        Ok(output::Input::TooLarge(d)) => {
-            err!("{}", render::human(&[d], &session.sources, output::style()));
-            return super::FAILED;
-        }
-        Err(()) => return super::USAGE,
+    let bytes = match output::read_blueprint(&file, &mut session) {
+        Ok(bytes) => bytes,
+        Err(code) => return code,
     };
     let started = std::time::Instant::now();
     let lowered = session.lower(&output::display_name(&file), &bytes);

@@ -32,14 +32,9 @@ pub fn run(args: Args) -> i32 {
         return super::USAGE;
     };
     let mut session = Session::new();
-    let limit = session.limits.max_file_bytes;
-    let bytes = match output::read_input(&args.file, &mut session.sources, limit) {
-        Ok(output::Input::Bytes(bytes)) => bytes,
-        Ok(output::Input::TooLarge(d)) => {
-            err!("{}", render::human(&[d], &session.sources, output::style()));
-            return super::FAILED;
-        }
-        Err(()) => return super::USAGE,
+    let bytes = match output::read_blueprint(&args.file, &mut session) {
+        Ok(bytes) => bytes,
+        Err(code) => return code,
     };
     let lowered = session.lower(&output::display_name(&args.file), &bytes);
     let Some(bp) = lowered.blueprint else {

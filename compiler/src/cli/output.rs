@@ -44,6 +44,21 @@ pub enum Input {
     TooLarge(Diagnostic),
 }
 
+/// Reads the one blueprint a command works on (`-` for standard input) within the session's size
+/// limit. `Err` carries the exit code once the reason is printed: 1 for a file over the limit
+/// (E0113), 2 for an I/O problem.
+pub fn read_blueprint(path: &Path, session: &mut millwright::Session) -> Result<Vec<u8>, i32> {
+    let limit = session.limits.max_file_bytes;
+    match read_input(path, &mut session.sources, limit) {
+        Ok(Input::Bytes(bytes)) => Ok(bytes),
+        Ok(Input::TooLarge(d)) => {
+            err!("{}", millwright::diag::render::human(&[d], &session.sources, style()));
+            Err(super::FAILED)
+        }
+        Err(()) => Err(super::USAGE),
+    }
+}
+
 /// Reads a blueprint file, or standard input for `-`, reading at most `limit + 1` bytes so that a
 /// huge file or an endless stream (`/dev/zero`) costs no more memory than the limit. An I/O
 /// problem is printed and gives `Err` (the caller exits 2); a file over the limit is an E0113

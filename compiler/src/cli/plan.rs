@@ -17,14 +17,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> i32 {
     let mut session = Session::new();
-    let limit = session.limits.max_file_bytes;
-    let bytes = match output::read_input(&args.file, &mut session.sources, limit) {
-        Ok(output::Input::Bytes(bytes)) => bytes,
-        Ok(output::Input::TooLarge(d)) => {
-            err!("{}", render::human(&[d], &session.sources, output::style()));
-            return super::FAILED;
-        }
-        Err(()) => return super::USAGE,
+    let bytes = match output::read_blueprint(&args.file, &mut session) {
+        Ok(bytes) => bytes,
+        Err(code) => return code,
     };
     let (blueprint, mut diags) = session.read(&output::display_name(&args.file), &bytes);
     let analysis = blueprint.as_ref().and_then(|bp| session.analyze(bp, &mut diags));

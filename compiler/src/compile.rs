@@ -92,7 +92,7 @@ impl Session {
         if let Some(a) = lowered.blueprint.as_ref().and_then(|bp| self.analyze(bp, &mut diags)) {
             // What `plan` and `build` print must be finite (E1007); both views are aggregated.
             let plan = crate::render::plan::view(&a.factory, &a.plan);
-            let cost = crate::render::quote::view(&a.factory, &a.plan);
+            let cost = crate::render::quote::figures(&a.factory, &a.plan);
             let name = a.factory.name.span;
             if let Some(d) = crate::render::finite::check_plan_and_cost(&plan, &cost, &self.sources, name) {
                 diags.push(d);

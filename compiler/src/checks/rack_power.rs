@@ -15,10 +15,21 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for site in &cx.factory.sites {
         for (_, rack) in site.rack_groups() {
             let ac = rack.power_peak();
-            let (load, rating, message, label, help) = match &rack.contents {
+            // The load and its rating first; the words only for the racks that exceed it (a
+            // factory written rack by rack has tens of thousands of groups).
+            let (load, rating) = match &rack.contents {
+                RackContents::Enclosure { enclosure, .. } => (ac, enclosure.max_power),
+                RackContents::RackScale(s) if s.form == Form::RackScale => {
+                    let Some(shelves) = &s.power_shelves else { continue };
+                    (shelves.dc_load(ac), shelves.after_failure())
+                }
+                RackContents::RackScale(_) => continue,
+            };
+            if !(super::exceeds(load.0, rating.0) && rating.0 > 0.0) {
+                continue;
+            }
+            let (message, label, help) = match &rack.contents {
                 RackContents::Enclosure { enclosure, .. } => (
-                    ac,
-                    enclosure.max_power,
                     format!(
                         "each `{}` rack draws up to {} (AC input at maximum draw), but enclosure `{}` is rated {}",
                         rack.part_id(),
@@ -29,17 +40,13 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     format!("{ac} AC per rack at maximum"),
                     format!("put fewer systems in each rack, or use an enclosure rated for {ac} or more"),
                 ),
-                RackContents::RackScale(s) if s.form == Form::RackScale => {
+                RackContents::RackScale(s) => {
                     let Some(shelves) = &s.power_shelves else { continue };
-                    let dc = shelves.dc_load(ac);
-                    let rating = shelves.after_failure();
                     (
-                        dc,
-                        rating,
                         format!(
                             "each `{}` rack puts {} DC on its power shelves at maximum draw ({} AC × efficiency {}), but its {} shelves of {} DC ({}) deliver {} after a failure",
                             rack.part_id(),
-                            dc,
+                            load,
                             ac,
                             trim(shelves.efficiency),
                             shelves.count,
@@ -47,15 +54,12 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                             shelves.redundancy.as_str(),
                             rating
                         ),
-                        format!("{dc} DC per rack at maximum"),
+                        format!("{load} DC per rack at maximum"),
                         "this is a catalog inconsistency; check the system's power figures".to_string(),
                     )
                 }
-                RackContents::RackScale(_) => continue,
             };
-            if super::exceeds(load.0, rating.0) && rating.0 > 0.0 {
-                diags.push(Diagnostic::new(codes::E0401, message).label(rack.part_span, label).help(help));
-            }
+            diags.push(Diagnostic::new(codes::E0401, message).label(rack.part_span, label).help(help));
         }
     }
 }

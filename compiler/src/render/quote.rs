@@ -429,6 +429,14 @@ fn headline(quote: &Quote) -> HeadlineText {
 }
 
 pub fn view(factory: &Factory, plan: &Plan) -> QuoteView {
+    QuoteView { floor_plans: floor_plans(factory), ..figures(factory, plan) }
+}
+
+/// The quote view without the floor plans: every figure the quote prints, for the guard that no
+/// non-finite number reaches an output (`render::finite`), which `check` runs on every blueprint.
+/// The drawings are laid out from the same rack figures, one shape per rack group, and are the
+/// costly part on a large factory.
+pub fn figures(factory: &Factory, plan: &Plan) -> QuoteView {
     let quote = &plan.quote;
     let a = Amounts { currency: &quote.currency };
     let t = &quote.bom.totals;
@@ -458,7 +466,7 @@ pub fn view(factory: &Factory, plan: &Plan) -> QuoteView {
         defaults: assumptions.iter().filter(|a| a.default).count() as u64,
         warnings: warnings(factory, &quote.problems),
         assumptions,
-        floor_plans: floor_plans(factory),
+        floor_plans: Vec::new(),
         power: site_power(factory, plan),
         workloads: workload_bars(plan),
     }

@@ -38,8 +38,6 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             }
         }
         // Replicas spanning NVLink trays run in ComputeDomains: the driver's IMEX must serve them.
-        let Some(driver) = sw.driver.as_ref() else { continue };
-        let Some(branch) = driver.release else { continue };
         let spanning = cx.factory.workloads.iter().zip(&cx.plan.workloads).find_map(|(w, p)| {
             let system = w.system?;
             let replica = u64::from(p.replica_gpus());
@@ -50,6 +48,8 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             ))
         });
         let Some((w, replica, tray)) = spanning else { continue };
+        let Some(driver) = sw.driver.as_ref() else { continue };
+        let Some(branch) = driver.release else { continue };
         let v = &driver.version.value;
         // The floor the driver branch itself sets, then the named DRA driver release's.
         let floors = [

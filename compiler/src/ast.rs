@@ -256,6 +256,7 @@ pub struct Software {
     pub rocm: Option<Spanned<String>>,
     pub kubernetes: Option<Spanned<String>>,
     pub gpu_operator: Option<Spanned<String>>,
+    pub dra_driver: Option<Spanned<String>>,
     pub serving: Vec<Serving>,
     pub span: Option<Span>,
 }

@@ -298,6 +298,8 @@ pub struct EffectiveSoftware<'a> {
     pub rocm: Option<VersionRef<'a>>,
     pub kubernetes: Option<VersionRef<'a>>,
     pub gpu_operator: Option<VersionRef<'a>>,
+    /// The NVIDIA DRA driver for GPUs (ComputeDomains for multi-node NVLink).
+    pub dra_driver: Option<VersionRef<'a>>,
     pub serving: Vec<ServingRef<'a>>,
     pub span: Option<Span>,
 }

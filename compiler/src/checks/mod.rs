@@ -16,6 +16,7 @@ mod engine_parallelism;
 mod facility_water;
 mod fabric_capacity;
 mod fabric_sites;
+mod dra_driver;
 mod gpu_operator;
 mod idle_fabric;
 mod image_architecture;
@@ -90,6 +91,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "engine_parallelism", codes: &["W0706"], run: engine_parallelism::run },
     Check { name: "replica_fabric", codes: &["E0605"], run: replica_fabric::run },
     Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
+    Check { name: "dra_driver", codes: &["E0711"], run: dra_driver::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },
     Check { name: "slo", codes: &["E0805"], run: slo::run },
     Check { name: "workload_gpus", codes: &["E0801"], run: workload_gpus::run },

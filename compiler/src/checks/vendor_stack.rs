@@ -1,5 +1,5 @@
 //! E0704: the software stack matches the GPU vendor: AMD GPUs need `rocm` (a release that supports
-//! them) and no `cuda` or NVIDIA driver; NVIDIA GPUs do not run on ROCm.
+//! them) and no `cuda`, NVIDIA driver or NVIDIA DRA driver; NVIDIA GPUs do not run on ROCm.
 
 use super::CheckCtx;
 use super::{has_vendor, site_gpus, SiteGpu};
@@ -17,7 +17,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         let nvidia = has_vendor(&gpus, Vendor::Nvidia);
         let amd_span = gpus.iter().find(|g| g.gpu.vendor == Vendor::Amd).map(|g| g.span);
         if amd && !nvidia {
-            for (what, v) in [("cuda", &sw.cuda), ("driver", &sw.driver)] {
+            for (what, v) in [("cuda", &sw.cuda), ("driver", &sw.driver), ("dra-driver", &sw.dra_driver)] {
                 if let Some(v) = v {
                     let mut d = Diagnostic::new(
                         codes::E0704,

@@ -27,6 +27,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             ("rocm", sw.rocm.as_ref()),
             ("kubernetes", sw.kubernetes.as_ref()),
             ("gpu-operator", sw.gpu_operator.as_ref()),
+            ("dra-driver", sw.dra_driver.as_ref()),
         ];
         let serving = sw.serving.iter().map(|s| (s.engine.value.as_str(), Some(&s.version)));
         for (what, version) in named.into_iter().chain(serving) {

@@ -111,6 +111,7 @@ codes! {
     E0707 "serving-support" "the serving engine release does not run the model or the GPU vendor";
     E0708 "invalid-version" "a software version that cannot be an image tag (a space, slash, colon or quote)";
     E0709 "image-architecture" "the serving image is published for amd64 only and the hosts are arm64";
+    E0711 "dra-driver-pair" "the DRA driver, Kubernetes and GPU driver versions miss a ComputeDomain floor";
     W0701 "unknown-version" "a software version the catalog has no facts for";
     W0702 "cuda-compat" "the CUDA version runs only under minor-version compatibility";
     W0703 "dra-beta" "multi-node NVLink relies on a DRA beta that is off by default";

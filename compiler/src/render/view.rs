@@ -153,6 +153,8 @@ pub struct SoftwareView {
     pub rocm: Option<String>,
     pub kubernetes: Option<String>,
     pub gpu_operator: Option<String>,
+    /// The NVIDIA DRA driver release that serves the site's ComputeDomains.
+    pub dra_driver: Option<String>,
     pub serving: Vec<ServingView>,
 }
 
@@ -481,6 +483,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             rocm: sw.rocm.as_ref().map(|v| v.version.value.clone()),
             kubernetes: sw.kubernetes.as_ref().map(|v| v.version.value.clone()),
             gpu_operator: sw.gpu_operator.as_ref().map(|v| v.version.value.clone()),
+            dra_driver: sw.dra_driver.as_ref().map(|v| v.version.value.clone()),
             serving: sw
                 .serving
                 .iter()

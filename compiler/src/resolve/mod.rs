@@ -621,6 +621,7 @@ impl<'a> Resolver<'a, '_> {
         let kubernetes = pick(|s| &s.kubernetes).map(|v| self.version("kubernetes", &v, "Kubernetes"));
         let operator_product = if amd { "amd-gpu-operator" } else { "gpu-operator" };
         let gpu_operator = pick(|s| &s.gpu_operator).map(|v| self.version(operator_product, &v, "GPU Operator"));
+        let dra_driver = pick(|s| &s.dra_driver).map(|v| self.version("nvidia-dra-driver", &v, "NVIDIA DRA driver"));
         let serving_src = match site {
             Some(s) if !s.serving.is_empty() => &s.serving,
             _ => &top.serving,
@@ -641,6 +642,7 @@ impl<'a> Resolver<'a, '_> {
             rocm,
             kubernetes,
             gpu_operator,
+            dra_driver,
             serving,
             span: site.and_then(|s| s.span).or(top.span),
         }

@@ -92,7 +92,10 @@ pub struct SoftwareRelease {
     pub min_driver: Option<String>,
     /// The oldest driver that runs the toolkit under minor-version compatibility.
     pub compat_driver: Option<String>,
-    /// The Kubernetes range a GPU operator release is validated for.
+    /// The first build of a driver branch whose IMEX service (shipped with the driver, same
+    /// version) serves DRA ComputeDomains; `None` when the branch serves none.
+    pub compute_domains: Option<String>,
+    /// The Kubernetes range a GPU operator release is validated for (a DRA driver's floor).
     pub kubernetes_min: Option<String>,
     pub kubernetes_max: Option<String>,
     /// DRA in a Kubernetes release.
@@ -184,6 +187,7 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
     let date = text(cx, &mut r, "date").map(|s| s.value);
     let min_driver = text(cx, &mut r, "min-driver").map(|s| s.value);
     let compat_driver = text(cx, &mut r, "compat-driver").map(|s| s.value);
+    let compute_domains = text(cx, &mut r, "compute-domains").map(|s| s.value);
     let kubernetes_min = text(cx, &mut r, "kubernetes-min").map(|s| s.value);
     let kubernetes_max = text(cx, &mut r, "kubernetes-max").map(|s| s.value);
     let status =
@@ -254,6 +258,7 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
         status,
         min_driver,
         compat_driver,
+        compute_domains,
         kubernetes_min,
         kubernetes_max,
         dra,

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn lower_software(cx: &mut Cx, node: &Node) -> Software {
     NodeReader::new(node).finish(cx);
-    const KNOWN: &[&str] = &["os", "driver", "cuda", "rocm", "kubernetes", "gpu-operator", "serving"];
+    const KNOWN: &[&str] = &["os", "driver", "cuda", "rocm", "kubernetes", "gpu-operator", "dra-driver", "serving"];
     let mut sw = Software { span: Some(cx.node_name_span(node)), ..Software::default() };
     let mut once = Once::default();
     for child in children(node) {
@@ -57,6 +57,7 @@ pub(super) fn lower_software(cx: &mut Cx, node: &Node) -> Software {
             "cuda" => sw.cuda = value,
             "rocm" => sw.rocm = value,
             "kubernetes" => sw.kubernetes = value,
+            "dra-driver" => sw.dra_driver = value,
             _ => sw.gpu_operator = value,
         }
     }

@@ -13,6 +13,7 @@ mod driver;
 mod driver_build;
 mod emitted_names;
 mod engine_parallelism;
+mod fabric_nic_vendor;
 mod facility_water;
 mod fabric_capacity;
 mod fabric_sites;
@@ -89,6 +90,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "image_architecture", codes: &["E0709"], run: image_architecture::run },
     Check { name: "engine_parallelism", codes: &["W0706"], run: engine_parallelism::run },
     Check { name: "replica_fabric", codes: &["E0605"], run: replica_fabric::run },
+    Check { name: "fabric_nic_vendor", codes: &["W0604"], run: fabric_nic_vendor::run },
     Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },
     Check { name: "slo", codes: &["E0805"], run: slo::run },

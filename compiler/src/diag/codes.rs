@@ -101,6 +101,7 @@ codes! {
     E0605 "no-compute-fabric" "a workload's replicas span systems but no compute fabric joins them";
     W0601 "missing-compute-fabric" "a site has several GPU systems and no compute fabric";
     W0602 "idle-fabric" "a fabric carries no traffic of any workload";
+    W0604 "fabric-nic-vendor" "replicas span hosts over RDMA NICs the kubernetes target does not serve";
     // E07: software.
     E0701 "driver-architecture" "the driver does not support a GPU of the site";
     E0702 "cuda-driver" "the CUDA version needs a newer driver";

@@ -437,6 +437,25 @@ mod tests {
     }
 
     #[test]
+    fn fabric_nics_state_their_maker() {
+        let (catalog, diags) = load(shipped());
+        assert!(diags.is_empty());
+        let vendor = |id: &str| match catalog.get(id) {
+            Some(Part::System(s)) => s.nic(NicRole::Compute).and_then(|n| n.vendor),
+            _ => None,
+        };
+        assert_eq!(vendor("hgx-h100-8"), Some(NicVendor::Nvidia));
+        assert_eq!(vendor("mi355x-8"), Some(NicVendor::Amd));
+        assert_eq!(vendor("mi300x-8"), Some(NicVendor::Oem));
+        // A compute NIC without its maker is an error on the catalog; a BMC port needs none.
+        let files =
+            shipped_with("system/hgx-h100-8.kdl", "nic role=\"compute\" vendor=\"nvidia\"", "nic role=\"compute\"");
+        let (_, diags) = load(files);
+        let found: Vec<(&str, &str)> = diags.iter().map(|d| (d.code.code, d.message.as_str())).collect();
+        assert_eq!(found, vec![("E0105", "a compute or frontend `nic` needs `vendor`")]);
+    }
+
+    #[test]
     fn power_shelf_redundancy_is_a_choice_not_free_text() {
         let (catalog, _) = load(shipped());
         let Some(Part::System(nvl72)) = catalog.get("gb200-nvl72") else { panic!("no gb200-nvl72") };

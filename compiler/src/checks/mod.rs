@@ -13,6 +13,7 @@ mod driver;
 mod driver_build;
 mod emitted_names;
 mod engine_parallelism;
+mod fabric_nic_vendor;
 mod facility_water;
 mod fabric_capacity;
 mod fabric_sites;
@@ -65,7 +66,7 @@ pub struct Check {
 
 /// Every check, in the order they run (the output is sorted afterwards).
 pub const CHECKS: &[Check] = &[
-    Check { name: "rack_power", codes: &["E0401"], run: rack_power::run },
+    Check { name: "rack_power", codes: &["E0401", "W0403"], run: rack_power::run },
     Check { name: "site_power", codes: &["E0402", "W0401", "W0402"], run: site_power::run },
     Check { name: "liquid_loop", codes: &["E0501"], run: liquid_loop::run },
     Check { name: "cdu_capacity", codes: &["E0502"], run: cdu_capacity::run },
@@ -90,6 +91,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "image_architecture", codes: &["E0709"], run: image_architecture::run },
     Check { name: "engine_parallelism", codes: &["W0706"], run: engine_parallelism::run },
     Check { name: "replica_fabric", codes: &["E0605"], run: replica_fabric::run },
+    Check { name: "fabric_nic_vendor", codes: &["W0604"], run: fabric_nic_vendor::run },
     Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
     Check { name: "dra_driver", codes: &["E0711"], run: dra_driver::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },

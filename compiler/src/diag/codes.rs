@@ -85,6 +85,7 @@ codes! {
     E0402 "site-power" "a site needs more facility power than its feeds deliver after a failure";
     W0401 "feed-utilization" "a site uses more than 80 % of the feed capacity left after a failure";
     W0402 "peak-power" "a site's peak (transient) draw exceeds the feed capacity left after a failure";
+    W0403 "power-capping" "a rack-scale system draws more than its power shelves deliver after a failure, so it runs capped";
     // E05: cooling.
     E0501 "no-loop" "a liquid-cooled system or enclosure is not attached to a cooling loop";
     E0502 "cdu-capacity" "a loop carries more heat than its CDUs remove after a failure";
@@ -101,6 +102,7 @@ codes! {
     E0605 "no-compute-fabric" "a workload's replicas span systems but no compute fabric joins them";
     W0601 "missing-compute-fabric" "a site has several GPU systems and no compute fabric";
     W0602 "idle-fabric" "a fabric carries no traffic of any workload";
+    W0604 "fabric-nic-vendor" "replicas span hosts over RDMA NICs the kubernetes target does not serve";
     // E07: software.
     E0701 "driver-architecture" "the driver does not support a GPU of the site";
     E0702 "cuda-driver" "the CUDA version needs a newer driver";

@@ -6,7 +6,7 @@
 //! Capacities: one tier k, two tiers k·d, three tiers d·(k/2)·k (k²/2 and k³/4 non-blocking; Al-Fares
 //! et al., SIGCOMM 2008). The same rule reproduces NVIDIA's DGX SuperPOD tables, which are tests here.
 
-use crate::catalog::{Catalog, NicRole, Switch};
+use crate::catalog::{Catalog, NicRole, NicVendor, Switch};
 use crate::model::{Fabric, Factory};
 use crate::units::{BitsPerSecond, Watts};
 
@@ -196,6 +196,22 @@ pub fn site_endpoints(site: &crate::model::Site, role: NicRole) -> (u64, BitsPer
         }
     }
     (ports, speed)
+}
+
+/// The makers of a NIC role's ports in one site, sorted; BMC ports and NICs without a vendor are
+/// left out.
+pub fn site_nic_vendors(site: &crate::model::Site, role: NicRole) -> Vec<NicVendor> {
+    let mut out: Vec<NicVendor> = site
+        .halls
+        .iter()
+        .flat_map(|h| &h.rows)
+        .flat_map(|r| &r.racks)
+        .flat_map(|rack| rack.systems())
+        .filter_map(|(system, _)| system.nic(role).and_then(|n| n.vendor))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Host-side modules of a NIC role in one site: the NICs' cages, by the module they take.

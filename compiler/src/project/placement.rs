@@ -8,6 +8,7 @@ use crate::project::Plan;
 use std::collections::BTreeMap;
 
 /// How a workload's replicas sit on hosts.
+#[derive(Clone, Copy)]
 pub struct ReplicaShape {
     /// Replicas in the whole factory.
     pub replicas: u64,
@@ -32,6 +33,17 @@ impl ReplicaShape {
             nodes: replica.div_ceil(host_gpus),
             host_gpus,
         }
+    }
+
+    /// One replica spans NVLink trays of one rack-scale domain: the hosts talk over NVLink.
+    pub fn multi_node_nvlink(&self, system: Option<&crate::catalog::System>) -> bool {
+        self.nodes > 1 && system.is_some_and(|s| s.form == Form::RackScale && self.replica <= s.nvlink_domain)
+    }
+
+    /// One replica spans hosts that only a compute fabric joins, so its pods need that fabric's
+    /// RDMA devices.
+    pub fn over_fabric(&self, system: Option<&crate::catalog::System>) -> bool {
+        self.nodes > 1 && !self.multi_node_nvlink(system)
     }
 }
 

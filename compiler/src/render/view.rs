@@ -4,7 +4,7 @@
 //! the view of each example is snapshotted.
 
 use crate::ast::FabricRole;
-use crate::catalog::{Catalog, EnclosureCooling, Form, Vendor};
+use crate::catalog::{Catalog, EnclosureCooling, Form, NicRole, NicVendor, Vendor};
 use crate::model::{Factory, RackContents};
 use crate::names;
 use crate::project::placement::ReplicaShape;
@@ -55,7 +55,8 @@ pub struct SiteView {
     pub workloads: Vec<WorkloadView>,
     /// Nodes (hosts) of the site: GPU servers and NVL72 compute trays.
     pub nodes: u64,
-    /// A fabric of the site carries RDMA (InfiniBand, or RoCE on a compute fabric).
+    /// A fabric of the site carries RDMA (InfiniBand, or RoCE on a compute fabric) over NVIDIA
+    /// NICs, which the NVIDIA Network Operator serves; other makers' NICs are W0604's warning.
     pub rdma: bool,
     /// A workload placed in the site spans NVLink trays, so the site runs DRA ComputeDomains.
     pub compute_domains: bool,
@@ -196,7 +197,12 @@ pub struct SiteFabric {
     pub kind: &'static str,
     pub role: &'static str,
     pub switch: Option<String>,
+    /// The fabric carries RDMA (InfiniBand, or RoCE on a compute fabric).
     pub rdma: bool,
+    /// Makers of the site's NICs on this fabric (`nvidia`, `amd`, `broadcom`, `oem`).
+    pub nic_vendors: Vec<&'static str>,
+    /// RDMA over NVIDIA NICs only: the NVIDIA Network Operator's device plugin serves them.
+    pub nvidia_rdma: bool,
     pub endpoints: u64,
     pub leaf: u64,
     pub spine: u64,
@@ -223,6 +229,12 @@ pub struct WorkloadView {
     pub multi_node: bool,
     /// A replica spans NVL72 trays: it needs a DRA ComputeDomain.
     pub multi_node_nvlink: bool,
+    /// A replica spans hosts over an RDMA fabric of NVIDIA NICs: its pods request the NVIDIA
+    /// Network Operator's RDMA devices.
+    pub rdma: bool,
+    /// A replica spans hosts over an RDMA fabric, whoever makes its NICs: the pods lock memory
+    /// for RDMA registration (`IPC_LOCK`).
+    pub over_rdma_fabric: bool,
     pub engine: String,
     pub engine_version: String,
     pub backend: String,
@@ -501,13 +513,17 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             .enumerate()
             .filter_map(|(fi, (f, fp))| {
                 let share = fp.sites.iter().find(|s| s.site == si)?;
+                let rdma = f.kind.value == crate::ast::FabricKind::Infiniband || f.role == FabricRole::Compute;
+                let vendors = crate::project::network::site_nic_vendors(site, crate::model::nic_role(f.role));
                 Some(SiteFabric {
                     name: f.name.value.clone(),
                     slug: names.fabrics.get(fi).cloned().unwrap_or_else(|| slug(&f.name.value)),
                     kind: if f.kind.value == crate::ast::FabricKind::Infiniband { "infiniband" } else { "ethernet" },
                     role: f.role.as_str(),
                     switch: f.switch.map(|(s, _)| s.id.clone()),
-                    rdma: f.kind.value == crate::ast::FabricKind::Infiniband || f.role == FabricRole::Compute,
+                    rdma,
+                    nvidia_rdma: rdma && !vendors.is_empty() && vendors.iter().all(|v| *v == NicVendor::Nvidia),
+                    nic_vendors: vendors.iter().map(|v| v.as_str()).collect(),
                     endpoints: share.endpoints,
                     leaf: share.clos.switches.leaf,
                     spine: share.clos.switches.spine,
@@ -526,6 +542,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         let engine_part = serving
             .and_then(|s| s.version.product)
             .or_else(|| catalog.software_products().find(|s| s.deployment.default_engine));
+        let site_rdma = fabrics.iter().any(|f| f.nvidia_rdma);
+        let any_rdma = fabrics.iter().any(|f| f.rdma);
         let workloads: Vec<WorkloadView> = factory
             .workloads
             .iter()
@@ -535,7 +553,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             .map(|(wi, (w, p))| {
                 let system = w.system;
                 let est = p.estimate.as_ref().ok();
-                let ReplicaShape { replicas, replica, gpus_per_node, nodes, .. } = ReplicaShape::of(w, p);
+                let shape = ReplicaShape::of(w, p);
+                let ReplicaShape { replicas, replica, gpus_per_node, nodes, .. } = shape;
                 let emitted = names.workloads.get(wi);
                 let site_replicas = placement.get(wi).and_then(|v| v.get(si)).copied().unwrap_or(0);
                 let tensor = est.map(|e| e.parallelism.tensor).unwrap_or(1);
@@ -570,8 +589,13 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     gpus_per_node,
                     nodes_per_replica: nodes,
                     multi_node: nodes > 1,
-                    multi_node_nvlink: nodes > 1
-                        && system.is_some_and(|s| s.form == Form::RackScale && replica <= s.nvlink_domain),
+                    multi_node_nvlink: shape.multi_node_nvlink(system),
+                    over_rdma_fabric: any_rdma && shape.over_fabric(system),
+                    rdma: site_rdma
+                        && shape.over_fabric(system)
+                        && system
+                            .and_then(|s| s.nic(NicRole::Compute))
+                            .is_some_and(|n| n.vendor == Some(NicVendor::Nvidia)),
                     arch: system.map(|s| s.host_arch.image_arch().to_string()).unwrap_or_else(|| "amd64".into()),
                     input_tokens: w.input_tokens.value,
                     output_tokens: w.output_tokens.value,
@@ -588,7 +612,6 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                 }
             })
             .collect();
-        let rdma = fabrics.iter().any(|f| f.rdma);
         let compute_domains = workloads.iter().any(|w| w.multi_node_nvlink && w.site_replicas > 0);
         let loops = site
             .loops
@@ -632,7 +655,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             fabrics,
             workloads,
             nodes,
-            rdma,
+            rdma: site_rdma,
             compute_domains,
         });
     }

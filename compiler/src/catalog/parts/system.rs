@@ -57,9 +57,32 @@ impl NicRole {
     }
 }
 
+/// Who makes a NIC: it decides which Kubernetes operator and device plugin expose it to pods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NicVendor {
+    Nvidia,
+    Amd,
+    Broadcom,
+    /// The server builder chooses the NIC; the platform does not fix it.
+    Oem,
+}
+
+impl NicVendor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NicVendor::Nvidia => "nvidia",
+            NicVendor::Amd => "amd",
+            NicVendor::Broadcom => "broadcom",
+            NicVendor::Oem => "oem",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Nic {
     pub role: NicRole,
+    /// The NIC's maker; `None` only for BMC ports, which no operator serves.
+    pub vendor: Option<NicVendor>,
     pub count: u64,
     pub speed: BitsPerSecond,
     /// Physical cages the ports sit in (a DGX's eight ConnectX-7 ports share four twin-port OSFP
@@ -274,6 +297,26 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         });
         let cages = opt_prop(cx, &mut r, "cages", |cx, e| read::count(cx, e, "the NIC's cages")).map(|c| c.value);
         let module = opt_prop(cx, &mut r, "module", |cx, e| read::name(cx, e, "the NIC's module")).map(|m| m.value);
+        let vendor = opt_prop(cx, &mut r, "vendor", |cx, e| {
+            read::choice(cx, e, "the NIC vendor", &["nvidia", "amd", "broadcom", "oem"])
+        })
+        .map(|v| match v.value {
+            "nvidia" => NicVendor::Nvidia,
+            "amd" => NicVendor::Amd,
+            "broadcom" => NicVendor::Broadcom,
+            _ => NicVendor::Oem,
+        });
+        // Fabric NICs need their maker: the Kubernetes target serves only NVIDIA's with the NVIDIA
+        // Network Operator.
+        if vendor.is_none() && role.as_ref().is_some_and(|r| r.value != "bmc") {
+            cx.emit(
+                Diagnostic::new(codes::E0105, "a compute or frontend `nic` needs `vendor`")
+                    .label(cx.node_head_span(n), "`vendor` missing")
+                    .help(
+                        "add `vendor=\"nvidia\"` (or \"amd\", \"broadcom\", \"oem\" when the server builder chooses)",
+                    ),
+            );
+        }
         r.finish(cx);
         if let (Some(role), Some(count), Some(speed)) = (role, count, speed) {
             let role = match role.value {
@@ -281,7 +324,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
                 "frontend" => NicRole::Frontend,
                 _ => NicRole::Bmc,
             };
-            nics.push(Nic { role, count: count.value, speed: BitsPerSecond(speed.value), cages, module });
+            nics.push(Nic { role, vendor, count: count.value, speed: BitsPerSecond(speed.value), cages, module });
         }
     }
     let power = f.props("power").and_then(|mut r| {

@@ -6,6 +6,7 @@
 
 use super::network::FabricPlan;
 use super::pricing::{catalog_amount, PriceSource, Pricer, UnpricedReason};
+use super::tally::Tally;
 use super::Plan;
 use crate::ast::Redundancy;
 use crate::catalog::{Catalog, LinkEnd, NicRole, Pdu, Price, ServiceUnit, Switch, Transceiver, Vendor};
@@ -277,47 +278,6 @@ pub struct BomTotals {
     pub nodes: u64,
     pub it_power_kw: f64,
     pub facility_power_kw: f64,
-}
-
-/// Counts per catalog part, in order of first appearance, with counts per site for the basis. A
-/// part is the same part when it is the same catalog entry (`std::ptr::eq`): the model borrows
-/// its parts from the catalog, so nothing is looked up again by id.
-struct Tally<'c, T> {
-    items: Vec<TallyItem<'c, T>>,
-}
-
-impl<T> Default for Tally<'_, T> {
-    fn default() -> Self {
-        Tally { items: Vec::new() }
-    }
-}
-
-struct TallyItem<'c, T> {
-    part: &'c T,
-    count: u64,
-    per_site: PerSite,
-    span: Option<Span>,
-}
-
-impl<'c, T> Tally<'c, T> {
-    fn add(&mut self, part: &'c T, site: &str, n: u64, span: Option<Span>) {
-        if n == 0 {
-            return;
-        }
-        let item = match self.items.iter_mut().position(|i| std::ptr::eq(i.part, part)) {
-            Some(i) => self.items.get_mut(i),
-            None => {
-                self.items.push(TallyItem { part, count: 0, per_site: Vec::new(), span });
-                self.items.last_mut()
-            }
-        };
-        let Some(item) = item else { return };
-        item.count = item.count.saturating_add(n);
-        match item.per_site.iter_mut().find(|(s, _)| s == site) {
-            Some((_, c)) => *c = c.saturating_add(n),
-            None => item.per_site.push((site.to_string(), n)),
-        }
-    }
 }
 
 /// Builds the lines, pricing each as it is added.

@@ -8,6 +8,7 @@ pub mod placement;
 pub mod power;
 pub mod pricing;
 pub mod quote;
+mod tally;
 pub mod throughput;
 pub mod traffic;
 pub mod workloads;

@@ -198,20 +198,14 @@ fn is_io(segments: &[String]) -> bool {
         || matches!(s.as_slice(), ["std", "io", "stdin" | "stdout" | "stderr", ..])
 }
 
+/// An attribute's tokens as text (`derive(Clone, Serialize)`, `cfg(test)`).
+fn meta_text(meta: &syn::Meta) -> String {
+    quote::ToTokens::to_token_stream(meta).to_string()
+}
+
 fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        (a.path().is_ident("cfg") && a.meta.to_token_stream_string().contains("test")) || a.path().is_ident("test")
-    })
-}
-
-trait MetaString {
-    fn to_token_stream_string(&self) -> String;
-}
-
-impl MetaString for syn::Meta {
-    fn to_token_stream_string(&self) -> String {
-        quote::ToTokens::to_token_stream(self).to_string()
-    }
+    attrs.iter().any(|a| // Exactly `#[cfg(test)]`: `cfg(not(test))` is code the library ships.
+        meta_text(&a.meta).replace(' ', "") == "cfg(test)" || a.path().is_ident("test"))
 }
 
 impl<'ast> Visit<'ast> for Collector {
@@ -267,7 +261,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_attribute(&mut self, a: &'ast syn::Attribute) {
-        if a.path().is_ident("derive") && a.meta.to_token_stream_string().contains("Serialize") {
+        if a.path().is_ident("derive") && meta_text(&a.meta).contains("Serialize") {
             self.facts.serialize.push(line_of(a.pound_token.span));
         }
         syn::visit::visit_attribute(self, a);

@@ -24,6 +24,7 @@ mod image_architecture;
 mod kubernetes_dra;
 mod liquid_loop;
 mod memory_fit;
+mod nccl;
 mod precision;
 mod quote;
 mod rack_air_heat;
@@ -94,6 +95,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "fabric_nic_vendor", codes: &["W0604"], run: fabric_nic_vendor::run },
     Check { name: "kubernetes_dra", codes: &["E0703", "W0703"], run: kubernetes_dra::run },
     Check { name: "dra_driver", codes: &["E0711"], run: dra_driver::run },
+    Check { name: "nccl", codes: &["E0712"], run: nccl::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },
     Check { name: "slo", codes: &["E0805"], run: slo::run },
     Check { name: "workload_gpus", codes: &["E0801"], run: workload_gpus::run },

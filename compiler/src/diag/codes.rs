@@ -114,6 +114,7 @@ codes! {
     E0708 "invalid-version" "a software version that cannot be an image tag (a space, slash, colon or quote)";
     E0709 "image-architecture" "the serving image is published for amd64 only and the hosts are arm64";
     E0711 "dra-driver-pair" "the DRA driver, Kubernetes and GPU driver versions miss a ComputeDomain floor";
+    E0712 "nccl-multi-node-nvlink" "the serving engine's NCCL predates multi-node NVLink support for replicas spanning trays";
     W0701 "unknown-version" "a software version the catalog has no facts for";
     W0702 "cuda-compat" "the CUDA version runs only under minor-version compatibility";
     W0703 "dra-beta" "multi-node NVLink relies on a DRA beta that is off by default";

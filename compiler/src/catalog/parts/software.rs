@@ -98,6 +98,9 @@ pub struct SoftwareRelease {
     /// The Kubernetes range a GPU operator release is validated for (a DRA driver's floor).
     pub kubernetes_min: Option<String>,
     pub kubernetes_max: Option<String>,
+    /// The NCCL a serving engine release runs with (the version its PyTorch pins, or its image
+    /// installs), where a source gives one.
+    pub nccl: Option<String>,
     /// DRA in a Kubernetes release.
     pub dra: Option<DraState>,
     /// The `resource.k8s.io` version a Kubernetes release serves by default.
@@ -190,6 +193,7 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
     let compute_domains = text(cx, &mut r, "compute-domains").map(|s| s.value);
     let kubernetes_min = text(cx, &mut r, "kubernetes-min").map(|s| s.value);
     let kubernetes_max = text(cx, &mut r, "kubernetes-max").map(|s| s.value);
+    let nccl = text(cx, &mut r, "nccl").map(|s| s.value);
     let status =
         opt_prop(cx, &mut r, "status", |cx, e| read::choice(cx, e, "the support status", ReleaseStatus::CHOICES))
             .and_then(|c| ReleaseStatus::parse(c.value));
@@ -261,6 +265,7 @@ fn release(cx: &mut Cx, n: &Node, catalog: &Catalog) -> Option<SoftwareRelease> 
         compute_domains,
         kubernetes_min,
         kubernetes_max,
+        nccl,
         dra,
         dra_api,
         vendors,

@@ -187,6 +187,9 @@ pub struct System {
     pub host_gpus: u64,
     pub host_arch: HostArch,
     pub nvlink_domain: u64,
+    /// The oldest NCCL that runs collectives over multi-node NVLink across this system's trays
+    /// (`mnnvl-nccl`), where a source gives one.
+    pub mnnvl_nccl: Option<String>,
     pub nics: Vec<Nic>,
     /// Sustained draw under full load: the basis for energy, cost and heat in steady state.
     pub power_nominal: Watts,
@@ -245,6 +248,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
             "host-gpus",
             "host-arch",
             "nvlink-domain",
+            "mnnvl-nccl",
             "power",
             "cooling",
             "supply-temperature",
@@ -284,6 +288,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
     let host_gpus = f.req_count(cx, "host-gpus", "host-gpus 8");
     let host_arch = f.req_choice(cx, "host-arch", &["x86_64", "aarch64"], "host-arch \"x86_64\"");
     let nvlink = f.req_count(cx, "nvlink-domain", "nvlink-domain 8");
+    let mnnvl_nccl = f.string(cx, "mnnvl-nccl", "mnnvl-nccl \"2.25.2\"").map(|s| s.value);
     let mut nics = Vec::new();
     for n in f.all("nic") {
         let mut r = NodeReader::new(n);
@@ -416,6 +421,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         host_gpus: host_gpus?.value,
         host_arch: if host_arch?.value == "aarch64" { HostArch::Aarch64 } else { HostArch::X86_64 },
         nvlink_domain: nvlink?.value,
+        mnnvl_nccl,
         nics,
         power_nominal: Watts(nominal),
         power_peak: Watts(peak),

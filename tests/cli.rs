@@ -39,8 +39,10 @@ fn check_exits_1_on_errors_and_2_on_io_problems() {
     assert!(err.contains("E0106"), "{err}");
     let (code, _, err) = millwright(&["check", "no/such/file.kdl"]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, _) = millwright(&["check", dir.to_str().unwrap_or_default()]);
-    assert_eq!(code, 2);
+    // A folder is checked as the blueprints in it.
+    let (code, _, err) = millwright(&["check", dir.to_str().unwrap_or_default()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("E0106"), "{err}");
     let (code, _, _) = millwright(&["check"]);
     assert_eq!(code, 2);
     let _ = std::fs::remove_dir_all(&dir);
@@ -221,4 +223,65 @@ fn build_rejects_an_unknown_target() {
         millwright(&["build", "examples/lab/factory.kdl", "--out", "unused-out", "--target", "terrafrom"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("E1001") && err.contains("terraform"), "{err}");
+}
+
+#[test]
+fn allowed_warnings_are_listed_as_suppressed_and_deny_fails_on_the_rest() {
+    let allowed = "tests/ui/allow/warning-allowed.kdl";
+    // Shown to people as a count only, and not failing `--deny warnings`.
+    let (code, _, err) = millwright(&["check", allowed, "--deny", "warnings"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("ok (0 errors, 0 warnings (1 allowed))") && !err.contains("W0602"), "{err}");
+    // JSON keeps it with its reason; SARIF as an in-source suppression (SARIF 2.1.0 §3.35).
+    let (_, out, _) = millwright(&["check", allowed, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((json["warnings"].as_u64(), json["suppressed"].as_u64()), (Some(0), Some(1)), "{out}");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "W0602");
+    assert_eq!(d["suppressed"]["justification"], "the fabric is sized now for a training phase next year");
+    let (_, out, _) = millwright(&["check", allowed, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "W0602");
+    assert_eq!(result["suppressions"][0]["kind"], "inSource");
+    // The same warning without the allow: exit 0 by default, 1 under `--deny warnings`.
+    let warned = "tests/ui/network/sound-two-tier-fat-tree.kdl";
+    assert_eq!(millwright(&["check", warned]).0, 0);
+    let (code, _, err) = millwright(&["check", warned, "--deny", "warnings"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("warnings are denied"), "{err}");
+}
+
+#[test]
+fn check_takes_folders_and_prints_short_lines() {
+    let (code, _, err) = millwright(&["check", "examples", "--format", "short"]);
+    assert_eq!(code, 0, "{err}");
+    let examples = std::fs::read_dir(common::root().join("examples")).unwrap().count();
+    assert!(err.contains(&format!("checked {examples} files")), "{err}");
+    // One line per diagnostic: `file:line:column: severity[CODE]: message`, in path order.
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("warning[")).collect();
+    assert!(!lines.is_empty(), "{err}");
+    for line in &lines {
+        let mut parts = line.splitn(4, ':');
+        let (file, row, col) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        assert!(file.starts_with("examples/") && file.ends_with(".kdl"), "{line}");
+        assert!(row.parse::<u32>().is_ok() && col.parse::<u32>().is_ok(), "{line}");
+    }
+    let mut sorted = lines.clone();
+    sorted.sort_by_key(|l| l.split(':').next().unwrap_or_default().to_string());
+    assert_eq!(lines, sorted);
+    // An empty folder is a usage problem, like a missing file.
+    let dir = std::env::temp_dir().join(format!("millwright-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    assert_eq!(millwright(&["check", dir.to_str().unwrap()]).0, 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn color_is_chosen_with_the_flag() {
+    let warned = "tests/ui/network/sound-two-tier-fat-tree.kdl";
+    let (_, _, always) = millwright(&["--color", "always", "check", warned]);
+    assert!(always.contains('\u{1b}'), "{always}");
+    let (_, _, never) = millwright(&["check", warned, "--color", "never"]);
+    assert!(!never.contains('\u{1b}'), "{never}");
 }

@@ -52,6 +52,9 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Coloured diagnostics: auto (on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, value_enum, global = true, default_value = "auto")]
+    color: output::ColorChoice,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +96,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    output::set_color(cli.color);
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),

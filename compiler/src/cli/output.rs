@@ -12,12 +12,30 @@ pub enum Format {
     Json,
 }
 
-/// The formats of `check`: diagnostics for people, as JSON, or as a SARIF 2.1.0 log.
+/// The formats of `check`: diagnostics for people, one line each, as JSON, or as a SARIF 2.1.0 log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     Human,
+    Short,
     Json,
     Sarif,
+}
+
+/// When diagnostics are coloured, as cargo's `--color` says it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// The `--color` of this run, set once by `cli::main` before any command prints.
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+pub fn set_color(choice: ColorChoice) {
+    let _ = COLOR.set(choice);
 }
 
 /// The name standard input is shown under; `-` on the command line reads it.
@@ -130,9 +148,13 @@ fn read_file_at_most(path: &Path, limit: usize) -> Result<(Vec<u8>, Option<u64>)
     Ok((bytes, known_size))
 }
 
-/// Colour on a terminal unless NO_COLOR is set; fixed width in CI.
+/// Colour as `--color` says (by default on a terminal unless NO_COLOR is set); fixed width in CI.
 pub fn style() -> Style {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = match COLOR.get().copied().unwrap_or_default() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
     let width = if color { terminal_width().unwrap_or(100) } else { 100 };
     Style { color, width }
 }

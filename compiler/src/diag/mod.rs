@@ -36,11 +36,21 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// The reason of the blueprint's `allow` that silences this warning; a suppressed warning is
+    /// not shown to people and does not count, but JSON and SARIF still list it.
+    pub suppressed: Option<Box<str>>,
 }
 
 impl Diagnostic {
     pub fn new(code: &'static CodeInfo, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, message: message.into(), labels: Vec::new(), help: None, notes: Vec::new() }
+        Diagnostic {
+            code,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+            suppressed: None,
+        }
     }
 
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -65,6 +75,19 @@ impl Diagnostic {
     pub fn primary_span(&self) -> Option<Span> {
         self.labels.first().map(|l| l.span)
     }
+
+    /// True for a warning that an `allow` silences.
+    pub fn is_suppressed(&self) -> bool {
+        self.suppressed.is_some()
+    }
+}
+
+/// An `allow "W0602" reason="…"` of a blueprint: warnings with the code, found while analysing
+/// that blueprint, are suppressed with the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allow {
+    pub code: &'static CodeInfo,
+    pub reason: String,
 }
 
 /// At most this many diagnostics are kept for one compilation; the rest are only counted, and
@@ -79,6 +102,7 @@ pub struct Diagnostics {
     items: Vec<Diagnostic>,
     dropped_errors: usize,
     dropped_warnings: usize,
+    allows: Vec<Allow>,
 }
 
 impl Diagnostics {
@@ -99,6 +123,7 @@ impl Diagnostics {
     pub fn extend(&mut self, other: Diagnostics) {
         self.dropped_errors += other.dropped_errors;
         self.dropped_warnings += other.dropped_warnings;
+        self.allows.extend(other.allows);
         for d in other.items {
             self.push(d);
         }
@@ -108,8 +133,34 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.severity() == Severity::Error).count() + self.dropped_errors
     }
 
+    /// Warnings that count: those no `allow` silences.
     pub fn warnings(&self) -> usize {
-        self.items.iter().filter(|d| d.severity() == Severity::Warning).count() + self.dropped_warnings
+        let shown = self.items.iter().filter(|d| d.severity() == Severity::Warning && self.reason(d).is_none());
+        shown.count() + self.dropped_warnings
+    }
+
+    /// Warnings an `allow` silences.
+    pub fn suppressed(&self) -> usize {
+        self.items.iter().filter(|d| self.reason(d).is_some()).count()
+    }
+
+    /// Silences the warnings with `allow.code` found in this compilation. Errors are never allowed:
+    /// the blueprint's reader rejects an `allow` of an error code.
+    pub fn allow(&mut self, allow: Allow) {
+        if allow.code.severity() == Severity::Warning {
+            self.allows.push(allow);
+        }
+    }
+
+    /// The reason of the first `allow` that silences `d`.
+    fn reason(&self, d: &Diagnostic) -> Option<&str> {
+        if d.severity() != Severity::Warning {
+            return None;
+        }
+        self.allows
+            .iter()
+            .find(|a| std::ptr::eq(a.code, d.code) || a.code.code == d.code.code)
+            .map(|a| a.reason.as_str())
     }
 
     pub fn has_errors(&self) -> bool {
@@ -128,9 +179,13 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Diagnostics in display order: by file and position, then code; exact repeats removed.
+    /// Diagnostics in display order: by file and position, then code; exact repeats removed;
+    /// warnings an `allow` silences marked with its reason.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut items = self.items.clone();
+        for d in &mut items {
+            d.suppressed = self.reason(d).map(Box::from);
+        }
         items.sort_by(|a, b| {
             let ka = (a.primary_span(), a.code.code, &a.message);
             let kb = (b.primary_span(), b.code.code, &b.message);

@@ -349,11 +349,13 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style) -> S
         .with_break_words(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
-    for (i, d) in diagnostics.iter().enumerate() {
+    // Warnings an `allow` silences are not shown to people (JSON and SARIF list them).
+    let shown: Vec<&Diagnostic> = diagnostics.iter().filter(|d| !d.is_suppressed()).collect();
+    for (i, d) in shown.iter().copied().enumerate() {
         if i == MAX_SHOWN {
-            let rest = diagnostics.len() - MAX_SHOWN;
+            let rest = shown.len() - MAX_SHOWN;
             // The last one stays visible: it is the count of any diagnostics that were not kept.
-            let last = diagnostics.last().filter(|l| l.code == super::codes::E0113 && l.labels.is_empty());
+            let last = shown.last().copied().filter(|l| l.code == super::codes::E0113 && l.labels.is_empty());
             out.push_str(&format!(
                 "… and {} more diagnostics not shown here; `--format json` lists every one\n",
                 rest - usize::from(last.is_some())
@@ -385,12 +387,34 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
+/// One line per diagnostic, as compilers print for editors and CI logs:
+/// `file:line:column: error[E0402]: message`. Warnings an `allow` silences are left out.
+pub fn short(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for d in diagnostics.iter().filter(|d| !d.is_suppressed()) {
+        let place = d.labels.first().and_then(|l| {
+            let file = sources.get(l.span.file)?;
+            let (line, column) = file.line_col(l.span.start);
+            Some(format!("{}:{line}:{column}: ", sanitize(&file.name)))
+        });
+        out.push_str(&format!(
+            "{}{}[{}]: {}\n",
+            place.unwrap_or_default(),
+            d.severity().as_str(),
+            d.code.code,
+            sanitize(&d.message).replace(['\n', '\r'], " ")
+        ));
+    }
+    out
+}
+
 /// The `--format json` object: `{"diagnostics":[…],"errors":N,"warnings":N}`.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
     let items: Vec<serde_json::Value> = diagnostics.iter().map(|d| json_one(d, sources)).collect();
     let errors = diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
-    let warnings = diagnostics.len() - errors;
-    serde_json::json!({ "diagnostics": items, "errors": errors, "warnings": warnings })
+    let suppressed = diagnostics.iter().filter(|d| d.is_suppressed()).count();
+    let warnings = diagnostics.len() - errors - suppressed;
+    serde_json::json!({ "diagnostics": items, "errors": errors, "warnings": warnings, "suppressed": suppressed })
 }
 
 fn json_one(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
@@ -408,7 +432,7 @@ fn json_one(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
             serde_json::json!({ "message": l.message, "file": lfile, "line": lline, "column": lcol })
         })
         .collect();
-    serde_json::json!({
+    let mut one = serde_json::json!({
         "code": d.code.code,
         "severity": d.severity().as_str(),
         "message": d.message,
@@ -418,7 +442,11 @@ fn json_one(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
         "labels": labels,
         "help": d.help,
         "notes": d.notes,
-    })
+    });
+    if let Some(reason) = &d.suppressed {
+        set(&mut one, "suppressed", serde_json::json!({ "kind": "inSource", "justification": reason }));
+    }
+    one
 }
 
 /// Where the docs pages of the codes live, for SARIF rules' `helpUri` (absolute URIs only).
@@ -495,6 +523,10 @@ pub fn sarif_with(diagnostics: &[Diagnostic], sources: &SourceMap, options: &Sar
             }
             if !related.is_empty() {
                 set(&mut result, "relatedLocations", json!(related));
+            }
+            // SARIF 2.1.0 §3.27.23 and §3.35: a suppression stated in the source, with its reason.
+            if let Some(reason) = &d.suppressed {
+                set(&mut result, "suppressions", json!([{ "kind": "inSource", "justification": reason }]));
             }
             result
         })

@@ -1,9 +1,11 @@
 //! Lowers a blueprint's KDL tree to `ast::Blueprint`, reporting every shape and unit error and
 //! carrying on: one bad node does not hide the errors of the others.
 //!
-//! One file per top-level node: `factory`, `site`, `fabric`, `software`, `workload`, `quote`;
+//! One file per top-level node: `factory`, `site`, `fabric`, `software`, `workload`, `quote`,
+//! `allow`;
 //! this module reads the document and the helpers they share.
 
+mod allow;
 mod fabric;
 mod factory;
 mod quote;
@@ -24,7 +26,7 @@ use site::lower_site;
 use software::lower_software;
 use workload::lower_workload;
 
-const TOP: &[&str] = &["factory", "site", "fabric", "software", "workload", "quote"];
+const TOP: &[&str] = &["factory", "site", "fabric", "software", "workload", "quote", "allow"];
 
 /// Tracks nodes that may appear once in a parent, to report repeats with both spans.
 #[derive(Default)]
@@ -80,6 +82,7 @@ pub fn lower(cx: &mut Cx, doc: &Document) -> Blueprint {
                     bp.quote = Some(lower_quote(cx, node));
                 }
             }
+            "allow" => allow::lower_allow(cx, node),
             _ => read::unknown_child(cx, "the blueprint", node, TOP),
         }
     }

@@ -16,6 +16,9 @@ pub struct Blueprint {
     pub software: Option<Software>,
     pub workloads: Vec<Workload>,
     pub quote: Option<Quote>,
+    /// A count inside a `site` could not be read (its error is reported): GPU totals are
+    /// incomplete.
+    pub site_counts_rejected: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -87,6 +90,8 @@ pub struct Power {
     pub pue: Option<Spanned<f64>>,
     pub peak_pue: Option<Spanned<f64>>,
     pub energy_price: Option<EnergyPrice>,
+    /// An `energy-price` was written but could not be read (its error is reported).
+    pub energy_price_rejected: bool,
     /// A feed or the redundancy was written but could not be read: power rules that would judge an
     /// incomplete picture stay quiet (the reading error is reported).
     pub incomplete: bool,

@@ -25,8 +25,8 @@ pub struct Factory<'a> {
     pub quote: QuoteSettings,
     /// Beyond the expansion limits (E0303): nothing is projected or checked further.
     pub too_large: bool,
-    /// Some racks or systems could not be resolved (their errors are reported): GPU totals are
-    /// incomplete, so rules that count GPUs stay quiet.
+    /// Some racks or systems could not be resolved, or their counts read (their errors are
+    /// reported): GPU totals are incomplete, so rules that count GPUs stay quiet.
     pub parts_unresolved: bool,
     pub span: Span,
 }
@@ -54,6 +54,8 @@ pub struct Power {
     pub pue: f64,
     pub peak_pue: f64,
     pub energy_price_per_kwh: Option<Money>,
+    /// An `energy-price` was written but rejected (its error says why): no default-price warning.
+    pub energy_price_rejected: bool,
     /// Some of the power block could not be read; power rules stay quiet.
     pub incomplete: bool,
     pub span: Span,

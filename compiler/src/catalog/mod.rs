@@ -160,7 +160,7 @@ impl Catalog {
         // (kind, file, node, id) of every part whose file is where its kind and id say.
         let mut found = Vec::new();
         for (path, file, text, doc) in &docs {
-            let mut cx = Cx { file: *file, text, diags, currency: None, currency_is_default: false };
+            let mut cx = Cx { file: *file, text, diags, currency: None, currency_is_default: false, counts_rejected: 0 };
             let (folder, stem) = split_path(path);
             for node in doc.nodes() {
                 let kind = node.name().value();
@@ -199,7 +199,7 @@ impl Catalog {
         let mut catalog = Catalog::default();
         for (k, file, text, node, id) in found {
             let Some(kind) = KINDS.get(k) else { continue };
-            let mut cx = Cx { file, text, diags, currency: None, currency_is_default: false };
+            let mut cx = Cx { file, text, diags, currency: None, currency_is_default: false, counts_rejected: 0 };
             let Some(part) = (kind.decode)(&mut cx, node, &id.value, &catalog) else { continue };
             if let Some(prev) = catalog.get(&id.value) {
                 cx.emit(

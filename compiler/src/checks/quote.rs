@@ -26,6 +26,11 @@ fn default_energy_prices(cx: &CheckCtx, diags: &mut Diagnostics) {
             Problem::DefaultEnergyPrice { site, price, source } => {
                 // Without a `quote` block the whole quote is defaults, and its assumptions say so.
                 let (Some(quote), Some(site)) = (factory.quote.span, factory.sites.get(*site)) else { continue };
+                // A price written in the wrong currency or unit has its own error; "no energy
+                // price" would contradict it.
+                if site.power.energy_price_rejected {
+                    continue;
+                }
                 diags.push(
                     Diagnostic::new(
                         codes::W1001,

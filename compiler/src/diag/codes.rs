@@ -111,7 +111,7 @@ codes! {
     E0705 "operator-kubernetes" "the GPU operator does not support the Kubernetes version";
     E0706 "cuda-architecture" "the CUDA version is older than a GPU architecture needs";
     E0707 "serving-support" "the serving engine release does not run the model or the GPU vendor";
-    E0708 "invalid-version" "a software version that cannot be an image tag (a space, slash, colon or quote)";
+    E0708 "invalid-version" "a software version that is not a release number, or cannot be an image tag";
     E0709 "image-architecture" "the serving image is published for amd64 only and the hosts are arm64";
     E0711 "dra-driver-pair" "the DRA driver, Kubernetes and GPU driver versions miss a ComputeDomain floor";
     E0712 "nccl-multi-node-nvlink" "the serving engine's NCCL predates multi-node NVLink support for replicas spanning trays";

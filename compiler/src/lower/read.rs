@@ -35,6 +35,9 @@ pub struct Cx<'a> {
     pub currency: Option<Spanned<String>>,
     /// The currency is the language's default (USD), not written in the file.
     pub currency_is_default: bool,
+    /// How many counts could not be read so far (each has its error): totals built from them
+    /// would be wrong, so rules that add them up stay quiet.
+    pub counts_rejected: u32,
 }
 
 impl Cx<'_> {
@@ -418,6 +421,14 @@ pub fn count(cx: &mut Cx, entry: &Entry, what: &str) -> Option<Spanned<u64>> {
 
 /// A non-negative integer (a count that may be zero), at most [`MAX_COUNT`].
 pub fn integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Option<Spanned<u64>> {
+    let read = read_integer_at_least(cx, entry, what, min);
+    if read.is_none() {
+        cx.counts_rejected = cx.counts_rejected.saturating_add(1);
+    }
+    read
+}
+
+fn read_integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Option<Spanned<u64>> {
     let span = cx.value_span(entry);
     if no_unit_expected(cx, entry, what) {
         return None;
@@ -456,8 +467,13 @@ pub fn integer_at_least(cx: &mut Cx, entry: &Entry, what: &str, min: u64) -> Opt
             }
         }
         Value::Float(f) => {
-            bad(cx, format!("{f}"));
-            None
+            // As written (`4.0`, `1e3`), not as the float prints.
+            let written = cx.text.get(span.start as usize..span.end as usize).map(str::trim);
+            bad(cx, written.filter(|w| !w.is_empty()).map_or_else(|| f.to_string(), str::to_string));
+            // A whole number written as a float (`4.0`) is still read as the count it means, so
+            // that totals built from it stay right and no rule reports a follow-on error.
+            let whole = f.is_finite() && f.fract() == 0.0 && *f >= min as f64 && *f <= MAX_COUNT as f64;
+            whole.then(|| Spanned::new(*f as u64, span))
         }
         other => {
             let d = Diagnostic::new(codes::E0106, format!("{what} must be an integer, found {}", describe(other)))

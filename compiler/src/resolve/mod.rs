@@ -63,7 +63,7 @@ pub fn resolve<'a>(bp: &ast::Blueprint, catalog: &'a Catalog, diags: &mut Diagno
         workloads,
         quote,
         too_large,
-        parts_unresolved: r.unresolved,
+        parts_unresolved: r.unresolved || bp.site_counts_rejected,
         span: factory.span,
     })
 }
@@ -207,6 +207,7 @@ impl<'a> Resolver<'a, '_> {
                 pue: ast::DEFAULT_PUE,
                 peak_pue: ast::DEFAULT_PUE,
                 energy_price_per_kwh: None,
+                energy_price_rejected: false,
                 incomplete: true,
                 span: s.span,
             };
@@ -285,6 +286,7 @@ impl<'a> Resolver<'a, '_> {
             pue: p.pue(),
             peak_pue: p.peak_pue(),
             energy_price_per_kwh: p.energy_price.as_ref().map(|e| e.per_kwh.clone()),
+            energy_price_rejected: p.energy_price_rejected,
             incomplete: p.incomplete || sides_invalid,
             span: p.span,
         }

@@ -69,7 +69,11 @@ pub fn lower(cx: &mut Cx, doc: &Document) -> Blueprint {
     for node in doc.nodes() {
         match node.name().value() {
             "factory" => {}
-            "site" => bp.sites.extend(lower_site(cx, node)),
+            "site" => {
+                let rejected = cx.counts_rejected;
+                bp.sites.extend(lower_site(cx, node));
+                bp.site_counts_rejected |= cx.counts_rejected > rejected;
+            }
             "fabric" => bp.fabrics.extend(lower_fabric(cx, node)),
             "software" => {
                 if once.first(cx, "the blueprint", node) {

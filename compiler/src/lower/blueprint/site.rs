@@ -92,6 +92,7 @@ pub(super) fn lower_power(cx: &mut Cx, node: &Node) -> Option<Power> {
         pue: None,
         peak_pue: None,
         energy_price: None,
+        energy_price_rejected: false,
         incomplete: false,
         span,
     };
@@ -128,7 +129,10 @@ pub(super) fn lower_power(cx: &mut Cx, node: &Node) -> Option<Power> {
                     }
                 }
             }
-            "energy-price" => power.energy_price = lower_energy_price(cx, child),
+            "energy-price" => {
+                power.energy_price = lower_energy_price(cx, child);
+                power.energy_price_rejected = power.energy_price.is_none();
+            }
             _ => read::unknown_child(cx, "power", child, KNOWN),
         }
     }

@@ -20,7 +20,10 @@ pub(super) fn lower_software(cx: &mut Cx, node: &Node) -> Software {
                 .required_arg(cx, 0, "an engine name", example)
                 .and_then(|e| read::choice(cx, e, "the serving engine", &["vllm", "sglang", "trtllm", "dynamo"]))
                 .map(|c| Spanned::new(c.value.to_string(), c.span));
-            let version = r.required_prop(cx, "version", example).and_then(|e| read::name(cx, e, "the version"));
+            let version = r
+                .required_prop(cx, "version", example)
+                .and_then(|e| read::name(cx, e, "the version"))
+                .and_then(|v| numbered(cx, v, "serving"));
             let backend =
                 r.prop(cx, "backend").and_then(|e| read::choice(cx, e, "the backend", &["vllm", "sglang", "trtllm"]));
             r.finish(cx);
@@ -77,5 +80,37 @@ pub(super) fn version_string(cx: &mut Cx, entry: &crate::syntax::tree::Entry, ke
         );
         return None;
     }
-    read::name(cx, entry, &format!("the {key} version"))
+    let version = read::name(cx, entry, &format!("the {key} version"))?;
+    if key == "os" {
+        return Some(version);
+    }
+    numbered(cx, version, key)
+}
+
+/// A version must be a release number (`580.95`, `1.34`, `0.11.0`): a word such as `latest` or
+/// `stable` names no release the checks can judge or the targets can pin, and a leading `v`
+/// would be doubled in image tags (`vllm-openai:vv0.11.0`). E0708, and the version is dropped so
+/// that no rule compares it.
+fn numbered(cx: &mut Cx, version: Spanned<String>, key: &str) -> Option<Spanned<String>> {
+    if version.value.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(version);
+    }
+    let trimmed = version.value.trim_start_matches(['v', 'V']);
+    let help = if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("write the number alone: `\"{trimmed}\"`")
+    } else {
+        let part = match key {
+            "driver" => "nvidia-driver",
+            "dra-driver" => "nvidia-dra-driver",
+            "serving" => "ENGINE",
+            other => other,
+        };
+        format!("pin a release number, like `\"580.95\"`; `millwright catalog show {part}` lists the releases the catalog knows")
+    };
+    cx.emit(
+        Diagnostic::new(codes::E0708, format!("the {key} version `{}` is not a release number", version.value))
+            .label(version.span, "not a release number")
+            .help(help),
+    );
+    None
 }

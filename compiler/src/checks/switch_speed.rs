@@ -1,13 +1,21 @@
 //! E0603: a fabric's switch must run at its endpoints' speed, directly or by breakout (an 800G
-//! port split into two 400G ports); a 400G switch cannot serve 800G NICs at full rate.
+//! port split into two 400G ports); a 400G switch cannot serve 800G NICs at full rate. A switch of
+//! the wrong kind for its fabric, or a management switch, is E0601's alone: its speed is moot.
 
 use super::CheckCtx;
+use crate::ast::FabricKind;
+use crate::catalog::Protocol;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::format::group_thousands;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (f, plan) in cx.factory.fabrics.iter().zip(&cx.plan.fabrics) {
         let Some((switch, span)) = f.switch else { continue };
-        if plan.endpoints == 0 || plan.radix.is_some() {
+        let kind = match f.kind.value {
+            FabricKind::Infiniband => Protocol::Infiniband,
+            FabricKind::Ethernet => Protocol::Ethernet,
+        };
+        if plan.endpoints == 0 || plan.radix.is_some() || switch.management || switch.protocol != kind {
             continue;
         }
         diags.push(
@@ -16,7 +24,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 format!(
                     "fabric \"{}\" serves {} ports at {}, but switch `{}` runs at most {}",
                     f.name.value,
-                    plan.endpoints,
+                    group_thousands(plan.endpoints as f64),
                     plan.endpoint_speed,
                     switch.id,
                     switch.max_speed()
@@ -40,7 +48,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     )
                 } else {
                     format!(
-                        "use a {} switch that runs at {}: {}",
+                        "use an {} switch that runs at {}: {}",
                         switch.protocol.display(),
                         plan.endpoint_speed,
                         fits.join(", ")

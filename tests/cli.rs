@@ -285,3 +285,42 @@ fn color_is_chosen_with_the_flag() {
     let (_, _, never) = millwright(&["check", warned, "--color", "never"]);
     assert!(!never.contains('\u{1b}'), "{never}");
 }
+
+#[test]
+fn compare_fails_when_the_adapted_design_still_has_errors() {
+    // A100s cannot run the FP8 workloads of the Hopper example: the comparison is printed, and
+    // the exit code says it is not a design to act on.
+    let (code, out, err) =
+        millwright(&["compare", "examples/hopper-air/factory.kdl", "--swap", "hgx-h100-8=hgx-a100-8"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("the adapted design still has errors") && out.contains("E0802"), "{out}");
+}
+
+#[test]
+fn graph_expand_past_its_limit_fails_and_says_so() {
+    let dir = std::env::temp_dir().join(format!("millwright-expand-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(common::root().join("examples/hopper-air/factory.kdl")).unwrap();
+    let big = text.replace("row \"H\" count=8", "row \"H\" count=700");
+    assert_ne!(big, text);
+    let file = dir.join("big.kdl");
+    std::fs::write(&file, big).unwrap();
+    let (code, out, err) = millwright(&["graph", "--expand", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty() && err.contains("at most 5,000 racks") && err.contains("5,600"), "{err}");
+    // Without `--expand` the grouped graph is drawn.
+    let (_, out, _) = millwright(&["graph", file.to_str().unwrap()]);
+    assert!(out.starts_with("digraph factory {"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn explain_takes_a_code_or_its_name() {
+    let (code, by_name, _) = millwright(&["explain", "dra-beta"]);
+    assert_eq!(code, 0);
+    assert!(by_name.starts_with("# W0703"), "{by_name}");
+    assert_eq!(millwright(&["explain", "w0703"]).1, by_name);
+    let (code, _, err) = millwright(&["explain", "dra-bta"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `dra-beta`"), "{err}");
+}

@@ -54,7 +54,14 @@ impl Session {
         let Some(doc) = syntax::parse(file, &text, &self.limits, &mut diagnostics) else {
             return Lowered { file, blueprint: None, diagnostics };
         };
-        let mut cx = Cx { file, text: &text, diags: &mut diagnostics, currency: None, currency_is_default: false, counts_rejected: 0 };
+        let mut cx = Cx {
+            file,
+            text: &text,
+            diags: &mut diagnostics,
+            currency: None,
+            currency_is_default: false,
+            counts_rejected: 0,
+        };
         let blueprint = crate::lower::blueprint::lower(&mut cx, &doc);
         Lowered { file, blueprint: Some(blueprint), diagnostics }
     }

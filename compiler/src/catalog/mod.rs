@@ -160,7 +160,8 @@ impl Catalog {
         // (kind, file, node, id) of every part whose file is where its kind and id say.
         let mut found = Vec::new();
         for (path, file, text, doc) in &docs {
-            let mut cx = Cx { file: *file, text, diags, currency: None, currency_is_default: false, counts_rejected: 0 };
+            let mut cx =
+                Cx { file: *file, text, diags, currency: None, currency_is_default: false, counts_rejected: 0 };
             let (folder, stem) = split_path(path);
             for node in doc.nodes() {
                 let kind = node.name().value();

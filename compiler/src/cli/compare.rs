@@ -92,5 +92,10 @@ pub fn run(args: Args) -> i32 {
             }
         }
     }
-    super::OK
+    // Like `check`: a design that still has errors is not a result to act on.
+    if c.remaining_errors.is_empty() {
+        super::OK
+    } else {
+        super::FAILED
+    }
 }

@@ -146,6 +146,7 @@ codes! {
 }
 
 /// The code with this identifier, if it is registered.
+/// A code by its identifier (`E0201`, any case) or by its slug, as the docs name it (`dra-beta`).
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    ALL.iter().copied().find(|c| c.code.eq_ignore_ascii_case(code))
+    ALL.iter().copied().find(|c| c.code.eq_ignore_ascii_case(code) || c.slug.eq_ignore_ascii_case(code))
 }

@@ -251,9 +251,12 @@ impl miette::SourceCode for Excerpt<'_> {
             *inner.span(),
             self.first_line + inner.line(),
             column,
-            // miette's own sources count the lines from the start of the file here, and decide by it
-            // whether two labels share one snippet; counting the same way keeps reports unchanged.
-            self.first_line + inner.line_count(),
+            // miette decides by this count whether two labels share one snippet (they do when the
+            // first one's line plus this count reaches the second's). Its own sources count the
+            // lines from the start of the file here, which joins labels far down a file with every
+            // line between them; the lines of the context itself join only labels whose contexts
+            // meet.
+            inner.line_count(),
         )))
     }
 }

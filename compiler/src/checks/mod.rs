@@ -38,6 +38,7 @@ mod slo;
 mod supply_temperature;
 mod switch_protocol;
 mod switch_speed;
+mod unused_gpus;
 mod vendor_stack;
 mod version_syntax;
 mod workload_gpus;
@@ -99,6 +100,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },
     Check { name: "slo", codes: &["E0805"], run: slo::run },
     Check { name: "workload_gpus", codes: &["E0801"], run: workload_gpus::run },
+    Check { name: "unused_gpus", codes: &["W0806"], run: unused_gpus::run },
     Check { name: "precision", codes: &["E0802", "W0801"], run: precision::run },
     Check { name: "context_length", codes: &["E0803"], run: context_length::run },
     Check { name: "region", codes: &["E0901"], run: region::run },

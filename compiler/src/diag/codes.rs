@@ -128,6 +128,7 @@ codes! {
     E0804 "memory-fit" "one replica of the model does not fit in the workload's GPUs";
     E0805 "slo-infeasible" "no serving configuration meets the workload's latency targets";
     W0801 "weight-only-fp4" "4-bit weights run weight-only on GPUs without native FP4";
+    W0806 "unused-gpus" "GPUs that no workload claims, which lower the per-GPU and per-MW figures";
     // E09: site and sovereignty.
     E0901 "region" "a site is outside the factory's sovereignty region";
     W0901 "tier-liquid" "a rack-scale liquid-cooled design sits in a site below tier 3";

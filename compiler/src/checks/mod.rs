@@ -29,6 +29,7 @@ mod precision;
 mod quote;
 mod rack_air_heat;
 mod rack_power;
+mod rack_power_margin;
 mod region;
 mod replica_fabric;
 mod serving;
@@ -69,6 +70,7 @@ pub struct Check {
 /// Every check, in the order they run (the output is sorted afterwards).
 pub const CHECKS: &[Check] = &[
     Check { name: "rack_power", codes: &["E0401", "W0403"], run: rack_power::run },
+    Check { name: "rack_power_margin", codes: &["W0405"], run: rack_power_margin::run },
     Check { name: "site_power", codes: &["E0402", "W0401", "W0402"], run: site_power::run },
     Check { name: "liquid_loop", codes: &["E0501"], run: liquid_loop::run },
     Check { name: "cdu_capacity", codes: &["E0502"], run: cdu_capacity::run },

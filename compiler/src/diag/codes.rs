@@ -86,6 +86,7 @@ codes! {
     W0401 "feed-utilization" "a site uses more than 80 % of the feed capacity left after a failure";
     W0402 "peak-power" "a site's peak (transient) draw exceeds the feed capacity left after a failure";
     W0403 "power-capping" "a rack-scale system draws more than its power shelves deliver after a failure, so it runs capped";
+    W0405 "rack-power-margin" "an enclosure rack at maximum draw is within 5 % of its power rating";
     // E05: cooling.
     E0501 "no-loop" "a liquid-cooled system or enclosure is not attached to a cooling loop";
     E0502 "cdu-capacity" "a loop carries more heat than its CDUs remove after a failure";

@@ -534,16 +534,22 @@ pub fn sarif_with(diagnostics: &[Diagnostic], sources: &SourceMap, options: &Sar
             result
         })
         .collect();
+    let mut driver = json!({
+        "name": "millwright",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    // Where the docs of the codes are published is where a reader learns about the tool
+    // (SARIF 2.1.0 §3.19.17); without a published base there is no absolute URI to give.
+    if let Some(base) = &options.docs_url {
+        set(&mut driver, "informationUri", json!(base));
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "millwright",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
+            "tool": { "driver": driver },
             "originalUriBaseIds": {
                 "STDLIB": { "description": { "text": "the parts catalog built into millwright (stdlib/ in its source)" } }
             },

@@ -156,6 +156,7 @@ impl Lengths {
         let mut all: Vec<(f64, f64)> =
             STOCK_LENGTHS_M.iter().copied().zip(self.counts.iter().copied()).filter(|(_, c)| *c > 0.0).collect();
         all.extend(self.over.iter().copied());
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut out: Vec<(f64, u64, f64)> = all.iter().map(|(l, c)| (*l, c.floor() as u64, c - c.floor())).collect();
         let mut left = total.saturating_sub(out.iter().map(|(_, c, _)| *c).sum());
         let mut order: Vec<usize> = (0..out.len()).collect();
@@ -330,8 +331,8 @@ fn site_lengths(
 }
 
 /// The cheapest medium whose reach covers `length` among `parts` (copper before multimode before
-/// single-mode, then the shortest reach that covers it, then price): the medium, the part and its
-/// reach. A pinned medium returns its longest-reaching part even when it falls short.
+/// single-mode, then the shortest reach that covers it, then price): the medium and the part.
+/// When nothing covers it (of the pinned medium, or of any), the longest-reaching part.
 fn choose<'c>(parts: &[&'c Transceiver], length: f64, pinned: Option<Medium>) -> Option<(Medium, &'c Transceiver)> {
     let medium_of = |t: &Transceiver| Medium::ALL.into_iter().find(|m| Some(m.catalog_name()) == t.medium);
     let mut options: Vec<(Medium, &Transceiver, f64)> =
@@ -347,7 +348,12 @@ fn choose<'c>(parts: &[&'c Transceiver], length: f64, pinned: Option<Medium>) ->
             let of: Vec<&(Medium, &Transceiver, f64)> = options.iter().filter(|o| o.0 == m).collect();
             of.iter().find(|o| o.2 + 1e-9 >= length).or_else(|| of.last()).map(|o| (o.0, o.1))
         }
-        None => options.iter().find(|o| o.2 + 1e-9 >= length).map(|o| (o.0, o.1)),
+        // None reaches: the longest reach, which the cable-reach check reports as short.
+        None => options
+            .iter()
+            .find(|o| o.2 + 1e-9 >= length)
+            .or_else(|| options.iter().max_by(|a, b| a.2.total_cmp(&b.2)))
+            .map(|o| (o.0, o.1)),
     }
 }
 
@@ -381,7 +387,10 @@ pub fn plan(factory: &Factory, fabrics: &[FabricPlan], racks: &[NetworkRacks]) -
                         *c += add;
                     }
                     for (len, w) in l.over {
-                        sum.add(len, w);
+                        match sum.over.iter_mut().find(|(x, _)| *x == len) {
+                            Some((_, c)) => *c += w,
+                            None => sum.over.push((len, w)),
+                        }
                     }
                     sum.max = sum.max.max(l.max);
                 }

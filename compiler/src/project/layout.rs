@@ -412,7 +412,8 @@ pub fn plan(factory: &Factory, fabrics: &[FabricPlan], racks: &[NetworkRacks]) -
                     LinkClass {
                         kind,
                         links: n,
-                        max_m: l.max,
+                        // To the decimetre above, as lengths are measured.
+                        max_m: ((l.max * 10.0) - 1e-6).ceil() / 10.0,
                         bins: l.bins(n),
                         medium: chosen.map(|c| c.0).or(pinned),
                         part: chosen.map(|c| c.1.id.clone()),

@@ -1,8 +1,9 @@
 //! Hall layout and cable reach. Racks stand in declaration order along each row, `rack-width`
 //! apart; rows stand `row-pitch` apart in declaration order, and halls follow one another with
 //! one pitch between them. Leaves stand in the network racks of their row (end or middle of row,
-//! as NVIDIA's SuperPOD reference architectures place them per scalable unit), else with the
-//! spines; spines and cores stand in the network rows (rows of network racks only). Without
+//! as NVIDIA's SuperPOD reference architectures place them per scalable unit), else in the
+//! nearest network row (a row of network racks only); spines and cores stand in the first
+//! network row. Without
 //! declared network racks, leaves stand at the end of each row and spines in a network row after
 //! the last one. Links run along the trays at right angles (|Δx| + |Δy|), plus a stated slack.
 //! Every link class gets its longest length and a histogram over stock cable lengths, computed per
@@ -278,7 +279,13 @@ fn site_lengths(
     let spine_racks: u64 =
         racks.groups.iter().filter(|g| g.fabric == fabric && g.tier != super::bom::Tier::Leaf).map(|g| g.racks).sum();
     let sp = spines(&rows, spine_racks.max(1));
-    let any_network_only = rows.iter().any(|r| r.network_only);
+    // Network rows (network racks only): where a row without network racks has its leaves, the
+    // nearest one (a network row per hall serves its hall).
+    let network_rows: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| r.network_only)
+        .filter_map(|r| r.network.map(|(a, b)| (r.y_mid(), r.x_of((a + b) as f64 / 2.0))))
+        .collect();
     let mut host = Lengths::default();
     let mut up = Lengths::default();
     let mut top = Lengths::default();
@@ -289,10 +296,15 @@ fn site_lengths(
         let mut x = 0u64;
         // Leaves of this row: in its network racks, else with the spines (declared network rows),
         // else at the end of the row.
-        let (leaf_x, with_spines) = match place.network {
-            Some((a, b)) if !place.network_only => (place.x_of((a + b) as f64 / 2.0), false),
-            _ if any_network_only => (sp.x, true),
-            _ => (place.x_of(place.length as f64), false),
+        let nearest = network_rows
+            .iter()
+            .min_by(|a, b| (a.0 - place.y_mid()).abs().total_cmp(&(b.0 - place.y_mid()).abs()))
+            .copied();
+        // `leaf_row`: the network row holding this row's leaves, when they are not in the row.
+        let (leaf_x, leaf_row) = match (place.network, nearest) {
+            (Some((a, b)), _) if !place.network_only => (place.x_of((a + b) as f64 / 2.0), None),
+            (_, Some((y, x))) => (x, Some(y)),
+            _ => (place.x_of(place.length as f64), None),
         };
         let mut row_ports = 0u64;
         for g in &row.racks {
@@ -301,9 +313,9 @@ fn site_lengths(
             if g.role == RackRole::Compute && per_rack > 0 && g.per_row > 0 {
                 row_ports = row_ports.saturating_add(per_rack.saturating_mul(g.per_row));
                 let x0 = place.x_of(x as f64);
-                if with_spines {
+                if let Some(leaf_y) = leaf_row {
                     for r in 0..place.count {
-                        let dy = (place.y0 + r as f64 * place.pitch - sp.y).abs();
+                        let dy = (place.y0 + r as f64 * place.pitch - leaf_y).abs();
                         host.add_run(dy + LINK_SLACK_M, x0, place.width, g.per_row, leaf_x, per_rack as f64);
                     }
                 } else {
@@ -317,8 +329,10 @@ fn site_lengths(
         }
         // Leaf uplinks in proportion to the hosts the row's leaves serve.
         let per_row = share.clos.leaf_spine_links as f64 * row_ports as f64 / endpoints;
-        if with_spines {
-            up.add(sp.span + LINK_SLACK_M, per_row * place.count as f64);
+        if let Some(leaf_y) = leaf_row {
+            // From the leaves' network row to the spines' (the same row: within its racks).
+            let run = (leaf_y - sp.y).abs() + (leaf_x - sp.x).abs();
+            up.add(run.max(sp.span) + LINK_SLACK_M, per_row * place.count as f64);
         } else {
             for r in 0..place.count {
                 let dy = (place.y0 + r as f64 * place.pitch - sp.y).abs();
@@ -359,7 +373,7 @@ fn choose<'c>(parts: &[&'c Transceiver], length: f64, pinned: Option<Medium>) ->
 
 /// Parts whose reach can decide a fabric's links: cables and switch-side modules at the switch's
 /// cage speed (the lowest catalog speed at or above it).
-fn reach_parts<'c>(catalog: &'c Catalog, cage: BitsPerSecond) -> Vec<&'c Transceiver> {
+fn reach_parts(catalog: &Catalog, cage: BitsPerSecond) -> Vec<&Transceiver> {
     let fits = |t: &&Transceiver| t.end != Some(LinkEnd::Host) && t.reach.is_some() && t.speed.0 >= cage.0 * 0.999;
     let lowest = catalog.transceivers().filter(fits).map(|t| t.speed.0).fold(f64::INFINITY, f64::min);
     catalog.transceivers().filter(fits).filter(|t| t.speed.0 <= lowest * 1.001).collect()

@@ -258,11 +258,12 @@ fn spines(rows: &[RowPlace], spine_racks: u64) -> Spines {
     let at = rows.iter().find(|r| r.network_only).or_else(|| rows.iter().find(|r| r.network.is_some()));
     match at.and_then(|r| r.network.map(|n| (r, n))) {
         Some((r, (a, b))) => Spines { y: r.y_mid(), x: r.x_of((a + b) as f64 / 2.0), span },
+        // Undeclared: a network row across the middle of the site, where the longest leaf uplinks
+        // are half as long as from either end.
         None => {
-            let last = rows.last();
-            let y = last.map(|r| r.y0 + r.count as f64 * r.pitch).unwrap_or(0.0);
+            let end = rows.last().map(|r| r.y0 + r.count.saturating_sub(1) as f64 * r.pitch).unwrap_or(0.0);
             let longest = rows.iter().map(|r| r.x_of(r.length as f64)).fold(0.0, f64::max);
-            Spines { y, x: longest / 2.0, span }
+            Spines { y: end / 2.0, x: longest / 2.0, span }
         }
     }
 }

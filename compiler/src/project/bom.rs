@@ -528,6 +528,10 @@ fn fabric_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan, links: Option
     }
 }
 
+/// Cables of one medium: links per kind (host–leaf, leaf–spine, spine–core) and their lengths
+/// (metres, cables).
+type CableRun = (Option<crate::ast::Medium>, [u64; 3], Vec<(f64, u64)>);
+
 /// The optics and cables of a fabric whose link lengths the layout gives: per link class, the
 /// switch-side modules and cables of the medium chosen for it (copper needs no module: the DAC
 /// plugs into both cages), host-side modules of the host-to-leaf medium, and the cables in the
@@ -551,7 +555,7 @@ fn optics_by_link_class(
     // Switch-side modules, by module: switch ports of the classes that use it.
     let mut modules: Vec<(Option<&Transceiver>, u64)> = Vec::new();
     // Cables, by medium: links per kind and their lengths.
-    let mut cables: Vec<(Option<Medium>, [u64; 3], Vec<(f64, u64)>)> = Vec::new();
+    let mut cables: Vec<CableRun> = Vec::new();
     for c in &links.classes {
         let ports = match c.kind {
             LinkKind::HostLeaf => c.links,

@@ -110,6 +110,17 @@ impl Power {
     }
 }
 
+/// The default width of a rack position along a row: 600 mm, the common width of 19-inch server
+/// enclosures (EIA-310 racks are 19 in between rails, and 600 mm wide cabinets are the usual server
+/// footprint, e.g. APC NetShelter SX 600 mm models). Used until the catalog states enclosure widths.
+pub const DEFAULT_RACK_WIDTH_M: f64 = 0.6;
+
+/// The default distance between neighbouring row centres: an estimate of 2.4 m, a 1.2 m deep
+/// enclosure (the catalog's 48U racks are 1,200 mm deep) plus one 1.2 m aisle (two 600 mm floor
+/// tiles; TIA-942 recommends at least 1.2 m of clearance in front of racks), as hot and cold
+/// aisles alternate between rows.
+pub const DEFAULT_ROW_PITCH_M: f64 = 2.4;
+
 /// The language's default annual PUE.
 pub const DEFAULT_PUE: f64 = 1.3;
 
@@ -159,6 +170,10 @@ pub struct CduGroup {
 #[derive(Clone, Debug)]
 pub struct Hall {
     pub name: Name,
+    /// `rack-width=(mm)600`: the width of one rack position along a row, in metres.
+    pub rack_width: Option<Spanned<f64>>,
+    /// `row-pitch=(m)2.4`: the distance between the centres of neighbouring rows, in metres.
+    pub row_pitch: Option<Spanned<f64>>,
     pub rows: Vec<Row>,
     pub span: Span,
 }
@@ -182,6 +197,8 @@ pub struct RackGroup {
     pub part: Name,
     pub count: Option<Spanned<u64>>,
     pub loop_ref: Option<Name>,
+    /// `role="network"`: a rack for the fabrics' switches (default: compute).
+    pub role: Option<Spanned<RackRole>>,
     pub systems: Vec<SystemGroup>,
     pub span: Span,
 }
@@ -202,6 +219,57 @@ pub struct SystemGroup {
 impl SystemGroup {
     pub fn count(&self) -> u64 {
         self.count.as_ref().map(|c| c.value).unwrap_or(1)
+    }
+}
+
+/// What a rack holds: systems (compute) or the fabrics' switches (network).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RackRole {
+    #[default]
+    Compute,
+    Network,
+}
+
+impl RackRole {
+    pub const CHOICES: &'static [&'static str] = &["compute", "network"];
+
+    pub fn parse(s: &str) -> Option<RackRole> {
+        match s {
+            "compute" => Some(RackRole::Compute),
+            "network" => Some(RackRole::Network),
+            _ => None,
+        }
+    }
+}
+
+/// The physical medium of a fabric's links: copper (DAC/ACC), multimode or single-mode fibre.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Medium {
+    Copper,
+    Multimode,
+    SingleMode,
+}
+
+impl Medium {
+    pub const CHOICES: &'static [&'static str] = &["copper", "multimode", "singlemode", "single-mode"];
+    pub const ALL: [Medium; 3] = [Medium::Copper, Medium::Multimode, Medium::SingleMode];
+
+    pub fn parse(s: &str) -> Option<Medium> {
+        match s {
+            "copper" => Some(Medium::Copper),
+            "multimode" => Some(Medium::Multimode),
+            "singlemode" | "single-mode" => Some(Medium::SingleMode),
+            _ => None,
+        }
+    }
+
+    /// The name the catalog's `medium` lines use.
+    pub fn catalog_name(self) -> &'static str {
+        match self {
+            Medium::Copper => "copper",
+            Medium::Multimode => "multimode",
+            Medium::SingleMode => "single-mode",
+        }
     }
 }
 
@@ -242,6 +310,8 @@ pub struct Fabric {
     pub site: Option<Name>,
     pub switch: Option<Name>,
     pub topology: Option<Topology>,
+    /// `medium "copper"|"multimode"|"singlemode"`: every link of the fabric in one medium.
+    pub medium: Option<Spanned<Medium>>,
     pub span: Span,
 }
 

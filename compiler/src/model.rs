@@ -3,7 +3,7 @@
 //! a handful of values here. Checks and projections read this; nothing looks parts up by string
 //! after `resolve`.
 
-use crate::ast::{FabricKind, FabricRole, FacilityModel, Precision, Redundancy, TopologyKind};
+use crate::ast::{FabricKind, FabricRole, FacilityModel, Medium, Precision, RackRole, Redundancy, TopologyKind};
 use crate::catalog::{
     Catalog, Cdu, Enclosure, Gpu, Model, ModelId, NicRole, Software as SoftwareProduct, SoftwareRelease, Switch, System,
 };
@@ -121,6 +121,10 @@ pub struct CduGroup<'a> {
 #[derive(Debug)]
 pub struct Hall<'a> {
     pub name: Spanned<String>,
+    /// Width of one rack position along a row, metres (`rack-width`, default 600 mm).
+    pub rack_width: f64,
+    /// Distance between neighbouring row centres, metres (`row-pitch`, default 2.4 m).
+    pub row_pitch: f64,
     pub rows: Vec<RowGroup<'a>>,
     pub span: Span,
 }
@@ -165,6 +169,9 @@ pub struct SystemGroup<'a> {
 pub struct RackGroup<'a> {
     pub contents: RackContents<'a>,
     pub per_row: u64,
+    /// Compute racks hold systems; network racks hold the fabrics' switches.
+    pub role: RackRole,
+    pub role_span: Option<Span>,
     pub loop_index: Option<usize>,
     pub loop_span: Option<Span>,
     pub part_span: Span,
@@ -272,6 +279,8 @@ pub struct Fabric<'a> {
     pub tiers: Option<Spanned<u64>>,
     pub oversubscription: f64,
     pub oversubscription_span: Option<Span>,
+    /// The medium the blueprint pins for every link (`None`: the plan picks per link class).
+    pub medium: Option<Spanned<Medium>>,
     pub span: Span,
 }
 

@@ -17,6 +17,8 @@ pub enum Dimension {
     Mass,
     Voltage,
     Current,
+    /// Lengths and distances (metres).
+    Length,
     Money,
 }
 
@@ -34,6 +36,7 @@ impl Dimension {
             Dimension::Mass => "mass",
             Dimension::Voltage => "voltage",
             Dimension::Current => "current",
+            Dimension::Length => "length",
             Dimension::Money => "money",
         }
     }
@@ -60,6 +63,7 @@ impl Dimension {
             Dimension::Mass => "(kg)1360",
             Dimension::Voltage => "(V)415",
             Dimension::Current => "(A)32",
+            Dimension::Length => "(m)3.0",
             Dimension::Money => "(USD)250000",
         }
     }
@@ -97,6 +101,10 @@ const UNITS: &[(&str, Dimension, f64)] = &[
     ("lb", Dimension::Mass, 0.453_592_37),
     ("V", Dimension::Voltage, 1.0),
     ("A", Dimension::Current, 1.0),
+    ("mm", Dimension::Length, 1e-3),
+    ("cm", Dimension::Length, 1e-2),
+    ("m", Dimension::Length, 1.0),
+    ("km", Dimension::Length, 1e3),
 ];
 
 /// The dimension and SI factor of a unit name; money is recognised by its currency code.

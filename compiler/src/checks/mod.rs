@@ -3,6 +3,7 @@
 //! tidy tests keep it in step with the files of this folder and with `diag::codes`.
 
 mod air_capacity;
+mod cable_reach;
 mod cdu_capacity;
 mod compute_fabric;
 mod context_length;
@@ -23,6 +24,7 @@ mod idle_fabric;
 mod image_architecture;
 mod kubernetes_dra;
 mod liquid_loop;
+mod network_racks;
 mod memory_fit;
 mod nccl;
 mod precision;
@@ -82,6 +84,8 @@ pub const CHECKS: &[Check] = &[
     Check { name: "switch_protocol", codes: &["E0601"], run: switch_protocol::run },
     Check { name: "fabric_capacity", codes: &["E0602"], run: fabric_capacity::run },
     Check { name: "switch_speed", codes: &["E0603"], run: switch_speed::run },
+    Check { name: "cable_reach", codes: &["E0606", "E0607"], run: cable_reach::run },
+    Check { name: "network_racks", codes: &["E1105", "W1103"], run: network_racks::run },
     Check { name: "fabric_sites", codes: &["E0604"], run: fabric_sites::run },
     Check { name: "compute_fabric", codes: &["W0601"], run: compute_fabric::run },
     Check { name: "idle_fabric", codes: &["W0602"], run: idle_fabric::run },

@@ -104,6 +104,8 @@ codes! {
     W0601 "missing-compute-fabric" "a site has several GPU systems and no compute fabric";
     W0602 "idle-fabric" "a fabric carries no traffic of any workload";
     W0604 "fabric-nic-vendor" "replicas span hosts over RDMA NICs the kubernetes target does not serve";
+    E0606 "medium-reach" "a fabric's pinned medium cannot reach its longest link";
+    E0607 "no-medium-reaches" "no catalog medium reaches a fabric's longest link";
     // E07: software.
     E0701 "driver-architecture" "the driver does not support a GPU of the site";
     E0702 "cuda-driver" "the CUDA version needs a newer driver";
@@ -145,6 +147,10 @@ codes! {
     E1008 "target-manifest" "a build target's manifest (`target.kdl`) cannot be read";
     W1001 "default-energy-price" "the quote prices a site's energy at the catalog's default price";
     W1002 "unpriced-line" "a line of the bill of materials or the quote has no price";
+    // E11: physical: space, weight, floor, layout.
+    E1105 "network-racks-full" "the declared network racks cannot hold the fabrics' switches";
+    E1106 "rack-scale-network-rack" "a rack-scale system is declared as a network rack";
+    W1103 "network-racks-undeclared" "the fabrics' switches have no declared network racks";
 }
 
 /// The code with this identifier, if it is registered.

@@ -140,12 +140,14 @@ pub enum LineBasis {
         role: NicRole,
         ports: u64,
     },
-    /// One cable per link of each kind.
+    /// One cable per link of each kind, in the stock lengths the hall layout needs (metres and
+    /// cables; empty when the layout is unknown).
     Cables {
         fabric: String,
         host_leaf: u64,
         leaf_spine: u64,
         spine_core: u64,
+        lengths: Vec<(f64, u64)>,
     },
     /// Out-of-band management switches per enclosure rack.
     Management {
@@ -377,8 +379,8 @@ impl Builder<'_, '_, '_> {
 pub fn lines(pricer: &mut Pricer, factory: &Factory, plan: &Plan) -> Vec<Line> {
     let mut b = Builder { pricer, lines: Vec::new() };
     compute_lines(&mut b, factory);
-    for (fabric, fp) in factory.fabrics.iter().zip(&plan.fabrics) {
-        fabric_lines(&mut b, fabric, fp);
+    for (i, (fabric, fp)) in factory.fabrics.iter().zip(&plan.fabrics).enumerate() {
+        fabric_lines(&mut b, fabric, fp, plan.links.get(i));
     }
     management_lines(&mut b, factory);
     cooling_lines(&mut b, factory);
@@ -503,7 +505,7 @@ fn cable<'c>(catalog: &'c Catalog, speed: BitsPerSecond, medium: Option<&str>) -
 }
 
 /// A fabric's switches per tier, its optics at both ends and its cables.
-fn fabric_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan) {
+fn fabric_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan, links: Option<&super::layout::FabricLinks>) {
     let Some((switch, switch_span)) = fabric.switch else { return };
     let shape = FabricShape {
         endpoints: fp.endpoints,
@@ -519,7 +521,118 @@ fn fabric_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan) {
         b.line(part, Category::Network, Period::Once, count, basis, Some(switch_span));
     }
     if fp.radix.is_some() && fp.endpoints > 0 {
-        optics_lines(b, fabric, fp, switch, switch_span);
+        match links.filter(|l| !l.classes.is_empty()) {
+            Some(l) => optics_by_link_class(b, fabric, fp, switch, switch_span, l),
+            None => optics_lines(b, fabric, fp, switch, switch_span),
+        }
+    }
+}
+
+/// Cables of one medium: links per kind (host–leaf, leaf–spine, spine–core) and their lengths
+/// (metres, cables).
+type CableRun = (Option<crate::ast::Medium>, [u64; 3], Vec<(f64, u64)>);
+
+/// The optics and cables of a fabric whose link lengths the layout gives: per link class, the
+/// switch-side modules and cables of the medium chosen for it (copper needs no module: the DAC
+/// plugs into both cages), host-side modules of the host-to-leaf medium, and the cables in the
+/// stock lengths each class needs. Classes of one medium share their lines.
+fn optics_by_link_class(
+    b: &mut Builder,
+    fabric: &Fabric,
+    fp: &FabricPlan,
+    switch: &Switch,
+    span: Span,
+    links: &super::layout::FabricLinks,
+) {
+    use super::layout::LinkKind;
+    use crate::ast::Medium;
+    let catalog = b.pricer.catalog;
+    let fname = &fabric.name.value;
+    let port_speed = switch.radix_at(fp.endpoint_speed).map(|m| m.speed).unwrap_or(fp.endpoint_speed);
+    let ppc = fp.ports_per_cage.max(1);
+    let cage_speed = BitsPerSecond(port_speed.0 * ppc as f64);
+    let by_id = |id: &Option<String>| id.as_deref().and_then(|id| catalog.transceivers().find(|t| t.id == id));
+    // Switch-side modules, by module: switch ports of the classes that use it.
+    let mut modules: Vec<(Option<&Transceiver>, u64)> = Vec::new();
+    // Cables, by medium: links per kind and their lengths.
+    let mut cables: Vec<CableRun> = Vec::new();
+    for c in &links.classes {
+        let ports = match c.kind {
+            LinkKind::HostLeaf => c.links,
+            LinkKind::LeafSpine | LinkKind::SpineCore => c.links.saturating_mul(2),
+        };
+        let copper = c.medium == Some(Medium::Copper);
+        if !copper {
+            let chosen = by_id(&c.part).filter(|t| !t.is_cable);
+            let module = chosen.or_else(|| switch_module(catalog, cage_speed));
+            match modules.iter_mut().find(|(m, _)| m.map(|t| &t.id) == module.map(|t| &t.id)) {
+                Some((_, p)) => *p = p.saturating_add(ports),
+                None => modules.push((module, ports)),
+            }
+        }
+        let slot = match c.kind {
+            LinkKind::HostLeaf => 0,
+            LinkKind::LeafSpine => 1,
+            LinkKind::SpineCore => 2,
+        };
+        let entry = match cables.iter().position(|(m, _, _)| *m == c.medium) {
+            Some(i) => cables.get_mut(i),
+            None => {
+                cables.push((c.medium, [0; 3], Vec::new()));
+                cables.last_mut()
+            }
+        };
+        if let Some((_, counts, lengths)) = entry {
+            if let Some(n) = counts.get_mut(slot) {
+                *n = n.saturating_add(c.links);
+            }
+            for (len, n) in &c.bins {
+                match lengths.iter_mut().find(|(l, _)| l == len) {
+                    Some((_, k)) => *k = k.saturating_add(*n),
+                    None => lengths.push((*len, *n)),
+                }
+            }
+            lengths.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+    }
+    for (module, ports) in modules {
+        let basis =
+            LineBasis::SwitchModules { fabric: fname.clone(), switch_ports: ports, port_speed, ports_per_cage: ppc };
+        b.optic(module, MissingPart::SwitchModule { speed: cage_speed }, ports.div_ceil(ppc), basis, span);
+    }
+    // Host side: the host-to-leaf class's medium; copper needs no host module either.
+    let host_medium = links.classes.iter().find(|c| c.kind == LinkKind::HostLeaf).and_then(|c| c.medium);
+    if host_medium != Some(Medium::Copper) {
+        let role = fabric.nic_role();
+        let medium = host_medium.map(|m| m.catalog_name());
+        let mut host: Vec<(Option<&Transceiver>, u64, u64)> = Vec::new();
+        for (module, n, ports) in &fp.host_modules {
+            let stated = module.as_deref().and_then(|id| catalog.transceivers().find(|t| !t.is_cable && t.id == id));
+            let part = stated.or_else(|| host_module(catalog, fp.endpoint_speed, role, medium));
+            match host.iter_mut().find(|(p, _, _)| p.map(|t| &t.id) == part.map(|t| &t.id)) {
+                Some((_, c, pc)) => {
+                    *c = c.saturating_add(*n);
+                    *pc = pc.saturating_add(*ports);
+                }
+                None => host.push((part, *n, *ports)),
+            }
+        }
+        for (part, n, ports) in host {
+            let basis = LineBasis::HostModules { fabric: fname.clone(), role, ports };
+            b.optic(part, MissingPart::HostModule { speed: fp.endpoint_speed }, n, basis, span);
+        }
+    }
+    for (medium, [host_leaf, leaf_spine, spine_core], lengths) in cables {
+        let m = medium.map(|m| m.catalog_name());
+        let n = host_leaf.saturating_add(leaf_spine).saturating_add(spine_core);
+        let basis = LineBasis::Cables { fabric: fname.clone(), host_leaf, leaf_spine, spine_core, lengths };
+        b.optic(
+            cable(catalog, fp.endpoint_speed, m),
+            MissingPart::Cable { medium: m, speed: fp.endpoint_speed },
+            n,
+            basis,
+            span,
+        );
     }
 }
 
@@ -579,7 +692,7 @@ fn optics_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan, switch: &Swit
         let basis = LineBasis::HostModules { fabric: fname.clone(), role, ports };
         b.optic(part, MissingPart::HostModule { speed: fp.endpoint_speed }, n, basis, span);
     }
-    let basis = LineBasis::Cables { fabric: fname.clone(), host_leaf, leaf_spine, spine_core };
+    let basis = LineBasis::Cables { fabric: fname.clone(), host_leaf, leaf_spine, spine_core, lengths: Vec::new() };
     let missing = MissingPart::Cable { medium, speed: fp.endpoint_speed };
     b.optic(cable(catalog, fp.endpoint_speed, medium), missing, fp.cables, basis, span);
 }

@@ -3,7 +3,9 @@
 //! number a user sees comes from one place.
 
 pub mod bom;
+pub mod layout;
 pub mod network;
+pub mod network_racks;
 pub mod placement;
 pub mod power;
 pub mod pricing;
@@ -21,6 +23,10 @@ use crate::model::Factory;
 pub struct Plan {
     pub sites: Vec<power::SitePlan>,
     pub fabrics: Vec<network::FabricPlan>,
+    /// The fabrics' switches in network racks, per site (parallel to `sites`).
+    pub network_racks: Vec<network_racks::NetworkRacks>,
+    /// Link lengths and media per fabric (parallel to `fabrics`).
+    pub links: Vec<layout::FabricLinks>,
     /// What each fabric carries (parallel to `fabrics`).
     pub traffic: Vec<traffic::FabricTraffic>,
     pub workloads: Vec<workloads::WorkloadPlan>,
@@ -37,7 +43,18 @@ pub fn plan(factory: &Factory, catalog: &Catalog) -> Plan {
     let sites = factory.sites.iter().enumerate().map(|(i, s)| power::site_plan(i, s, &fabrics)).collect();
     let workloads = workloads::plan(factory);
     let names = crate::names::derive(factory);
-    let mut plan = Plan { sites, fabrics, traffic: Vec::new(), workloads, quote: quote::Quote::default(), names };
+    let network_racks = network_racks::plan(factory, &fabrics);
+    let links = layout::plan(factory, &fabrics, &network_racks);
+    let mut plan = Plan {
+        sites,
+        fabrics,
+        network_racks,
+        links,
+        traffic: Vec::new(),
+        workloads,
+        quote: quote::Quote::default(),
+        names,
+    };
     plan.traffic = traffic::plan(factory, &plan);
     plan.quote = quote::compute(factory, &plan, catalog);
     for (t, f) in plan.traffic.iter_mut().zip(&plan.fabrics) {

@@ -10,6 +10,8 @@ const RACK_WIDTH_M: f64 = 0.6;
 const RACK_DEPTH_M: f64 = 1.2;
 const AISLE_M: f64 = 1.2;
 const MARGIN_M: f64 = 1.0;
+/// The fill of network racks (a violet apart from the power scale's blues, yellows and reds).
+const NETWORK_FILL: &str = "#9575cd";
 /// Room on the left of a floor plan for row names.
 const LABEL_PX: f64 = 56.0;
 const DRAWING_WIDTH_PX: f64 = 720.0;
@@ -113,8 +115,8 @@ struct Drawing {
     /// A rack's width and depth in pixels.
     rack_px: (f64, f64),
     tiles: Vec<RackTile>,
-    /// Rack kinds for the legend: what is in the rack, its power, how many.
-    kinds: Vec<(String, f64, u64)>,
+    /// Rack kinds for the legend: what is in the rack, its power, how many, its fill.
+    kinds: Vec<(String, f64, u64, String)>,
     racks: u64,
     power_kw: f64,
 }
@@ -141,21 +143,26 @@ impl Drawing {
 
     /// A group's racks in one row, drawn from `x`, counted for the legend and totals.
     fn run(&mut self, group: &RackGroup, x: f64, y: f64) -> RackRun {
-        let kw = group.power_nominal().kw();
-        let tile = self.tile(kw_colour(kw));
+        let kw = group.power_nominal().kw() + 0.0;
+        let network = group.role == crate::ast::RackRole::Network;
+        // Network racks in one colour of their own: their switches' power is in the site's IT
+        // power, not in any rack's systems.
+        let fill = if network { NETWORK_FILL.to_string() } else { kw_colour(kw) };
+        let tile = self.tile(fill.clone());
         self.racks = self.racks.saturating_add(group.per_row);
         self.power_kw += kw * group.per_row as f64;
         let part = group.part_id().to_string();
         let what = match &group.contents {
             RackContents::RackScale(_) => part,
+            RackContents::Enclosure { .. } if network => format!("{part}, network rack for the fabrics' switches"),
             RackContents::Enclosure { systems, .. } => format!(
                 "{part} with {}",
                 systems.iter().map(|g| format!("{} × {}", g.count, g.system.id)).collect::<Vec<_>>().join(", ")
             ),
         };
-        match self.kinds.iter_mut().find(|(p, k, _)| *p == what && (*k - kw).abs() < 1e-9) {
+        match self.kinds.iter_mut().find(|(p, k, _, _)| *p == what && (*k - kw).abs() < 1e-9) {
             Some(k) => k.2 = k.2.saturating_add(group.per_row),
-            None => self.kinds.push((what.clone(), kw, group.per_row)),
+            None => self.kinds.push((what.clone(), kw, group.per_row, fill)),
         }
         let (rw, rd) = self.rack_px;
         RackRun {
@@ -210,8 +217,8 @@ fn hall_plan(id: String, site: &str, hall: &Hall) -> FloorPlan {
     let legend = d
         .kinds
         .iter()
-        .map(|(part, kw, n)| LegendEntry {
-            fill: kw_colour(*kw),
+        .map(|(part, kw, n, fill)| LegendEntry {
+            fill: fill.clone(),
             label: format!("{part}: {} per rack, {} racks", power_kw(*kw), count(*n as f64)),
         })
         .collect();

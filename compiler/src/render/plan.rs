@@ -49,6 +49,51 @@ pub struct SiteView {
     pub air_capacity_kw: f64,
     pub loops: Vec<LoopView>,
     pub weight_kg: f64,
+    /// The fabrics' switches in racks of their own.
+    pub network_racks: NetworkRacksView,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkRacksView {
+    pub switches: u64,
+    pub rack_units: u64,
+    pub power_kw: f64,
+    pub air_heat_kw: f64,
+    /// Network racks the blueprint declares (0: none; the plan counts `racks_needed`).
+    pub declared: u64,
+    pub racks_needed: u64,
+    /// The enclosure the racks are counted in.
+    pub enclosure: Option<String>,
+    /// Switches the declared racks cannot hold.
+    pub unplaced: u64,
+    pub groups: Vec<SwitchRackView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SwitchRackView {
+    pub fabric: String,
+    pub tier: &'static str,
+    pub switches: u64,
+    pub racks: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkClassView {
+    pub class: &'static str,
+    pub links: u64,
+    pub max_length_m: f64,
+    pub medium: Option<&'static str>,
+    pub pinned: bool,
+    /// The part whose reach decides, and that reach.
+    pub part: Option<String>,
+    pub reach_m: Option<f64>,
+    pub bins: Vec<LengthBin>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LengthBin {
+    pub length_m: f64,
+    pub links: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -98,6 +143,8 @@ pub struct FabricView {
     pub idle: bool,
     /// What the fabric's switches, optics and cables add to the bill of materials.
     pub capex: Option<f64>,
+    /// Per link class: its lengths and the medium chosen.
+    pub links: Vec<LinkClassView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -168,7 +215,8 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
         .sites
         .iter()
         .zip(&plan.sites)
-        .map(|(s, p)| SiteView {
+        .enumerate()
+        .map(|(i, (s, p))| SiteView {
             name: s.name.value.clone(),
             region: s.region.as_ref().map(|r| r.value.clone()),
             tier: s.tier.as_ref().map(|t| t.value),
@@ -212,13 +260,15 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                 })
                 .collect(),
             weight_kg: p.weight.0,
+            network_racks: network_racks_view(factory, plan.network_racks.get(i)),
         })
         .collect();
     let fabrics = plan
         .fabrics
         .iter()
         .zip(&plan.traffic)
-        .map(|(f, t)| FabricView {
+        .enumerate()
+        .map(|(fi, (f, t))| FabricView {
             name: f.name.clone(),
             role: f.role,
             switch: f.switch_id.clone(),
@@ -244,6 +294,7 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
             },
             idle: t.idle(),
             capex: t.capex,
+            links: plan.links.get(fi).map(|l| l.classes.iter().map(link_class_view).collect()).unwrap_or_default(),
         })
         .collect();
     let workloads: Vec<WorkloadView> = plan
@@ -311,6 +362,55 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
         fabrics,
         workloads,
         totals,
+    }
+}
+
+fn network_racks_view(factory: &Factory, n: Option<&crate::project::network_racks::NetworkRacks>) -> NetworkRacksView {
+    let Some(n) = n else {
+        return NetworkRacksView {
+            switches: 0,
+            rack_units: 0,
+            power_kw: 0.0,
+            air_heat_kw: 0.0,
+            declared: 0,
+            racks_needed: 0,
+            enclosure: None,
+            unplaced: 0,
+            groups: Vec::new(),
+        };
+    };
+    NetworkRacksView {
+        switches: n.switches,
+        rack_units: n.rack_units,
+        power_kw: kw(n.power),
+        air_heat_kw: kw(n.air_heat),
+        declared: n.declared_racks,
+        racks_needed: n.racks_needed,
+        enclosure: n.enclosure.clone(),
+        unplaced: n.unplaced,
+        groups: n
+            .groups
+            .iter()
+            .map(|g| SwitchRackView {
+                fabric: factory.fabrics.get(g.fabric).map(|f| f.name.value.clone()).unwrap_or_default(),
+                tier: g.tier.as_str(),
+                switches: g.count,
+                racks: g.racks,
+            })
+            .collect(),
+    }
+}
+
+fn link_class_view(c: &crate::project::layout::LinkClass) -> LinkClassView {
+    LinkClassView {
+        class: c.kind.as_str(),
+        links: c.links,
+        max_length_m: c.max_m,
+        medium: c.medium.map(|m| m.catalog_name()),
+        pinned: c.pinned,
+        part: c.part.clone(),
+        reach_m: c.reach_m,
+        bins: c.bins.iter().map(|(l, n)| LengthBin { length_m: *l, links: *n }).collect(),
     }
 }
 
@@ -387,6 +487,23 @@ pub fn human(v: &PlanView) -> String {
                 );
             }
         }
+        let n = &s.network_racks;
+        if n.switches > 0 {
+            let placed = if n.declared > 0 {
+                format!("{} declared", count(n.declared as f64))
+            } else {
+                "none declared, not in the floor plan".to_string()
+            };
+            let _ = writeln!(
+                o,
+                "  network racks   {} switches ({} U, {}) in {} racks of {} ({placed})",
+                count(n.switches as f64),
+                count(n.rack_units as f64),
+                power_kw(n.power_kw),
+                count(n.racks_needed as f64),
+                n.enclosure.as_deref().unwrap_or("?")
+            );
+        }
     }
     if !v.fabrics.is_empty() {
         let _ = writeln!(o, "\nfabrics");
@@ -406,6 +523,20 @@ pub fn human(v: &PlanView) -> String {
                 count(f.cables as f64),
                 count(f.transceivers as f64)
             );
+            for c in &f.links {
+                let reach = match (&c.part, c.reach_m) {
+                    (Some(p), Some(r)) => format!(" ({p}, reach {} m)", trim(r)),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    o,
+                    "               {:<10} {} links up to {} m: {}{reach}",
+                    c.class,
+                    count(c.links as f64),
+                    decimals(c.max_length_m, 1),
+                    c.medium.unwrap_or("no medium reaches")
+                );
+            }
             if f.idle {
                 let price = f
                     .capex

@@ -140,13 +140,20 @@ pub fn line_basis(basis: &LineBasis) -> String {
         LineBasis::HostModules { fabric, role, ports } => {
             format!("fabric {fabric}: one per {} NIC cage, for {} ports", role.as_str(), group_thousands(*ports as f64))
         }
-        LineBasis::Cables { fabric, host_leaf, leaf_spine, spine_core } => {
+        LineBasis::Cables { fabric, host_leaf, leaf_spine, spine_core, lengths } => {
             let links: Vec<String> = [("host–leaf", host_leaf), ("leaf–spine", leaf_spine), ("spine–core", spine_core)]
                 .into_iter()
                 .filter(|(_, n)| **n > 0)
                 .map(|(k, n)| format!("{} {k}", group_thousands(*n as f64)))
                 .collect();
-            format!("fabric {fabric}: one per link ({})", links.join(", "))
+            let cut = if lengths.is_empty() {
+                String::new()
+            } else {
+                let each: Vec<String> =
+                    lengths.iter().map(|(l, n)| format!("{} × {} m", group_thousands(*n as f64), num(*l))).collect();
+                format!("; in lengths {}", each.join(", "))
+            };
+            format!("fabric {fabric}: one per link ({}){cut}", links.join(", "))
         }
         LineBasis::Management { shapes, per_site: counts } => management_basis(shapes, counts),
         LineBasis::Cdus { loops } => {

@@ -207,6 +207,73 @@ pub struct SiteFabric {
     pub leaf: u64,
     pub spine: u64,
     pub core: u64,
+    /// Switches of each tier placed in the site's network racks (named first: `<fabric>-leaf01` …);
+    /// the rest have no rack yet.
+    pub leaf_racked: u64,
+    pub spine_racked: u64,
+    pub core_racked: u64,
+}
+
+/// The switches of a site waiting for network racks, tier by tier in the order
+/// `project::network_racks` places them: each network rack takes one tier of one fabric, as many
+/// as its rack units, power and air heat allow.
+struct SwitchQueue<'c> {
+    /// Fabric index, fabric name, tier, switch, how many, how many placed.
+    groups: Vec<(usize, String, &'static str, &'c crate::catalog::Switch, u64, u64)>,
+}
+
+impl<'c> SwitchQueue<'c> {
+    fn new(factory: &Factory<'c>, plan: &Plan, site: usize) -> Self {
+        let groups = plan
+            .network_racks
+            .get(site)
+            .map(|n| {
+                n.groups
+                    .iter()
+                    .filter_map(|g| {
+                        let f = factory.fabrics.get(g.fabric)?;
+                        let (switch, _) = f.switch?;
+                        Some((g.fabric, f.name.value.clone(), g.tier.as_str(), switch, g.count, 0))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        SwitchQueue { groups }
+    }
+
+    /// Switches for one network rack with `free` rack units from `first_unit`: their devices and power.
+    fn fill(&mut self, enclosure: &crate::catalog::Enclosure, free: u64, first_unit: u64) -> (Vec<DeviceView>, f64) {
+        let mut out = Vec::new();
+        let mut watts = 0.0;
+        for (_, fabric, tier, switch, count, placed) in self.groups.iter_mut() {
+            if *placed >= *count {
+                continue;
+            }
+            let n = crate::project::network_racks::per_rack(enclosure, free, switch).min(*count - *placed);
+            if n == 0 {
+                continue;
+            }
+            let mut u = first_unit;
+            for _ in 0..n {
+                *placed += 1;
+                out.push(DeviceView {
+                    name: format!("{fabric}-{tier}{:02}", *placed),
+                    device_type: switch.id.clone(),
+                    role: "switch",
+                    position: Some(u),
+                    gpus: 0,
+                });
+                u += switch.rack_units.max(1);
+                watts += switch.power.0;
+            }
+            break;
+        }
+        (out, watts)
+    }
+
+    fn placed(&self, fabric: usize, tier: &str) -> u64 {
+        self.groups.iter().filter(|g| g.0 == fabric && g.2 == tier).map(|g| g.5).sum()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -349,6 +416,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
         let mut nodes = 0u64;
         let mut products: BTreeMap<String, GpuProduct> = BTreeMap::new();
         let site_names = names.sites.get(si);
+        let mut queue = SwitchQueue::new(factory, plan, si);
         for (hi, hall) in site.halls.iter().enumerate() {
             let hall_slug = site_names.and_then(|n| n.halls.get(hi)).cloned().unwrap_or_else(|| slug(&hall.name.value));
             let panel = names::panel_name(&hall.name.value);
@@ -366,6 +434,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                             k += 1;
                             let name = names::rack_name(&hall.name.value, &row_name, k);
                             let mut devices = Vec::new();
+                            let mut switch_watts = 0.0;
                             let mut trays = (0u64, None, 0u64);
                             let (u_height, max_weight, cooling) = match &group.contents {
                                 RackContents::RackScale(s) => {
@@ -412,6 +481,12 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                             nodes += g.system.hosts();
                                         }
                                     }
+                                    if group.role == crate::ast::RackRole::Network {
+                                        let free = enclosure.rack_units.saturating_sub(u - 1);
+                                        let (switches, watts) = queue.fill(enclosure, free, u);
+                                        devices.extend(switches);
+                                        switch_watts = watts;
+                                    }
                                     let cooling = match enclosure.cooling {
                                         EnclosureCooling::Air => "air",
                                         EnclosureCooling::Rdhx => "rear-door",
@@ -452,7 +527,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                 u_height,
                                 weight_kg: group.weight().0.round(),
                                 max_weight_kg: max_weight.map(f64::round),
-                                power_kw: group.power_nominal().kw(),
+                                // `+ 0.0` keeps an empty rack at 0, not the -0 of an empty sum.
+                                power_kw: group.power_nominal().kw() + switch_watts / 1e3 + 0.0,
                                 cooling,
                                 cooling_loop: group
                                     .loop_index
@@ -528,6 +604,9 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     leaf: share.clos.switches.leaf,
                     spine: share.clos.switches.spine,
                     core: share.clos.switches.core,
+                    leaf_racked: queue.placed(fi, "leaf"),
+                    spine_racked: queue.placed(fi, "spine"),
+                    core_racked: queue.placed(fi, "core"),
                 })
             })
             .collect();

@@ -368,7 +368,13 @@ impl<'a> Resolver<'a, '_> {
                 RowGroup { name: row.name.clone(), count: row.count(), racks, span: row.span }
             })
             .collect();
-        Hall { name: h.name.clone(), rows, span: h.span }
+        Hall {
+            name: h.name.clone(),
+            rack_width: h.rack_width.as_ref().map(|w| w.value).unwrap_or(crate::ast::DEFAULT_RACK_WIDTH_M),
+            row_pitch: h.row_pitch.as_ref().map(|p| p.value).unwrap_or(crate::ast::DEFAULT_ROW_PITCH_M),
+            rows,
+            span: h.span,
+        }
     }
 
     fn rack_group(&mut self, rg: &ast::RackGroup, site: &ast::Site, loops: &[Loop<'a>]) -> Option<RackGroup<'a>> {
@@ -399,6 +405,20 @@ impl<'a> Resolver<'a, '_> {
         });
         let contents = match self.catalog.get(&rg.part.value) {
             Some(Part::System(s)) if s.form == Form::RackScale => {
+                if let Some(role) = rg.role.as_ref().filter(|r| r.value == crate::ast::RackRole::Network) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            codes::E1106,
+                            format!("`{}` is a rack-scale system: it cannot be a network rack for switches", s.id),
+                        )
+                        .label(role.span, "network role")
+                        .label(rg.part.span, "a complete system, with no room for fabric switches")
+                        .help(format!(
+                            "put the switches in an enclosure: `rack \"{}\" count=2 role=\"network\"`",
+                            self.catalog.ids_of_kind("rack").next().unwrap_or("rack-air-48u")
+                        )),
+                    );
+                }
                 if let Some(first) = rg.systems.first() {
                     self.unresolved = true;
                     self.diags.push(
@@ -453,7 +473,8 @@ impl<'a> Resolver<'a, '_> {
                         None => self.unknown_part("system", &sg.part, &["system"]),
                     }
                 }
-                if rg.systems.is_empty() {
+                let network = rg.role.as_ref().is_some_and(|r| r.value == crate::ast::RackRole::Network);
+                if rg.systems.is_empty() && !network {
                     self.diags.push(
                         Diagnostic::new(codes::W0301, format!("rack enclosure `{}` holds no systems", enclosure.id))
                             .label(rg.part.span, "empty rack")
@@ -484,6 +505,8 @@ impl<'a> Resolver<'a, '_> {
         Some(RackGroup {
             contents,
             per_row: rg.count(),
+            role: rg.role.as_ref().map(|r| r.value).unwrap_or_default(),
+            role_span: rg.role.as_ref().map(|r| r.span),
             loop_index,
             loop_span: rg.loop_ref.as_ref().map(|l| l.span),
             part_span: rg.part.span,
@@ -577,6 +600,7 @@ impl<'a> Resolver<'a, '_> {
             tiers: topology.and_then(|t| t.tiers.clone()),
             oversubscription: topology.and_then(|t| t.oversubscription.as_ref()).map(|o| o.value).unwrap_or(1.0),
             oversubscription_span: topology.and_then(|t| t.oversubscription.as_ref()).map(|o| o.span),
+            medium: f.medium.clone(),
             span: f.span,
         }
     }

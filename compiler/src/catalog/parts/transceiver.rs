@@ -19,6 +19,8 @@ pub struct Transceiver {
     pub nic: Option<NicRole>,
     /// `multimode`, `single-mode` or `copper`: a link's modules and cable share it.
     pub medium: Option<&'static str>,
+    /// The longest link it carries, metres, from the datasheet's `reach "50 m"` (`None`: not stated).
+    pub reach: Option<f64>,
     pub price: Option<Price>,
     pub span: Span,
 }
@@ -51,7 +53,20 @@ fn decode(cx: &mut Cx, node: &Node, id: &str, is_cable: bool) -> Option<Transcei
     let name = f.req_string(cx, "name", "name \"…\"");
     let _ = f.string(cx, "vendor", "vendor \"…\"");
     let _ = f.string(cx, "form-factor", "form-factor \"OSFP\"");
-    let _ = f.string(cx, "reach", "reach \"50 m\"");
+    let reach = f.string(cx, "reach", "reach \"50 m\"").and_then(|r| {
+        let parsed = parse_reach(&r.value);
+        if parsed.is_none() {
+            cx.emit(
+                crate::diag::Diagnostic::new(
+                    crate::diag::codes::E0109,
+                    format!("the reach \"{}\" is not a length in metres or kilometres", r.value),
+                )
+                .label(r.span, "not a length")
+                .help("write the datasheet's reach with its unit, like `reach \"50 m\"` or `reach \"2 km\"`"),
+            );
+        }
+        parsed
+    });
     let speed = f.req_quantity(cx, "speed", Dimension::LinkSpeed, "speed (Gbps)800");
     let power = f.quantity(cx, "power", Dimension::Power, "power (W)17");
     let end = f
@@ -76,7 +91,32 @@ fn decode(cx: &mut Cx, node: &Node, id: &str, is_cable: bool) -> Option<Transcei
         end,
         nic,
         medium,
+        reach,
         price,
         span: cx.node_head_span(node),
     })
+}
+
+/// `"50 m"`, `"2 km"`, `"500m"` in metres; `None` for anything else.
+fn parse_reach(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (number, factor) = if let Some(n) = t.strip_suffix("km") {
+        (n, 1e3)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 1.0)
+    } else {
+        return None;
+    };
+    let v: f64 = number.trim().parse().ok()?;
+    (v.is_finite() && v > 0.0).then_some(v * factor)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reaches_read_in_metres() {
+        assert_eq!(super::parse_reach("50 m"), Some(50.0));
+        assert_eq!(super::parse_reach("2 km"), Some(2000.0));
+        assert_eq!(super::parse_reach("fifty"), None);
+    }
 }

@@ -27,11 +27,12 @@ pub(super) fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
     r.finish(cx);
     let mut switch = None;
     let mut topology = None;
+    let mut medium = None;
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
-        if !["switch", "topology"].contains(&key) {
-            read::unknown_child(cx, "fabric", child, &["switch", "topology"]);
+        if !["switch", "topology", "medium"].contains(&key) {
+            read::unknown_child(cx, "fabric", child, &["switch", "topology", "medium"]);
             continue;
         }
         if !once.first(cx, "fabric", child) {
@@ -40,6 +41,11 @@ pub(super) fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
         if key == "switch" {
             if let Some(e) = read::single_arg(cx, child, "switch \"quantum-2-qm9700\"") {
                 switch = read::name(cx, e, "the switch part");
+            }
+        } else if key == "medium" {
+            if let Some(e) = read::single_arg(cx, child, "medium \"multimode\"") {
+                medium = read::choice(cx, e, "the fabric's medium", Medium::CHOICES)
+                    .and_then(|c| Medium::parse(c.value).map(|m| Spanned::new(m, c.span)));
             }
         } else {
             topology = lower_topology(cx, child);
@@ -52,7 +58,7 @@ pub(super) fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
                 .help("name the switch the fabric is built of, like `switch \"quantum-2-qm9700\"`"),
         );
     }
-    Some(Fabric { name: name?, kind: kind?, role, site, switch, topology, span: cx.node_head_span(node) })
+    Some(Fabric { name: name?, kind: kind?, role, site, switch, topology, medium, span: cx.node_head_span(node) })
 }
 
 pub(super) fn lower_topology(cx: &mut Cx, node: &Node) -> Option<Topology> {

@@ -275,6 +275,8 @@ pub(super) fn lower_loop(cx: &mut Cx, node: &Node) -> Option<Loop> {
 pub(super) fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a hall name", "hall \"A\"");
+    let rack_width = hall_length(cx, &mut r, "rack-width", "the rack width");
+    let row_pitch = hall_length(cx, &mut r, "row-pitch", "the row pitch");
     r.finish(cx);
     let mut rows = Vec::new();
     for child in children(node) {
@@ -284,7 +286,25 @@ pub(super) fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
         }
         rows.extend(lower_row(cx, child));
     }
-    Some(Hall { name: name?, rows, span: cx.node_head_span(node) })
+    Some(Hall { name: name?, rack_width, row_pitch, rows, span: cx.node_head_span(node) })
+}
+
+/// A hall's layout length (`rack-width=(mm)600`, `row-pitch=(m)2.4`), in metres: positive and at
+/// most 100 m, the size of the largest halls.
+fn hall_length(cx: &mut Cx, r: &mut NodeReader, key: &'static str, what: &str) -> Option<Spanned<f64>> {
+    let q = r.prop(cx, key).and_then(|e| read::quantity(cx, e, what, Dimension::Length))?;
+    if !(q.value > 0.0 && q.value <= 100.0) {
+        cx.emit(
+            Diagnostic::new(codes::E0109, format!("{what} must be above 0 and at most 100 m, found {} m", q.value))
+                .label(q.span, "out of range")
+                .help(format!(
+                    "write it with its unit, like `{key}={}`",
+                    if key == "rack-width" { "(mm)600" } else { "(m)2.4" }
+                )),
+        );
+        return None;
+    }
+    Some(Spanned::new(q.value, q.span))
 }
 
 pub(super) fn lower_row(cx: &mut Cx, node: &Node) -> Option<Row> {
@@ -310,6 +330,10 @@ pub(super) fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
         .and_then(|e| read::name(cx, e, "the rack part"));
     let count = r.prop(cx, "count").and_then(|e| read::count(cx, e, "the rack count"));
     let loop_ref = r.prop(cx, "loop").and_then(|e| read::name(cx, e, "the loop"));
+    let role = r
+        .prop(cx, "role")
+        .and_then(|e| read::choice(cx, e, "the rack role", RackRole::CHOICES))
+        .and_then(|c| RackRole::parse(c.value).map(|role| Spanned::new(role, c.span)));
     r.finish(cx);
     let mut systems = Vec::new();
     for child in children(node) {
@@ -328,5 +352,5 @@ pub(super) fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
             systems.push(SystemGroup { part, count, span: cx.node_head_span(child) });
         }
     }
-    Some(RackGroup { part: part?, count, loop_ref, systems, span: cx.node_head_span(node) })
+    Some(RackGroup { part: part?, count, loop_ref, role, systems, span: cx.node_head_span(node) })
 }

@@ -237,11 +237,12 @@ fn fitted_source(eff: &Efficiency, bands: &BandTable) -> String {
     let list = |v: &[String]| v.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ");
     s.push_str(&format!(
         "\n/// p10–p90 bands from the held-out errors of the leave-one-group-out refits.\n\
-         pub const BANDS: Bands = Bands {{\n    calibrated: {},\n    new_model: {},\n    new_gpu: {},\n    models: &[{}],\n    gpus: &[{}],\n}};\n",
+         pub const BANDS: Bands = Bands {{\n    calibrated: {},\n    new_model: {},\n    new_gpu: {},\n    models: &[{}],\n    model_shapes: &[{}],\n    gpus: &[{}],\n}};\n",
         factors(&bands.calibrated),
         factors(&bands.new_model),
         factors(&bands.new_gpu),
         list(&bands.models),
+        bands.shapes.iter().map(|(a, b, c)| format!("({a}, {b}, {c})")).collect::<Vec<_>>().join(", "),
         list(&bands.gpus)
     ));
     s
@@ -375,6 +376,7 @@ struct BandTable {
     new_model: BandFactors,
     new_gpu: BandFactors,
     models: Vec<String>,
+    shapes: Vec<(u32, u32, u32)>,
     gpus: Vec<String>,
 }
 
@@ -386,7 +388,11 @@ fn band_table(pairs: &[(Row, CalibrationPoint)], h: &Holdout) -> BandTable {
     let mut gpus: Vec<String> = pairs.iter().map(|(r, _)| r.gpu.clone()).collect();
     gpus.sort();
     gpus.dedup();
+    let mut shapes: Vec<(u32, u32, u32)> = pairs.iter().map(|(_, p)| tp::model_shape(&p.model)).collect();
+    shapes.sort_unstable();
+    shapes.dedup();
     BandTable {
+        shapes,
         calibrated: fit::band_factors(&calibrated),
         new_model: fit::band_factors(&errors_of(&h.by_model)),
         new_gpu: fit::band_factors(&errors_of(&h.by_gpu)),
@@ -437,6 +443,10 @@ fn fitted_factors_are_current() {
     gpus.dedup();
     assert_eq!(stored_bands.models.iter().map(|s| s.to_string()).collect::<Vec<_>>(), models, "stale: update");
     assert_eq!(stored_bands.gpus.iter().map(|s| s.to_string()).collect::<Vec<_>>(), gpus, "stale: update");
+    let mut shapes: Vec<(u32, u32, u32)> = pairs.iter().map(|(_, p)| tp::model_shape(&p.model)).collect();
+    shapes.sort_unstable();
+    shapes.dedup();
+    assert_eq!(stored_bands.model_shapes.to_vec(), shapes, "stale: update");
     for b in [stored_bands.calibrated, stored_bands.new_model, stored_bands.new_gpu] {
         assert!(b.low > 0.0 && b.low <= 1.0 && b.high >= 1.0, "band {b:?} does not contain its estimate");
     }

@@ -93,7 +93,7 @@ pub fn run(args: Args) -> i32 {
     };
     let sys = workloads::system_spec(system, gpu);
     let m = workloads::model_spec(model);
-    let band = throughput::band(&gpu.id, &model.id);
+    let band = throughput::band(&gpu.id, &m);
     match throughput::estimate(&sys, &m, workloads::precision(precision), &request, gpus, &Efficiency::fitted()) {
         Ok(e) => {
             let (low, high) = band.ends(e.tokens_per_second);

@@ -201,7 +201,7 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
                 estimate,
                 offline,
                 gpus_to_fit,
-                band: throughput::band(&gpu.id, &w.model.id),
+                band: throughput::band(&gpu.id, &model),
             })
         })
         .collect()

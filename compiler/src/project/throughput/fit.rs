@@ -220,6 +220,9 @@ pub struct Bands {
     pub new_gpu: BandFactors,
     /// Catalog ids of the models the fit saw.
     pub models: &'static [&'static str],
+    /// Their shapes (layers, hidden size, routed experts): a model of the same shape under
+    /// another id (Llama 3.1 70B and 3.3 70B) is as calibrated as they are.
+    pub model_shapes: &'static [(u32, u32, u32)],
     /// Catalog ids of the GPUs the fit saw.
     pub gpus: &'static [&'static str],
 }

@@ -146,11 +146,16 @@ pub fn band_table() -> Bands {
     fitted::BANDS
 }
 
-/// The band for a projection of catalog model `model` on catalog GPU `gpu`. Where the fit saw
-/// neither, the two extrapolation errors add in quadrature (in log space).
-pub fn band(gpu: &str, model: &str) -> Band {
+/// The shape the bands compare models by: layers, hidden size and routed experts.
+pub fn model_shape(model: &ModelSpec) -> (u32, u32, u32) {
+    (model.layers, model.hidden_size, model.experts.as_ref().map_or(0, |e| e.total))
+}
+
+/// The band for a projection of `model` on catalog GPU `gpu`. Where the fit saw neither, the
+/// two extrapolation errors add in quadrature (in log space).
+pub fn band(gpu: &str, model: &ModelSpec) -> Band {
     let b = fitted::BANDS;
-    let known_model = b.models.contains(&model);
+    let known_model = b.models.contains(&model.id.as_str()) || b.model_shapes.contains(&model_shape(model));
     let known_gpu = b.gpus.contains(&gpu);
     let (f, coverage) = match (known_model, known_gpu) {
         (true, true) => (b.calibrated, Coverage::Calibrated),

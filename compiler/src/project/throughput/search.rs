@@ -201,8 +201,10 @@ struct Tail {
 
 /// p99 latencies at mean batch `mean.batch` (see `docs/throughput-model.md`, "Scenarios"):
 /// - the in-flight count of an M/G/∞ system is Poisson, and long-tailed output lengths add the
-///   variance of the context each sequence carries, so the p99 step runs
-///   `B + z·√(B·(1 + cv²))` sequences, and with them the prefill chunks of as many arrivals;
+///   variance of the context each sequence carries. Requests go to the least-loaded of the
+///   workload's `R` replicas (as Dynamo's and vLLM's routers send them), so the whole workload
+///   fluctuates as one pool spread over its replicas: the p99 step runs
+///   `B + z·√(B·(1 + cv²) / R)` sequences, and with them the prefill chunks of as many arrivals;
 /// - a new prompt queues behind the prefills already waiting: with prefill utilisation ρ, the
 ///   waiting time of a queue with Poisson arrivals has an exponential tail, whose p99 is
 ///   `ttft_prefill · ln(100ρ) / (1 − ρ)` for exponential service; prefill times of prompts of
@@ -210,9 +212,9 @@ struct Tail {
 ///   halves it;
 /// - `latency_tail` is the fitted residual (scheduling jitter, stragglers) on the step and
 ///   prefill times, not on the queueing wait, which is already a p99.
-fn tail(w: &Workload, mean: &Point, max_batch: f64, cv: f64, eff: &Efficiency) -> Tail {
+fn tail(w: &Workload, mean: &Point, max_batch: f64, cv: f64, replicas: u32, eff: &Efficiency) -> Tail {
     let b = mean.batch;
-    let peak_batch = b + Z99 * (b * (1.0 + cv * cv)).sqrt();
+    let peak_batch = b + Z99 * (b * (1.0 + cv * cv) / f64::from(replicas.max(1))).sqrt();
     let fits = b <= 1.0 || peak_batch <= max_batch;
     let peak = evaluate(w, mean.split, peak_batch.min(max_batch.max(1.0)), mean.mtp, eff);
     let busy = (mean.tpot * mean.accepted).max(1e-12);
@@ -230,6 +232,7 @@ fn best_for_split(
     s: Split,
     mtp: bool,
     request: &Request,
+    replicas: u32,
     eff: &Efficiency,
 ) -> Option<Result<Point, (f64, f64)>> {
     let ranks = f64::from(s.expert.max(1)) * f64::from(s.pipeline.max(1));
@@ -254,7 +257,7 @@ fn best_for_split(
             // The first limit a batch of `b` breaks, if any.
             let broken = |b: f64| -> Option<Binding> {
                 let mean = evaluate(w, s, b, mtp, eff);
-                let t = tail(w, &mean, max_batch, cv, eff);
+                let t = tail(w, &mean, max_batch, cv, replicas, eff);
                 if t.tpot > slo.tpot_s {
                     Some(Binding::Tpot)
                 } else if t.ttft > slo.ttft_s {
@@ -266,7 +269,7 @@ fn best_for_split(
                 }
             };
             let one = evaluate(w, s, 1.0, mtp, eff);
-            let one_tail = tail(w, &one, max_batch, cv, eff);
+            let one_tail = tail(w, &one, max_batch, cv, replicas, eff);
             if one_tail.tpot > slo.tpot_s || one_tail.ttft > slo.ttft_s {
                 return Some(Err((one_tail.ttft, one_tail.tpot)));
             }
@@ -351,7 +354,7 @@ pub fn estimate(
             continue;
         }
         for &mtp in mtp_options {
-            match best_for_split(&w, s, mtp, request, eff) {
+            match best_for_split(&w, s, mtp, request, replicas, eff) {
                 None => {}
                 Some(Err((ttft, tpot))) => {
                     any_fit = true;

@@ -258,9 +258,11 @@ fn mtp_acceptance_comes_from_the_model_and_zero_acceptance_never_helps() {
 
 #[test]
 fn bands_contain_the_estimate_and_widen_when_extrapolating() {
-    let known = super::band("b200", "llama-3.3-70b");
-    let new_gpu = super::band("mi355x", "llama-3.3-70b");
-    let new_both = super::band("mi355x", "some-new-model");
+    let llama = ModelSpec { id: "llama-3.3-70b".into(), ..llama_70b() };
+    let unknown = ModelSpec { id: "some-new-model".into(), layers: 7, ..llama_70b() };
+    let known = super::band("b200", &llama);
+    let new_gpu = super::band("mi355x", &llama);
+    let new_both = super::band("mi355x", &unknown);
     assert_eq!(known.coverage, super::Coverage::Calibrated);
     assert_eq!(new_gpu.coverage, super::Coverage::NewGpu);
     for b in [known, new_gpu, new_both] {

@@ -174,9 +174,14 @@ pub struct HeadlineText {
     pub cost_per_million_tokens: String,
     /// "$0.0100–$0.0140": the cost at the p90 and at the p10 end of the throughput band.
     pub cost_per_million_tokens_range: String,
+    /// The two ends of that range, each on its own (for pages that mark each number).
+    pub cost_per_million_tokens_low: String,
+    pub cost_per_million_tokens_high: String,
     pub tokens_per_second: String,
-    /// "2.2 M–3.0 M": the p10–p90 band of the throughput.
+    /// "2,200,000–3,000,000": the p10–p90 band of the throughput.
     pub tokens_per_second_range: String,
+    pub tokens_per_second_low: String,
+    pub tokens_per_second_high: String,
     pub tokens_per_second_per_mw: String,
     pub tokens_per_second_per_gpu: String,
     pub tokens_per_year: String,
@@ -425,6 +430,16 @@ fn headline(quote: &Quote) -> HeadlineText {
             .cost_per_million_tokens
             .map(|x| money(&Money::rounded(x, quote.currency.as_str(), Rounding::Decimals(4))))
             .unwrap_or_else(|| "no tokens".to_string()),
+        cost_per_million_tokens_low: p
+            .cost_per_million_tokens_low
+            .map(|x| money(&Money::rounded(x, quote.currency.as_str(), Rounding::Decimals(4))))
+            .unwrap_or_else(|| "no tokens".to_string()),
+        cost_per_million_tokens_high: p
+            .cost_per_million_tokens_high
+            .map(|x| money(&Money::rounded(x, quote.currency.as_str(), Rounding::Decimals(4))))
+            .unwrap_or_else(|| "no tokens".to_string()),
+        tokens_per_second_low: count(p.tokens_per_second_low),
+        tokens_per_second_high: count(p.tokens_per_second_high),
         cost_per_million_tokens_range: match (p.cost_per_million_tokens_low, p.cost_per_million_tokens_high) {
             (Some(lo), Some(hi)) => format!(
                 "{}–{}",

@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use millwright::project::throughput::fit::{self, CalibrationPoint, ErrorStats};
+use millwright::project::throughput::fit::{self, BandFactors, CalibrationPoint, ErrorStats};
 use millwright::project::throughput::{
     self as tp, Efficiency, ModelSpec, Precision, Request, Slo, SystemSpec, PARAMETERS,
 };
@@ -31,6 +31,8 @@ struct Row {
     ttft_ms: Option<f64>,
     tpot_ms: Option<f64>,
     tokens_per_s: f64,
+    /// Catalog id of the system's GPU (filled in from the catalog).
+    gpu: String,
 }
 
 /// Splits one CSV line, honouring double-quoted fields.
@@ -85,6 +87,7 @@ fn rows() -> Vec<Row> {
                 ttft_ms: num(ttft),
                 tpot_ms: num(tpot),
                 tokens_per_s: num(tps).expect("tokens_per_s"),
+                gpu: String::new(),
             }
         })
         .collect()
@@ -108,9 +111,12 @@ fn calibration_specs() -> (BTreeMap<String, SystemSpec>, BTreeMap<String, ModelS
 
 fn points() -> Vec<(Row, CalibrationPoint)> {
     let (systems, models) = calibration_specs();
+    let session = millwright::Session::new();
     rows()
         .into_iter()
-        .map(|r| {
+        .map(|mut r| {
+            let catalog_system = session.catalog.system(&r.system).expect("calibration system in the catalog");
+            r.gpu = session.catalog[catalog_system.gpu].id.clone();
             let system = systems.get(&r.system).expect("system").clone();
             let model = models.get(&r.model).expect("model").clone();
             let slo = match (r.ttft_ms, r.tpot_ms) {
@@ -211,7 +217,7 @@ fn point_table(pairs: &[(Row, CalibrationPoint)], eff: &Efficiency) -> String {
     out
 }
 
-fn fitted_source(eff: &Efficiency) -> String {
+fn fitted_source(eff: &Efficiency, bands: &BandTable) -> String {
     let mut s = String::from(
         "//! Efficiency factors fitted on `compiler/data/calibration/throughput-calibration.csv`.\n\
          //!\n\
@@ -219,6 +225,7 @@ fn fitted_source(eff: &Efficiency) -> String {
          //! the calibration test re-runs the fit and fails when these numbers are stale.\n\
          \n\
          use super::efficiency::Efficiency;\n\
+         use super::fit::{BandFactors, Bands};\n\
          \n\
          pub const FITTED: Efficiency = Efficiency {\n",
     );
@@ -226,6 +233,18 @@ fn fitted_source(eff: &Efficiency) -> String {
         s.push_str(&format!("    {name}: {v:e},\n"));
     }
     s.push_str("};\n");
+    let factors = |b: &BandFactors| format!("BandFactors {{ low: {:e}, high: {:e} }}", b.low, b.high);
+    let list = |v: &[String]| v.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ");
+    s.push_str(&format!(
+        "\n/// p10–p90 bands from the held-out errors of the leave-one-group-out refits.\n\
+         pub const BANDS: Bands = Bands {{\n    calibrated: {},\n    new_model: {},\n    new_gpu: {},\n    models: &[{}],\n    model_shapes: &[{}],\n    gpus: &[{}],\n}};\n",
+        factors(&bands.calibrated),
+        factors(&bands.new_model),
+        factors(&bands.new_gpu),
+        list(&bands.models),
+        bands.shapes.iter().map(|(a, b, c)| format!("({a}, {b}, {c})")).collect::<Vec<_>>().join(", "),
+        list(&bands.gpus)
+    ));
     s
 }
 
@@ -292,14 +311,117 @@ fn calibration_median_error_within_15_percent() {
     check_doc_section("points", &point_table(&pairs, &eff));
 }
 
+/// One group held out of the fit: its name, the indices of its points and their log errors
+/// under the fit made without them.
+struct HeldOut {
+    name: String,
+    points: Vec<usize>,
+    errors: Vec<f64>,
+}
+
+/// Every leave-one-group-out evaluation, by what is held out.
+struct Holdout {
+    by_model: Vec<HeldOut>,
+    by_gpu: Vec<HeldOut>,
+    /// Each (model, GPU) pairing held out: the model and the GPU stay known.
+    by_pairing: Vec<HeldOut>,
+    /// Offline, server and interactive held out in turn.
+    by_scenario: Vec<HeldOut>,
+    by_source: Vec<HeldOut>,
+}
+
+fn scenario_class(r: &Row) -> &str {
+    r.scenario.as_str()
+}
+
+fn hold_out(pairs: &[(Row, CalibrationPoint)], key: &dyn Fn(&Row) -> String) -> Vec<HeldOut> {
+    let mut keys: Vec<String> = pairs.iter().map(|(r, _)| key(r)).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|k| {
+            let train: Vec<CalibrationPoint> =
+                pairs.iter().filter(|(r, _)| key(r) != k).map(|(_, p)| p.clone()).collect();
+            let points: Vec<usize> = (0..pairs.len()).filter(|i| key(&pairs[*i].0) == k).collect();
+            let test: Vec<CalibrationPoint> = points.iter().map(|i| pairs[*i].1.clone()).collect();
+            let errors = fit::log_errors(&test, &fit::fit(&train));
+            HeldOut { name: k, points, errors }
+        })
+        .collect()
+}
+
+/// The refits are shared by the tests that need them (about forty fits).
+fn holdout(pairs: &[(Row, CalibrationPoint)]) -> &'static Holdout {
+    static HOLDOUT: std::sync::OnceLock<Holdout> = std::sync::OnceLock::new();
+    HOLDOUT.get_or_init(|| compute_holdout(pairs))
+}
+
+fn compute_holdout(pairs: &[(Row, CalibrationPoint)]) -> Holdout {
+    Holdout {
+        by_model: hold_out(pairs, &|r| r.model.clone()),
+        by_gpu: hold_out(pairs, &|r| r.gpu.clone()),
+        by_pairing: hold_out(pairs, &|r| format!("{} on {}", r.model, r.gpu)),
+        by_scenario: hold_out(pairs, &|r| scenario_class(r).to_string()),
+        by_source: hold_out(pairs, &|r| if r.round.starts_with('v') { "MLPerf".into() } else { "TensorRT-LLM".into() }),
+    }
+}
+
+fn errors_of(groups: &[HeldOut]) -> Vec<f64> {
+    groups.iter().flat_map(|g| g.errors.iter().copied()).collect()
+}
+
+/// The stored bands and what the fit saw.
+struct BandTable {
+    calibrated: BandFactors,
+    new_model: BandFactors,
+    new_gpu: BandFactors,
+    models: Vec<String>,
+    shapes: Vec<(u32, u32, u32)>,
+    gpus: Vec<String>,
+}
+
+fn band_table(pairs: &[(Row, CalibrationPoint)], h: &Holdout) -> BandTable {
+    let calibrated = errors_of(&h.by_pairing);
+    let mut models: Vec<String> = pairs.iter().map(|(r, _)| r.model.clone()).collect();
+    models.sort();
+    models.dedup();
+    let mut gpus: Vec<String> = pairs.iter().map(|(r, _)| r.gpu.clone()).collect();
+    gpus.sort();
+    gpus.dedup();
+    let mut shapes: Vec<(u32, u32, u32)> = pairs.iter().map(|(_, p)| tp::model_shape(&p.model)).collect();
+    shapes.sort_unstable();
+    shapes.dedup();
+    BandTable {
+        shapes,
+        calibrated: fit::band_factors(&calibrated),
+        new_model: fit::band_factors(&errors_of(&h.by_model)),
+        new_gpu: fit::band_factors(&errors_of(&h.by_gpu)),
+        models,
+        gpus,
+    }
+}
+
+/// Share of held-out points inside their band, each group judged by a band built from the
+/// other groups' errors: (calibrated, new model, new GPU, all).
+fn coverages(h: &Holdout) -> (f64, f64, f64, f64) {
+    let errs = |g: &[HeldOut]| g.iter().map(|x| x.errors.clone()).collect::<Vec<_>>();
+    let calibrated = errs(&h.by_pairing);
+    let (c, m, g) =
+        (fit::band_coverage(&calibrated), fit::band_coverage(&errs(&h.by_model)), fit::band_coverage(&errs(&h.by_gpu)));
+    let n = |v: &[Vec<f64>]| v.iter().map(Vec::len).sum::<usize>() as f64;
+    let (nc, nm, ng) = (n(&calibrated), n(&errs(&h.by_model)), n(&errs(&h.by_gpu)));
+    (c, m, g, (c * nc + m * nm + g * ng) / (nc + nm + ng).max(1.0))
+}
+
 #[test]
 fn fitted_factors_are_current() {
-    let cal: Vec<CalibrationPoint> = points().into_iter().map(|(_, p)| p).collect();
+    let pairs = points();
+    let cal: Vec<CalibrationPoint> = pairs.iter().map(|(_, p)| p.clone()).collect();
     let fresh = fit::fit(&cal);
     let path = repo_path("src/project/throughput/fitted.rs");
-    let source = fitted_source(&fresh);
     if updating() {
-        std::fs::write(&path, &source).expect("write fitted.rs");
+        let bands = band_table(&pairs, holdout(&pairs));
+        std::fs::write(&path, fitted_source(&fresh, &bands)).expect("write fitted.rs");
         return;
     }
     let stored = Efficiency::fitted();
@@ -310,60 +432,126 @@ fn fitted_factors_are_current() {
             "fitted factor {name} is stale ({a} stored, {b} fitted): run with UPDATE_CALIBRATION=1"
         );
     }
+    // The bands come from about forty refits, so they are recomputed when updating; here the
+    // stored ones must name exactly the calibration's models and GPUs and contain the estimate.
+    let stored_bands = tp::band_table();
+    let mut models: Vec<String> = pairs.iter().map(|(r, _)| r.model.clone()).collect();
+    models.sort();
+    models.dedup();
+    let mut gpus: Vec<String> = pairs.iter().map(|(r, _)| r.gpu.clone()).collect();
+    gpus.sort();
+    gpus.dedup();
+    assert_eq!(stored_bands.models.iter().map(|s| s.to_string()).collect::<Vec<_>>(), models, "stale: update");
+    assert_eq!(stored_bands.gpus.iter().map(|s| s.to_string()).collect::<Vec<_>>(), gpus, "stale: update");
+    let mut shapes: Vec<(u32, u32, u32)> = pairs.iter().map(|(_, p)| tp::model_shape(&p.model)).collect();
+    shapes.sort_unstable();
+    shapes.dedup();
+    assert_eq!(stored_bands.model_shapes.to_vec(), shapes, "stale: update");
+    for b in [stored_bands.calibrated, stored_bands.new_model, stored_bands.new_gpu] {
+        assert!(b.low > 0.0 && b.low <= 1.0 && b.high >= 1.0, "band {b:?} does not contain its estimate");
+    }
 }
 
-/// Leave-one-group-out: refit without a whole model (or GPU, or source) and score the held-out
-/// points. It refits sixteen times, so it runs when the calibration is being updated
-/// (`UPDATE_CALIBRATION=1`), which rewrites its table in the docs.
+fn median_pct(errs: &[f64]) -> String {
+    if errs.is_empty() {
+        return "–".into();
+    }
+    pct(fit::stats(errs).median)
+}
+
+/// Leave-one-group-out: refit without a whole model (or GPU, or pairing, or scenario class, or
+/// source) and score the held-out points. The same refits make the error bands. About forty
+/// fits, so it runs when the calibration is being updated (`UPDATE_CALIBRATION=1`), which
+/// rewrites its tables in the docs.
 #[test]
 fn leave_one_group_out() {
     if !updating() {
         return;
     }
     let pairs = points();
-    type Held = Box<dyn Fn(&Row) -> bool>;
-    let mut groups: Vec<(String, Held)> = Vec::new();
-    let mut models: Vec<String> = pairs.iter().map(|(r, _)| r.model.clone()).collect();
-    models.dedup();
-    models.sort();
-    models.dedup();
-    for m in models {
-        let key = m.clone();
-        groups.push((format!("model {m}"), Box::new(move |r: &Row| r.model == key)));
-    }
-    let mut systems: Vec<String> = pairs.iter().map(|(r, _)| r.system.clone()).collect();
-    systems.sort();
-    systems.dedup();
-    for s in systems {
-        let key = s.clone();
-        groups.push((format!("system {s}"), Box::new(move |r: &Row| r.system == key)));
-    }
-    groups.push(("source MLPerf".into(), Box::new(|r: &Row| r.round.starts_with('v'))));
-    groups.push(("source TensorRT-LLM".into(), Box::new(|r: &Row| r.round.starts_with("trtllm"))));
+    let h = holdout(&pairs);
     let mut table = String::from(
         "| held out | points | median abs. error (held out) | p90 | max | within 50 % | median abs. error (in-sample fit) |\n|---|---|---|---|---|---|---|\n",
     );
     let all: Vec<CalibrationPoint> = pairs.iter().map(|(_, p)| p.clone()).collect();
     let in_sample = fit::log_errors(&all, &current_efficiency(&all));
-    for (name, held) in &groups {
-        let train: Vec<CalibrationPoint> = pairs.iter().filter(|(r, _)| !held(r)).map(|(_, p)| p.clone()).collect();
-        let test: Vec<CalibrationPoint> = pairs.iter().filter(|(r, _)| held(r)).map(|(_, p)| p.clone()).collect();
-        let eff = fit::fit(&train);
-        let s = fit::stats(&fit::log_errors(&test, &eff));
-        let ins: Vec<f64> = pairs.iter().zip(&in_sample).filter(|((r, _), _)| held(r)).map(|(_, e)| *e).collect();
-        let line = format!(
-            "| {name} | {} | {} | {} | {} | {} | {} |\n",
-            s.count,
-            pct(s.median),
-            pct(s.p90),
-            pct(s.max),
-            pct(s.within_50),
-            pct(fit::stats(&ins).median)
-        );
-        print!("{line}");
-        table.push_str(&line);
+    let kinds: [(&str, &Vec<HeldOut>); 4] =
+        [("model", &h.by_model), ("GPU", &h.by_gpu), ("scenario", &h.by_scenario), ("source", &h.by_source)];
+    for (kind, groups) in kinds {
+        for g in groups.iter() {
+            let s = fit::stats(&g.errors);
+            let ins: Vec<f64> = g.points.iter().map(|i| in_sample[*i]).collect();
+            table.push_str(&format!(
+                "| {kind} {} | {} | {} | {} | {} | {} | {} |\n",
+                g.name,
+                s.count,
+                pct(s.median),
+                pct(s.p90),
+                pct(s.max),
+                pct(s.within_50),
+                pct(fit::stats(&ins).median)
+            ));
+        }
     }
+    let s = fit::stats(&errors_of(&h.by_pairing));
+    table.push_str(&format!(
+        "| each model–GPU pairing ({} groups) | {} | {} | {} | {} | {} | {} |\n",
+        h.by_pairing.len(),
+        s.count,
+        pct(s.median),
+        pct(s.p90),
+        pct(s.max),
+        pct(s.within_50),
+        pct(fit::stats(&in_sample).median)
+    ));
     check_doc_section("holdout", &table);
+
+    // Per class: in-sample, and held out by model, by GPU and by scenario class.
+    let of = |groups: &[HeldOut], sel: &dyn Fn(&Row, &CalibrationPoint) -> bool| -> Vec<f64> {
+        groups
+            .iter()
+            .flat_map(|g| g.points.iter().zip(&g.errors))
+            .filter(|(i, _)| sel(&pairs[**i].0, &pairs[**i].1))
+            .map(|(_, e)| *e)
+            .collect()
+    };
+    let classes: Vec<(&str, Selector)> = vec![
+        ("dense", Box::new(|_, p| !p.model.is_moe())),
+        ("MoE", Box::new(|_, p| p.model.is_moe())),
+        ("offline", Box::new(|r, _| r.scenario == "offline")),
+        ("server", Box::new(|r, _| r.scenario == "server")),
+        ("interactive", Box::new(|r, _| r.scenario == "interactive")),
+        ("NVIDIA", Box::new(|_, p| p.system.gpu.architecture.vendor() == tp::Vendor::Nvidia)),
+        ("AMD", Box::new(|_, p| p.system.gpu.architecture.vendor() == tp::Vendor::Amd)),
+        ("all", Box::new(|_, _| true)),
+    ];
+    let mut by_class = String::from(
+        "| class | points | in-sample | held out by model | held out by GPU | held out by scenario class |\n|---|---|---|---|---|---|\n",
+    );
+    for (name, sel) in &classes {
+        let ins: Vec<f64> = pairs.iter().zip(&in_sample).filter(|((r, p), _)| sel(r, p)).map(|(_, e)| *e).collect();
+        by_class.push_str(&format!(
+            "| {name} | {} | {} | {} | {} | {} |\n",
+            ins.len(),
+            median_pct(&ins),
+            median_pct(&of(&h.by_model, &**sel)),
+            median_pct(&of(&h.by_gpu, &**sel)),
+            median_pct(&of(&h.by_scenario, &**sel))
+        ));
+    }
+    check_doc_section("classes", &by_class);
+
+    let bands = band_table(&pairs, h);
+    let (c, m, g, all_cov) = coverages(h);
+    let band_line =
+        |name: &str, b: &BandFactors, cov: f64| format!("| {name} | ×{:.2} – ×{:.2} | {} |\n", b.low, b.high, pct(cov));
+    let mut bands_doc = String::from("| projection | p10 – p90 of the truth, as factors on the estimate | held-out points inside (band built without their group) |\n|---|---|---|\n");
+    bands_doc.push_str(&band_line("model and GPU calibrated", &bands.calibrated, c));
+    bands_doc.push_str(&band_line("model without calibration rows", &bands.new_model, m));
+    bands_doc.push_str(&band_line("GPU without calibration rows", &bands.new_gpu, g));
+    bands_doc.push_str(&format!("| all held-out points | | {} |\n", pct(all_cov)));
+    check_doc_section("bands", &bands_doc);
+    assert!(all_cov >= 0.7, "the bands hold only {} of held-out points", pct(all_cov));
 }
 
 #[test]
@@ -372,4 +560,66 @@ fn every_calibration_point_fits_in_memory() {
         let f = tp::memory_fit(&p.system, &p.model, p.precision, &p.request, p.gpus);
         assert!(f.fits, "{}: one replica does not fit: {f:?}", r.id);
     }
+}
+
+/// Over every system × model × precision of the catalog that fits one system: a latency limit
+/// (MLPerf's server and interactive limits for chat models) never lifts a projection above the
+/// offline one of the same GPUs.
+#[test]
+fn server_and_interactive_never_exceed_offline_over_the_catalog() {
+    let session = millwright::Session::new();
+    let catalog = &session.catalog;
+    let mut checked = 0;
+    for system_id in catalog.ids_of_kind("system") {
+        let system = catalog.system(system_id).unwrap();
+        let sys = workloads::system_spec(system, &catalog[system.gpu]);
+        let gpus = u32::try_from(system.gpu_count).unwrap();
+        for model_id in catalog.ids_of_kind("model") {
+            let model = workloads::model_spec(catalog.model(model_id).unwrap());
+            for precision in [Precision::Fp4, Precision::Fp8, Precision::Bf16] {
+                let offline_request =
+                    Request { input_tokens: 1024.0, output_tokens: 1024.0, output_length_cv: 1.0, slo: None };
+                let eff = Efficiency::fitted();
+                let Ok(offline) = tp::estimate(&sys, &model, precision, &offline_request, gpus, &eff) else {
+                    continue;
+                };
+                for (ttft, tpot) in [(2.0, 0.2), (2.0, 0.08), (0.45, 0.04)] {
+                    let request = Request { slo: Some(Slo { ttft_s: ttft, tpot_s: tpot }), ..offline_request.clone() };
+                    if let Ok(served) = tp::estimate(&sys, &model, precision, &request, gpus, &eff) {
+                        assert!(
+                            served.tokens_per_second <= offline.tokens_per_second * (1.0 + 1e-12),
+                            "{model_id} {} on {system_id} at {tpot} s TPOT: {} > offline {}",
+                            precision.name(),
+                            served.tokens_per_second,
+                            offline.tokens_per_second
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} served projections checked");
+}
+
+/// The issue's case: DeepSeek-R1 on a GB200 NVL72 rack under MLPerf's server limits, scored
+/// against the v5.1 result.
+#[test]
+fn deepseek_r1_server_on_nvl72_sits_at_or_below_offline() {
+    let pairs = points();
+    let find = |id: &str| pairs.iter().find(|(r, _)| r.id == id).map(|(_, p)| p.clone()).unwrap();
+    let server = find("cal-v5.1-deepseek-r1-gb200-nvl72-g72-server");
+    let offline = find("cal-v5.1-deepseek-r1-gb200-nvl72-g72-offline");
+    let eff = Efficiency::fitted();
+    let s = tp::estimate(&server.system, &server.model, server.precision, &server.request, server.gpus, &eff).unwrap();
+    let o =
+        tp::estimate(&offline.system, &offline.model, offline.precision, &offline.request, offline.gpus, &eff).unwrap();
+    assert!(s.tokens_per_second <= o.tokens_per_second);
+    println!(
+        "DeepSeek-R1 NVL72 server: {:.0} tok/s/GPU predicted, {:.0} measured ({:+.1} %), limited by {}",
+        s.tokens_per_second_per_gpu,
+        server.measured_tokens_per_s / 72.0,
+        100.0 * (s.tokens_per_second / server.measured_tokens_per_s - 1.0),
+        s.binding.name()
+    );
 }

@@ -504,6 +504,7 @@ mod tests {
         );
         assert_eq!(r1.experts.map(|e| (e.total, e.active, e.shared)), Some((256, 8, 1)));
         assert_eq!(r1.mtp_layers, 1);
+        assert!((r1.mtp_acceptance - 0.81).abs() < 1e-9);
         // A misspelt field used to be kept by name and read as 0 by the performance model.
         let (_, diags) = load(shipped_with("model/llama-3.1-8b.kdl", "vocab-size", "vocab-sise"));
         let found = codes_and_help(&diags);

@@ -93,16 +93,19 @@ pub fn run(args: Args) -> i32 {
     };
     let sys = workloads::system_spec(system, gpu);
     let m = workloads::model_spec(model);
+    let band = throughput::band(&gpu.id, &m);
     match throughput::estimate(&sys, &m, workloads::precision(precision), &request, gpus, &Efficiency::fitted()) {
         Ok(e) => {
+            let (low, high) = band.ends(e.tokens_per_second);
             match args.format {
                 Format::Json => {
                     let v = serde_json::json!({
                         "system": e.system, "model": e.model, "precision": precision.as_str(), "gpus": e.gpus,
-                        "tokens_per_second": e.tokens_per_second, "tokens_per_second_per_gpu": e.tokens_per_second_per_gpu,
+                        "tokens_per_second": e.tokens_per_second, "tokens_per_second_low": low, "tokens_per_second_high": high,
+                        "band": band.coverage.name(), "tokens_per_second_per_gpu": e.tokens_per_second_per_gpu,
                         "replicas": e.replicas,
                         "parallelism": {"tensor": e.parallelism.tensor, "pipeline": e.parallelism.pipeline, "expert": e.parallelism.expert, "data": e.parallelism.data},
-                        "batch": e.batch, "ttft_ms": e.ttft_ms, "tpot_ms": e.tpot_ms, "bound": e.bound.name(), "speculative": e.speculative,
+                        "batch": e.batch, "ttft_ms": e.ttft_ms, "tpot_ms": e.tpot_ms, "bound": e.bound.name(), "binding": e.binding.name(), "speculative": e.speculative,
                     });
                     outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                 }
@@ -116,7 +119,14 @@ pub fn run(args: Args) -> i32 {
                         args.input_tokens,
                         args.output_tokens
                     );
-                    outln!("  {:.0} output tokens/s ({:.0} per GPU)", e.tokens_per_second, e.tokens_per_second_per_gpu);
+                    outln!(
+                        "  {:.0} output tokens/s (p10–p90: {:.0}–{:.0}, {}; {:.0} per GPU)",
+                        e.tokens_per_second,
+                        low,
+                        high,
+                        band.coverage.name(),
+                        e.tokens_per_second_per_gpu
+                    );
                     outln!(
                         "  {} replicas of TP{} × PP{} × EP{}, batch {:.0} per replica{}",
                         e.replicas,
@@ -126,7 +136,13 @@ pub fn run(args: Args) -> i32 {
                         e.batch,
                         if e.speculative { ", MTP speculative decoding" } else { "" }
                     );
-                    outln!("  TTFT {:.0} ms, TPOT {:.1} ms; bound by {}", e.ttft_ms, e.tpot_ms, e.bound.name());
+                    outln!(
+                        "  TTFT {:.0} ms, TPOT {:.1} ms (means); {}-bound, limited by {}",
+                        e.ttft_ms,
+                        e.tpot_ms,
+                        e.bound.name(),
+                        e.binding.name()
+                    );
                 }
             }
             super::OK

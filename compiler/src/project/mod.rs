@@ -77,6 +77,10 @@ pub struct Headline {
     pub tokens_per_second_per_gpu: f64,
     /// Output tokens/s per MW of facility power at peak PUE.
     pub tokens_per_second_per_mw: f64,
+    /// The p10 and p90 ends of `tokens_per_second`: each workload's band, summed (the errors of
+    /// one model's projections move together, so their ends add).
+    pub tokens_per_second_low: f64,
+    pub tokens_per_second_high: f64,
 }
 
 pub fn headline(plan: &Plan) -> Headline {
@@ -84,7 +88,12 @@ pub fn headline(plan: &Plan) -> Headline {
     let facility_power_kw: f64 = plan.sites.iter().map(|s| s.facility_power.kw()).sum();
     let tokens: f64 =
         plan.workloads.iter().map(|w| w.estimate.as_ref().map(|e| e.tokens_per_second).unwrap_or(0.0)).sum();
+    let ends = |pick: fn(&workloads::WorkloadPlan, f64) -> f64| -> f64 {
+        plan.workloads.iter().map(|w| w.estimate.as_ref().map(|e| pick(w, e.tokens_per_second)).unwrap_or(0.0)).sum()
+    };
     Headline {
+        tokens_per_second_low: ends(|w, t| w.band.ends(t).0),
+        tokens_per_second_high: ends(|w, t| w.band.ends(t).1),
         racks: plan.sites.iter().map(|s| s.racks).sum(),
         gpus,
         it_power_kw: plan.sites.iter().map(|s| s.it_power.kw()).sum(),

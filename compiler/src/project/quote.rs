@@ -303,6 +303,12 @@ pub struct Projection {
     pub tokens_per_year: f64,
     /// Annual cost over million output tokens a year; `None` without tokens.
     pub cost_per_million_tokens: Option<f64>,
+    /// The same at the p90 end of the throughput band (the cheap end) and at its p10 end.
+    pub cost_per_million_tokens_low: Option<f64>,
+    pub cost_per_million_tokens_high: Option<f64>,
+    /// The p10 and p90 ends of `tokens_per_second`.
+    pub tokens_per_second_low: f64,
+    pub tokens_per_second_high: f64,
     /// Output tokens a year per unit of the factory currency.
     pub tokens_per_currency_unit: Option<f64>,
 }
@@ -541,6 +547,10 @@ fn terms(factory: &Factory, facility_life_years: u64) -> Terms {
 fn projection(plan: &Plan, utilization: f64, annual_cost: f64) -> Projection {
     let headline = super::headline(plan);
     let tokens_per_year = headline.tokens_per_second * utilization * SECONDS_PER_YEAR;
+    let cost_at = |tokens_per_second: f64| {
+        let per_year = tokens_per_second * utilization * SECONDS_PER_YEAR;
+        (per_year > 0.0).then(|| annual_cost / (per_year / 1e6))
+    };
     Projection {
         tokens_per_second: headline.tokens_per_second,
         tokens_per_second_per_mw: headline.tokens_per_second_per_mw,
@@ -548,6 +558,10 @@ fn projection(plan: &Plan, utilization: f64, annual_cost: f64) -> Projection {
         utilization,
         tokens_per_year,
         cost_per_million_tokens: (tokens_per_year > 0.0).then(|| annual_cost / (tokens_per_year / 1e6)),
+        cost_per_million_tokens_low: cost_at(headline.tokens_per_second_high),
+        cost_per_million_tokens_high: cost_at(headline.tokens_per_second_low),
+        tokens_per_second_low: headline.tokens_per_second_low,
+        tokens_per_second_high: headline.tokens_per_second_high,
         tokens_per_currency_unit: (annual_cost > 0.0 && tokens_per_year > 0.0).then(|| tokens_per_year / annual_cost),
     }
 }

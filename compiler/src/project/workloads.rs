@@ -2,8 +2,8 @@
 //! each workload of the factory its memory fit and its best serving configuration.
 
 use super::throughput::{
-    self, Attention, Checkpoint, Efficiency, Estimate, Experts, GpuSpec, Infeasible, MemoryFit, ModelSpec, Request,
-    SlidingWindow, Slo, SystemSpec,
+    self, Attention, Band, Checkpoint, Efficiency, Estimate, Experts, GpuSpec, Infeasible, MemoryFit, ModelSpec,
+    Request, SlidingWindow, Slo, SystemSpec,
 };
 use crate::ast::Precision;
 use crate::catalog::{self, Architecture, NicRole};
@@ -99,6 +99,7 @@ pub fn model_spec(m: &catalog::Model) -> ModelSpec {
         experts,
         sliding_window,
         mtp_layers: u32_of(m.mtp_layers),
+        mtp_acceptance: m.mtp_acceptance,
         weights: precision(m.weights),
         checkpoints: m.checkpoints.iter().map(|(p, b)| Checkpoint { precision: precision(*p), bytes: b.0 }).collect(),
     }
@@ -118,6 +119,8 @@ pub struct WorkloadPlan {
     pub offline: Option<Estimate>,
     /// When one replica does not fit: the fewest GPUs of this system that would hold one.
     pub gpus_to_fit: Option<u32>,
+    /// The p10–p90 band of the estimate, and whether it extrapolates.
+    pub band: Band,
 }
 
 impl WorkloadPlan {
@@ -198,6 +201,7 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
                 estimate,
                 offline,
                 gpus_to_fit,
+                band: throughput::band(&gpu.id, &model),
             })
         })
         .collect()

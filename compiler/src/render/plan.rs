@@ -184,10 +184,17 @@ pub struct WorkloadView {
     pub parallelism: Option<Parallelism>,
     pub batch: Option<f64>,
     pub tokens_per_second: f64,
+    /// p10 and p90 ends of `tokens_per_second`, from the model's held-out errors.
+    pub tokens_per_second_low: f64,
+    pub tokens_per_second_high: f64,
+    /// Whether the band rests on calibration rows of this model and GPU, or extrapolates.
+    pub band: &'static str,
     pub tokens_per_second_per_gpu: f64,
     pub ttft_ms: Option<f64>,
     pub tpot_ms: Option<f64>,
     pub bound: Option<&'static str>,
+    /// The limit that stops the operating point: compute, memory, p99 TPOT or p99 TTFT.
+    pub binding: Option<&'static str>,
     pub speculative: bool,
     pub memory: MemoryView,
     pub infeasible: Option<Infeasible>,
@@ -200,6 +207,8 @@ pub struct Totals {
     pub it_power_kw: f64,
     pub facility_power_kw: f64,
     pub tokens_per_second: f64,
+    pub tokens_per_second_low: f64,
+    pub tokens_per_second_high: f64,
     /// Output tokens/s over every GPU of the factory (idle ones included).
     pub tokens_per_second_per_gpu: f64,
     /// Output tokens/s per MW of facility power at peak PUE.
@@ -318,10 +327,14 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                 }),
                 batch: e.map(|e| e.batch),
                 tokens_per_second: e.map(|e| e.tokens_per_second).unwrap_or(0.0),
+                tokens_per_second_low: e.map(|e| w.band.ends(e.tokens_per_second).0).unwrap_or(0.0),
+                tokens_per_second_high: e.map(|e| w.band.ends(e.tokens_per_second).1).unwrap_or(0.0),
+                band: w.band.coverage.name(),
                 tokens_per_second_per_gpu: e.map(|e| e.tokens_per_second_per_gpu).unwrap_or(0.0),
                 ttft_ms: e.map(|e| e.ttft_ms),
                 tpot_ms: e.map(|e| e.tpot_ms),
                 bound: e.map(|e| e.bound.name()),
+                binding: e.map(|e| e.binding.name()),
                 speculative: e.is_some_and(|e| e.speculative),
                 memory: MemoryView {
                     fits: m.fits,
@@ -352,6 +365,8 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
         it_power_kw: h.it_power_kw,
         facility_power_kw: h.facility_power_kw,
         tokens_per_second: h.tokens_per_second,
+        tokens_per_second_low: h.tokens_per_second_low,
+        tokens_per_second_high: h.tokens_per_second_high,
         tokens_per_second_per_gpu: h.tokens_per_second_per_gpu,
         tokens_per_second_per_mw: h.tokens_per_second_per_mw,
     };
@@ -557,7 +572,7 @@ pub fn human(v: &PlanView) -> String {
                 (Some(p), _) => {
                     let _ = writeln!(
                         o,
-                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {}; {} tokens/s ({} per GPU), TTFT {} ms, TPOT {} ms, {}-bound",
+                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {}; {} tokens/s (p10–p90: {}–{}{}; {} per GPU), TTFT {} ms, TPOT {} ms, {}-bound, limited by {}",
                         w.name,
                         w.model,
                         w.precision,
@@ -569,10 +584,14 @@ pub fn human(v: &PlanView) -> String {
                         p.expert,
                         decimals(w.batch.unwrap_or(0.0), 0),
                         count(w.tokens_per_second),
+                        count(w.tokens_per_second_low),
+                        count(w.tokens_per_second_high),
+                        if w.band == "calibrated" { String::new() } else { format!(", {}", w.band) },
                         count(w.tokens_per_second_per_gpu),
                         decimals(w.ttft_ms.unwrap_or(0.0), 0),
                         decimals(w.tpot_ms.unwrap_or(0.0), 1),
-                        w.bound.unwrap_or("?")
+                        w.bound.unwrap_or("?"),
+                        w.binding.unwrap_or("?")
                     );
                 }
                 (None, Some(i)) => {
@@ -603,8 +622,10 @@ pub fn human(v: &PlanView) -> String {
     );
     let _ = writeln!(
         o,
-        "  {} output tokens/s   {} per GPU   {} per MW of facility power",
+        "  {} output tokens/s (p10–p90: {}–{})   {} per GPU   {} per MW of facility power",
         count(t.tokens_per_second),
+        count(t.tokens_per_second_low),
+        count(t.tokens_per_second_high),
         count(t.tokens_per_second_per_gpu),
         count(t.tokens_per_second_per_mw)
     );

@@ -89,6 +89,11 @@ pub struct ProjectionView {
     pub utilization: f64,
     pub tokens_per_year: f64,
     pub cost_per_million_tokens: Option<f64>,
+    /// Cost per million tokens at the p90 and p10 ends of the throughput band.
+    pub cost_per_million_tokens_low: Option<f64>,
+    pub cost_per_million_tokens_high: Option<f64>,
+    pub tokens_per_second_low: f64,
+    pub tokens_per_second_high: f64,
     pub tokens_per_currency_unit: Option<f64>,
     pub amortize_years: u64,
     pub margin: f64,
@@ -167,7 +172,16 @@ pub struct HeadlineText {
     pub opex_per_year: String,
     pub annual_cost: String,
     pub cost_per_million_tokens: String,
+    /// "$0.0100–$0.0140": the cost at the p90 and at the p10 end of the throughput band.
+    pub cost_per_million_tokens_range: String,
+    /// The two ends of that range, each on its own (for pages that mark each number).
+    pub cost_per_million_tokens_low: String,
+    pub cost_per_million_tokens_high: String,
     pub tokens_per_second: String,
+    /// "2,200,000–3,000,000": the p10–p90 band of the throughput.
+    pub tokens_per_second_range: String,
+    pub tokens_per_second_low: String,
+    pub tokens_per_second_high: String,
     pub tokens_per_second_per_mw: String,
     pub tokens_per_second_per_gpu: String,
     pub tokens_per_year: String,
@@ -377,6 +391,10 @@ fn bom_json(quote: &Quote) -> BomJson {
             utilization: p.utilization,
             tokens_per_year: p.tokens_per_year,
             cost_per_million_tokens: p.cost_per_million_tokens,
+            cost_per_million_tokens_low: p.cost_per_million_tokens_low,
+            cost_per_million_tokens_high: p.cost_per_million_tokens_high,
+            tokens_per_second_low: p.tokens_per_second_low,
+            tokens_per_second_high: p.tokens_per_second_high,
             tokens_per_currency_unit: p.tokens_per_currency_unit,
             amortize_years: quote.terms.amortize_years,
             margin: quote.terms.margin,
@@ -412,7 +430,26 @@ fn headline(quote: &Quote) -> HeadlineText {
             .cost_per_million_tokens
             .map(|x| money(&Money::rounded(x, quote.currency.as_str(), Rounding::Decimals(4))))
             .unwrap_or_else(|| "no tokens".to_string()),
+        cost_per_million_tokens_low: p
+            .cost_per_million_tokens_low
+            .map(|x| money(&Money::rounded(x, quote.currency.as_str(), Rounding::Decimals(4))))
+            .unwrap_or_else(|| "no tokens".to_string()),
+        cost_per_million_tokens_high: p
+            .cost_per_million_tokens_high
+            .map(|x| money(&Money::rounded(x, quote.currency.as_str(), Rounding::Decimals(4))))
+            .unwrap_or_else(|| "no tokens".to_string()),
+        tokens_per_second_low: count(p.tokens_per_second_low),
+        tokens_per_second_high: count(p.tokens_per_second_high),
+        cost_per_million_tokens_range: match (p.cost_per_million_tokens_low, p.cost_per_million_tokens_high) {
+            (Some(lo), Some(hi)) => format!(
+                "{}–{}",
+                money(&Money::rounded(lo, quote.currency.as_str(), Rounding::Decimals(4))),
+                money(&Money::rounded(hi, quote.currency.as_str(), Rounding::Decimals(4)))
+            ),
+            _ => "no tokens".to_string(),
+        },
         tokens_per_second: count(p.tokens_per_second),
+        tokens_per_second_range: format!("{}–{}", count(p.tokens_per_second_low), count(p.tokens_per_second_high)),
         tokens_per_second_per_mw: count(p.tokens_per_second_per_mw),
         tokens_per_second_per_gpu: count(p.tokens_per_second_per_gpu),
         tokens_per_year: big(p.tokens_per_year),

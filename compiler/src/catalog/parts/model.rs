@@ -28,6 +28,9 @@ pub struct Model {
     pub sliding_window: Option<SlidingWindow>,
     /// Multi-token-prediction layers (0 without `mtp`).
     pub mtp_layers: u64,
+    /// Share of MTP draft tokens the full model accepts, as measured for this model (0 without
+    /// `mtp`).
+    pub mtp_acceptance: f64,
     pub checkpoints: Vec<(Precision, Bytes)>,
     pub span: Span,
 }
@@ -126,10 +129,14 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
         r.finish(cx);
         Some(SlidingWindow { tokens: tokens?.value, layers: layers?.value })
     });
-    let mtp_layers = f.props("mtp").and_then(|mut r| {
-        let layers = req_prop(cx, &mut r, "layers", "mtp layers=1", |cx, e| read::count(cx, e, "the MTP layers"));
+    let mtp = f.props("mtp").and_then(|mut r| {
+        let example = "mtp layers=1 acceptance=0.81";
+        let layers = req_prop(cx, &mut r, "layers", example, |cx, e| read::count(cx, e, "the MTP layers"));
+        let acceptance = req_prop(cx, &mut r, "acceptance", example, |cx, e| {
+            read::number_in(cx, e, "the MTP draft acceptance", 0.0, 1.0)
+        });
         r.finish(cx);
-        layers.map(|l| l.value)
+        Some((layers?.value, acceptance?.value))
     });
     let mut checkpoints = Vec::new();
     for c in f.all("checkpoint") {
@@ -162,7 +169,8 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
         attention: attention?,
         experts,
         sliding_window,
-        mtp_layers: mtp_layers.unwrap_or(0),
+        mtp_layers: mtp.map_or(0, |m| m.0),
+        mtp_acceptance: mtp.map_or(0.0, |m| m.1),
         checkpoints,
         span: cx.node_head_span(node),
     })

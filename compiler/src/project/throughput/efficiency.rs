@@ -33,6 +33,11 @@ pub struct Efficiency {
     /// Ratio of the 99th-percentile latency to its mean under Poisson arrivals, applied to TTFT and
     /// TPOT when a latency limit is given; it also captures steps that carry a prefill chunk.
     pub latency_tail: f64,
+    /// Speed of decode attention relative to the GEMMs' fraction of peak: decode attention
+    /// multiplies each query against its own sequence's cache (small, ragged products, plus
+    /// softmax and paging), so it sits further below the tensor peak. MLA in absorbed form is
+    /// the heaviest case: about 140 kFLOP per cached token and layer for DeepSeek-R1's 128 heads.
+    pub decode_attention: f64,
     /// Sequences one attention rank decodes per step at most: engines cap it (CUDA-graph batch
     /// sizes, `max_batch_size`, `max_num_tokens`) because past it latency grows for little gain.
     pub max_batch_per_rank: f64,
@@ -49,7 +54,7 @@ pub const SCALE_OUT_LATENCY_S: f64 = 25e-6;
 /// Name, lower bound, upper bound and prior (starting point) of each fitted factor, in the order of
 /// [`Efficiency::to_vec`]. Priors come from measured fractions of peak (GEMM 60–70 % of FP8 peak on
 /// H100/GB200, 44 % on MI300X; HBM 85–93 % on NVIDIA, 75–80 % on MI300X) before serving overheads.
-pub const PARAMETERS: [(&str, f64, f64, f64); 10] = [
+pub const PARAMETERS: [(&str, f64, f64, f64); 11] = [
     ("compute_nvidia", 0.05, 0.9, 0.5),
     ("compute_amd", 0.05, 0.9, 0.35),
     ("fp4_compute", 0.2, 1.0, 0.7),
@@ -60,6 +65,7 @@ pub const PARAMETERS: [(&str, f64, f64, f64); 10] = [
     ("expert_gemm", 0.05, 1.0, 0.5),
     ("latency_tail", 1.0, 4.0, 1.5),
     ("max_batch_per_rank", 32.0, 4096.0, 512.0),
+    ("decode_attention", 0.1, 1.0, 0.6),
 ];
 
 impl Efficiency {
@@ -78,7 +84,7 @@ impl Efficiency {
     }
 
     /// The factors in [`PARAMETERS`] order.
-    pub fn to_vec(&self) -> [f64; 10] {
+    pub fn to_vec(&self) -> [f64; 11] {
         [
             self.compute_nvidia,
             self.compute_amd,
@@ -90,6 +96,7 @@ impl Efficiency {
             self.expert_gemm,
             self.latency_tail,
             self.max_batch_per_rank,
+            self.decode_attention,
         ]
     }
 
@@ -107,6 +114,7 @@ impl Efficiency {
             expert_gemm: get(7),
             latency_tail: get(8),
             max_batch_per_rank: get(9),
+            decode_attention: get(10),
         }
     }
 

@@ -199,3 +199,69 @@ pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], step: f64, iteratio
     simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
     simplex.into_iter().next().map(|s| s.0).unwrap_or_else(|| start.to_vec())
 }
+
+/// A p10–p90 band as factors on an estimate: the true value lies between `low × estimate` and
+/// `high × estimate` for 80 % of held-out results.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandFactors {
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The bands the model's own held-out errors give, and what the fit saw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bands {
+    /// A model and a GPU that both have calibration rows: errors of pairings and scenario classes
+    /// held out of the fit.
+    pub calibrated: BandFactors,
+    /// A model without calibration rows: errors of whole models held out.
+    pub new_model: BandFactors,
+    /// A GPU without calibration rows: errors of whole GPUs held out.
+    pub new_gpu: BandFactors,
+    /// Catalog ids of the models the fit saw.
+    pub models: &'static [&'static str],
+    /// Their shapes (layers, hidden size, routed experts): a model of the same shape under
+    /// another id (Llama 3.1 70B and 3.3 70B) is as calibrated as they are.
+    pub model_shapes: &'static [(u32, u32, u32)],
+    /// Catalog ids of the GPUs the fit saw.
+    pub gpus: &'static [&'static str],
+}
+
+/// The p10–p90 band of the truth given an estimate, from held-out log errors
+/// `ln(predicted / measured)`: the truth is `estimate × exp(−error)`. Always contains the
+/// estimate itself; rounded to four significant digits so the stored table is stable.
+pub fn band_factors(held_out_log_errors: &[f64]) -> BandFactors {
+    let mut e: Vec<f64> = held_out_log_errors.iter().copied().filter(|x| x.is_finite()).collect();
+    e.sort_by(f64::total_cmp);
+    if e.is_empty() {
+        return BandFactors { low: 1.0, high: 1.0 };
+    }
+    let q10 = percentile(&e, 0.1);
+    let q90 = percentile(&e, 0.9);
+    BandFactors { low: round_sig((-q90).exp().min(1.0), 4), high: round_sig((-q10).exp().max(1.0), 4) }
+}
+
+/// Whether the band holds a result whose estimate missed by `log_error`.
+pub fn band_contains(band: BandFactors, log_error: f64) -> bool {
+    let truth_over_estimate = (-log_error).exp();
+    truth_over_estimate >= band.low * (1.0 - 1e-9) && truth_over_estimate <= band.high * (1.0 + 1e-9)
+}
+
+/// Share of held-out points inside a band built without their group: for each group, the band
+/// comes from the other groups' held-out errors only, so no point judges a band it helped make.
+pub fn band_coverage(groups: &[Vec<f64>]) -> f64 {
+    let mut inside = 0usize;
+    let mut total = 0usize;
+    for (i, g) in groups.iter().enumerate() {
+        let others: Vec<f64> =
+            groups.iter().enumerate().filter(|(j, _)| *j != i).flat_map(|(_, o)| o.iter().copied()).collect();
+        let band = band_factors(&others);
+        inside += g.iter().filter(|e| band_contains(band, **e)).count();
+        total += g.len();
+    }
+    if total == 0 {
+        0.0
+    } else {
+        inside as f64 / total as f64
+    }
+}

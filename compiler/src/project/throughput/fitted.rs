@@ -4,16 +4,45 @@
 //! the calibration test re-runs the fit and fails when these numbers are stale.
 
 use super::efficiency::Efficiency;
+use super::fit::{BandFactors, Bands};
 
 pub const FITTED: Efficiency = Efficiency {
-    compute_nvidia: 5.546e-1,
-    compute_amd: 2.941e-1,
-    fp4_compute: 6.127e-1,
-    bandwidth_nvidia: 6.148e-1,
-    bandwidth_amd: 5.276e-1,
-    layer_latency_s: 6.759e-5,
-    moe_imbalance: 3.584e-1,
-    expert_gemm: 5.013e-1,
-    latency_tail: 1.858e0,
-    max_batch_per_rank: 4.201e2,
+    compute_nvidia: 5.737e-1,
+    compute_amd: 3.113e-1,
+    fp4_compute: 6.48e-1,
+    bandwidth_nvidia: 5.854e-1,
+    bandwidth_amd: 8.032e-1,
+    layer_latency_s: 8.136e-5,
+    moe_imbalance: 3.416e-1,
+    expert_gemm: 4.884e-1,
+    latency_tail: 1.65e0,
+    max_batch_per_rank: 5.051e2,
+    decode_attention: 1.689e-1,
+};
+
+/// p10–p90 bands from the held-out errors of the leave-one-group-out refits.
+pub const BANDS: Bands = Bands {
+    calibrated: BandFactors { low: 6.942e-1, high: 1.35e0 },
+    new_model: BandFactors { low: 6.164e-1, high: 1.614e0 },
+    new_gpu: BandFactors { low: 7.09e-1, high: 1.435e0 },
+    models: &[
+        "deepseek-r1",
+        "gpt-oss-120b",
+        "llama-2-70b",
+        "llama-3.1-405b",
+        "llama-3.1-8b",
+        "llama-3.3-70b",
+        "mixtral-8x7b",
+        "qwen3-235b-a22b",
+    ],
+    model_shapes: &[
+        (32, 4096, 0),
+        (32, 4096, 8),
+        (36, 2880, 128),
+        (61, 7168, 256),
+        (80, 8192, 0),
+        (94, 4096, 128),
+        (126, 16384, 0),
+    ],
+    gpus: &["b200", "gb200", "h100-sxm", "h200-sxm", "mi300x", "mi325x"],
 };

@@ -14,6 +14,7 @@ mod spec;
 mod step_time;
 
 pub use efficiency::{Efficiency, PARAMETERS};
+pub use fit::{BandFactors, Bands};
 pub use spec::{
     Architecture, Attention, Checkpoint, Experts, GpuSpec, ModelSpec, Precision, Request, SlidingWindow, Slo,
     SystemSpec, Vendor,
@@ -49,6 +50,30 @@ impl Bound {
     }
 }
 
+/// What stops the operating point from going further: the limit that binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Binding {
+    /// The hardware's throughput: the offline maximum (or the engine's batch limit) is reached.
+    Compute,
+    /// The KV cache: no more sequences (at the p99 in-flight count, under a latency limit) fit.
+    Memory,
+    /// The p99 time per output token.
+    Tpot,
+    /// The p99 time to first token.
+    Ttft,
+}
+
+impl Binding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Binding::Compute => "compute",
+            Binding::Memory => "memory",
+            Binding::Tpot => "p99 TPOT",
+            Binding::Ttft => "p99 TTFT",
+        }
+    }
+}
+
 /// The projected serving performance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
@@ -70,6 +95,80 @@ pub struct Estimate {
     pub bound: Bound,
     /// Whether multi-token-prediction speculative decoding is used.
     pub speculative: bool,
+    /// The limit that binds: under a latency limit, the one the next larger batch would break.
+    pub binding: Binding,
+}
+
+/// How far the fit's calibration reaches for a projection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Coverage {
+    /// Both the model and the GPU have calibration rows.
+    Calibrated,
+    /// The model has no calibration rows: the estimate extrapolates to it.
+    NewModel,
+    /// The GPU has no calibration rows: the estimate extrapolates to it.
+    NewGpu,
+    /// Neither has calibration rows.
+    NewModelAndGpu,
+}
+
+impl Coverage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Coverage::Calibrated => "calibrated",
+            Coverage::NewModel => "extrapolated: no calibration rows for this model",
+            Coverage::NewGpu => "extrapolated: no calibration rows for this GPU",
+            Coverage::NewModelAndGpu => "extrapolated: no calibration rows for this model or GPU",
+        }
+    }
+}
+
+/// The p10–p90 band of a projection, from the model's own held-out errors (see
+/// `docs/throughput-model.md`, "Error bands").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// The p10 end as a factor on the estimate (at most 1).
+    pub low: f64,
+    /// The p90 end as a factor on the estimate (at least 1).
+    pub high: f64,
+    pub coverage: Coverage,
+}
+
+impl Band {
+    /// The band's ends for an estimate of `value`.
+    pub fn ends(&self, value: f64) -> (f64, f64) {
+        (value * self.low, value * self.high)
+    }
+}
+
+/// The stored bands and the models and GPUs the fit saw.
+pub fn band_table() -> Bands {
+    fitted::BANDS
+}
+
+/// The shape the bands compare models by: layers, hidden size and routed experts.
+pub fn model_shape(model: &ModelSpec) -> (u32, u32, u32) {
+    (model.layers, model.hidden_size, model.experts.as_ref().map_or(0, |e| e.total))
+}
+
+/// The band for a projection of `model` on catalog GPU `gpu`. Where the fit saw neither, the
+/// two extrapolation errors add in quadrature (in log space).
+pub fn band(gpu: &str, model: &ModelSpec) -> Band {
+    let b = fitted::BANDS;
+    let known_model = b.models.contains(&model.id.as_str()) || b.model_shapes.contains(&model_shape(model));
+    let known_gpu = b.gpus.contains(&gpu);
+    let (f, coverage) = match (known_model, known_gpu) {
+        (true, true) => (b.calibrated, Coverage::Calibrated),
+        (false, true) => (b.new_model, Coverage::NewModel),
+        (true, false) => (b.new_gpu, Coverage::NewGpu),
+        (false, false) => {
+            let add = |x: f64, y: f64| -> f64 { -(x.ln().powi(2) + y.ln().powi(2)).sqrt() };
+            let low = add(b.new_model.low, b.new_gpu.low).exp();
+            let high = (-add(b.new_model.high, b.new_gpu.high)).exp();
+            (fit::BandFactors { low, high }, Coverage::NewModelAndGpu)
+        }
+    };
+    Band { low: f.low, high: f.high, coverage }
 }
 
 /// The limit that cannot be met.

@@ -1,9 +1,9 @@
 //! The search for the best serving configuration: splits, batch and speculative decoding.
 
 use super::efficiency::Efficiency;
-use super::spec::{ModelSpec, Precision, Request, SystemSpec};
-use super::step_time::{Split, Tick, Workload, MTP_ACCEPTANCE, MTP_DRAFT_TOKENS};
-use super::{Bound, Estimate, Infeasible, Limit, MemoryFit, Parallelism};
+use super::spec::{ModelSpec, Precision, Request, SystemSpec, Z99};
+use super::step_time::{Split, Tick, Workload, MTP_DRAFT_TOKENS};
+use super::{Binding, Bound, Estimate, Infeasible, Limit, MemoryFit, Parallelism};
 
 /// Offline runs pick the smallest batch within this fraction of the best throughput: past the
 /// knee, a bigger batch only lengthens every request's latency.
@@ -151,17 +151,23 @@ struct Point {
     batch: f64,
     mtp: bool,
     tokens_per_s: f64,
+    /// Mean time per output token at this batch.
     tpot: f64,
+    /// Mean time to first token on an idle rank: the prompt's prefill plus one step.
     ttft: f64,
     tick: Tick,
     prefill_share: f64,
+    /// Tokens each sequence gains per step (1, or more with accepted MTP drafts).
+    accepted: f64,
+    binding: Binding,
 }
 
 /// Throughput and latency of a replica running `batch` sequences.
 fn evaluate(w: &Workload, s: Split, batch: f64, mtp: bool, eff: &Efficiency) -> Point {
     let pp = f64::from(s.pipeline.max(1));
+    let acceptance = w.model.mtp_acceptance.clamp(0.0, 1.0);
     let (verified, accepted) =
-        if mtp { (1.0 + MTP_DRAFT_TOKENS, 1.0 + MTP_ACCEPTANCE * MTP_DRAFT_TOKENS) } else { (1.0, 1.0) };
+        if mtp { (1.0 + MTP_DRAFT_TOKENS, 1.0 + acceptance * MTP_DRAFT_TOKENS) } else { (1.0, 1.0) };
     let micro = (batch / pp).max(1.0 / pp);
     let tick = w.decode_tick(s, micro, verified, eff);
     let step = pp * tick.total();
@@ -179,7 +185,44 @@ fn evaluate(w: &Workload, s: Split, batch: f64, mtp: bool, eff: &Efficiency) -> 
         ttft: prefill.ttft + step,
         tick,
         prefill_share,
+        accepted,
+        binding: Binding::Compute,
     }
+}
+
+/// The 99th-percentile latencies of a replica serving Poisson arrivals at a mean of `batch`
+/// sequences in flight, and whether its KV cache holds the p99 in-flight count.
+#[derive(Debug, Clone, Copy)]
+struct Tail {
+    tpot: f64,
+    ttft: f64,
+    fits: bool,
+}
+
+/// p99 latencies at mean batch `mean.batch` (see `docs/throughput-model.md`, "Scenarios"):
+/// - the in-flight count of an M/G/∞ system is Poisson, and long-tailed output lengths add the
+///   variance of the context each sequence carries. Requests go to the least-loaded of the
+///   workload's `R` replicas (as Dynamo's and vLLM's routers send them), so the whole workload
+///   fluctuates as one pool spread over its replicas: the p99 step runs
+///   `B + z·√(B·(1 + cv²) / R)` sequences, and with them the prefill chunks of as many arrivals;
+/// - a new prompt queues behind the prefills already waiting: with prefill utilisation ρ, the
+///   waiting time of a queue with Poisson arrivals has an exponential tail, whose p99 is
+///   `ttft_prefill · ln(100ρ) / (1 − ρ)` for exponential service; prefill times of prompts of
+///   a given mean length vary far less, and Kingman's `(c_a² + c_s²) / 2` with `c_s = 0`
+///   halves it;
+/// - `latency_tail` is the fitted residual (scheduling jitter, stragglers) on the step and
+///   prefill times, not on the queueing wait, which is already a p99.
+fn tail(w: &Workload, mean: &Point, max_batch: f64, cv: f64, replicas: u32, eff: &Efficiency) -> Tail {
+    let b = mean.batch;
+    let peak_batch = b + Z99 * (b * (1.0 + cv * cv) / f64::from(replicas.max(1))).sqrt();
+    let fits = b <= 1.0 || peak_batch <= max_batch;
+    let peak = evaluate(w, mean.split, peak_batch.min(max_batch.max(1.0)), mean.mtp, eff);
+    let busy = (mean.tpot * mean.accepted).max(1e-12);
+    let rho = (mean.prefill_share / busy).clamp(0.0, 1.0);
+    let step = peak.tpot * peak.accepted - peak.prefill_share;
+    let prefill_ttft = (mean.ttft - (mean.tpot * mean.accepted - mean.prefill_share)).max(0.0);
+    let wait = if rho >= 0.99 { f64::INFINITY } else { 0.5 * prefill_ttft * (100.0 * rho).ln().max(0.0) / (1.0 - rho) };
+    Tail { tpot: eff.latency_tail * peak.tpot, ttft: eff.latency_tail * (prefill_ttft + step.max(0.0)) + wait, fits }
 }
 
 /// Best point of one split: the knee batch offline, the largest batch meeting the SLO otherwise.
@@ -189,33 +232,52 @@ fn best_for_split(
     s: Split,
     mtp: bool,
     request: &Request,
+    replicas: u32,
     eff: &Efficiency,
 ) -> Option<Result<Point, (f64, f64)>> {
     let ranks = f64::from(s.expert.max(1)) * f64::from(s.pipeline.max(1));
-    let max_batch = w.max_batch(s).min((eff.max_batch_per_rank * ranks).floor());
+    let kv_batch = w.max_batch(s);
+    let engine_batch = (eff.max_batch_per_rank * ranks).floor();
+    let max_batch = kv_batch.min(engine_batch);
     if max_batch < 1.0 {
         return None;
     }
+    // The cap that stops the batch at `max_batch`: the KV cache, or the engine's batch limit.
+    let cap = if kv_batch <= engine_batch { Binding::Memory } else { Binding::Compute };
     let top = evaluate(w, s, max_batch, mtp, eff);
     match request.slo {
         None => {
             let target = KNEE * top.tokens_per_s;
             let b = bisect(1.0, max_batch, |b| evaluate(w, s, b, mtp, eff).tokens_per_s >= target);
-            Some(Ok(evaluate(w, s, b, mtp, eff)))
+            let binding = if b >= max_batch.floor() { cap } else { Binding::Compute };
+            Some(Ok(Point { binding, ..evaluate(w, s, b, mtp, eff) }))
         }
         Some(slo) => {
-            let tail = eff.latency_tail;
-            let meets = |p: &Point| tail * p.tpot <= slo.tpot_s && tail * p.ttft <= slo.ttft_s;
+            let cv = request.output_length_cv.max(0.0);
+            // The first limit a batch of `b` breaks, if any.
+            let broken = |b: f64| -> Option<Binding> {
+                let mean = evaluate(w, s, b, mtp, eff);
+                let t = tail(w, &mean, max_batch, cv, replicas, eff);
+                if t.tpot > slo.tpot_s {
+                    Some(Binding::Tpot)
+                } else if t.ttft > slo.ttft_s {
+                    Some(Binding::Ttft)
+                } else if !t.fits {
+                    Some(cap)
+                } else {
+                    None
+                }
+            };
             let one = evaluate(w, s, 1.0, mtp, eff);
-            if !meets(&one) {
-                return Some(Err((tail * one.ttft, tail * one.tpot)));
+            let one_tail = tail(w, &one, max_batch, cv, replicas, eff);
+            if one_tail.tpot > slo.tpot_s || one_tail.ttft > slo.ttft_s {
+                return Some(Err((one_tail.ttft, one_tail.tpot)));
             }
-            if meets(&top) {
-                return Some(Ok(top));
-            }
-            // Latency grows with the batch; find the largest batch that still meets the SLO.
-            let b = bisect_last(1.0, max_batch, |b| meets(&evaluate(w, s, b, mtp, eff)));
-            Some(Ok(evaluate(w, s, b, mtp, eff)))
+            // Latency and the p99 in-flight count grow with the batch: find the largest batch
+            // that still meets every limit, and name the one the next batch would break.
+            let b = bisect_last(1.0, max_batch, |b| broken(b).is_none());
+            let binding = if b >= max_batch.floor() { cap } else { broken(b + 1.0).unwrap_or(cap) };
+            Some(Ok(Point { binding, ..evaluate(w, s, b, mtp, eff) }))
         }
     }
 }
@@ -292,7 +354,7 @@ pub fn estimate(
             continue;
         }
         for &mtp in mtp_options {
-            match best_for_split(&w, s, mtp, request, eff) {
+            match best_for_split(&w, s, mtp, request, replicas, eff) {
                 None => {}
                 Some(Err((ttft, tpot))) => {
                     any_fit = true;
@@ -323,6 +385,23 @@ pub fn estimate(
         });
     };
     let replicas = placeable_replicas(system, gpus, p.split.gpus());
+    // A latency limit can only take throughput away: the same GPUs run offline at least as
+    // fast (speculative decoding, tried only under a limit, cannot lift a result above the
+    // offline maximum either). The offline search is the ceiling, and when it binds, the
+    // result is the hardware's throughput, not a latency limit.
+    let (total, binding) = match request.slo {
+        Some(_) => {
+            let offline = estimate(system, model, precision, &Request { slo: None, ..request.clone() }, gpus, eff)
+                .map(|e| e.tokens_per_second)
+                .unwrap_or(f64::INFINITY);
+            if total >= offline {
+                (offline, Binding::Compute)
+            } else {
+                (total, p.binding)
+            }
+        }
+        None => (total, p.binding),
+    };
     Ok(Estimate {
         system: system.id.clone(),
         model: model.id.clone(),
@@ -342,5 +421,6 @@ pub fn estimate(
         tpot_ms: p.tpot * 1e3,
         bound: bound_of(&p),
         speculative: p.mtp,
+        binding,
     })
 }

@@ -187,6 +187,8 @@ pub struct ModelSpec {
     pub sliding_window: Option<SlidingWindow>,
     /// Multi-token-prediction modules usable as speculative draft layers (DeepSeek: 1).
     pub mtp_layers: u32,
+    /// Share of MTP draft tokens the model accepts (from the catalog, where it is sourced).
+    pub mtp_acceptance: f64,
     /// The format the model was published in.
     pub weights: Precision,
     pub checkpoints: Vec<Checkpoint>,
@@ -243,6 +245,9 @@ pub struct Request {
     /// Latency limits (99th percentile); `None` is offline: maximum throughput.
     pub slo: Option<Slo>,
 }
+
+/// Standard normal quantile of the 99th percentile.
+pub const Z99: f64 = 2.326;
 
 /// 99th-percentile latency limits.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -11,9 +11,6 @@ use super::spec::{Attention, GpuSpec, ModelSpec, Precision, Request, SystemSpec}
 pub const RUNTIME_RESERVE: f64 = 0.08;
 /// Draft tokens one MTP module proposes per step.
 pub const MTP_DRAFT_TOKENS: f64 = 1.0;
-/// Acceptance of an MTP draft token: 85–90 % for DeepSeek-V3's second token (DeepSeek-V3 technical
-/// report, section 5.4.3); the low end, since reasoning traces are less predictable.
-pub const MTP_ACCEPTANCE: f64 = 0.85;
 /// Tokens a prefill is cut into (a chunk re-reads the weights once).
 pub const PREFILL_CHUNK_TOKENS: f64 = 8192.0;
 
@@ -311,7 +308,8 @@ impl<'a> Workload<'a> {
             + self.routed_flops_per_token * tokens * imb / (tp * ep * pp) / eff.expert_gemm)
             * mtp_scale;
         let attn = self.attention_flops_decode * rank_tokens / (tp * pp);
-        let compute = gemm / self.gemm_peak(eff).max(1.0) + attn / self.attention_peak(eff).max(1.0);
+        let compute =
+            gemm / self.gemm_peak(eff).max(1.0) + attn / (self.attention_peak(eff) * eff.decode_attention).max(1.0);
 
         let comm = self.comm_time(s, rank_tokens, tokens, true) * mtp_scale;
         let latency = layers / pp * eff.layer_latency_s * mtp_scale;

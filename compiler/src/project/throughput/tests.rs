@@ -48,6 +48,7 @@ fn llama_70b() -> ModelSpec {
         experts: None,
         sliding_window: None,
         mtp_layers: 0,
+        mtp_acceptance: 0.0,
         weights: Precision::Bf16,
         checkpoints: vec![],
     }
@@ -71,6 +72,7 @@ fn deepseek() -> ModelSpec {
         experts: Some(Experts { total: 256, active: 8, shared: 1, layers: 58, intermediate_size: 2048 }),
         sliding_window: None,
         mtp_layers: 1,
+        mtp_acceptance: 0.81,
         weights: Precision::Fp8,
         checkpoints: vec![],
     }
@@ -202,4 +204,69 @@ fn estimates_are_deterministic() {
     let a = estimate(&blackwell(), &deepseek(), Precision::Fp4, &chat(None), 8, &eff);
     let b = estimate(&blackwell(), &deepseek(), Precision::Fp4, &chat(None), 8, &eff);
     assert_eq!(a, b);
+}
+
+#[test]
+fn a_latency_limit_never_lifts_throughput_above_offline_and_names_what_binds() {
+    let eff = Efficiency::fitted();
+    for (sys, model, precision) in
+        [(hopper(80.0), llama_70b(), Precision::Fp8), (blackwell(), deepseek(), Precision::Fp4)]
+    {
+        let long = Request { input_tokens: 230.0, output_tokens: 3700.0, output_length_cv: 1.0, slo: None };
+        let offline = estimate(&sys, &model, precision, &long, 8, &eff).expect("offline");
+        for (ttft, tpot) in [(2.0, 0.2), (2.0, 0.08), (1.5, 0.04), (0.45, 0.02)] {
+            let slo = Slo { ttft_s: ttft, tpot_s: tpot };
+            let Ok(served) = estimate(&sys, &model, precision, &Request { slo: Some(slo), ..long.clone() }, 8, &eff)
+            else {
+                continue;
+            };
+            assert!(
+                served.tokens_per_second <= offline.tokens_per_second * (1.0 + 1e-12),
+                "{} at {tpot} s: {} > offline {}",
+                model.id,
+                served.tokens_per_second,
+                offline.tokens_per_second
+            );
+            // The mean TPOT sits below the limit by at least the fitted tail.
+            assert!(served.tpot_ms / 1e3 * eff.latency_tail <= tpot + 1e-9);
+        }
+    }
+}
+
+#[test]
+fn a_tight_tpot_limit_binds_on_tpot() {
+    let eff = Efficiency::fitted();
+    let slo = Slo { ttft_s: 10.0, tpot_s: 0.025 };
+    let served = estimate(&hopper(80.0), &llama_70b(), Precision::Fp8, &chat(Some(slo)), 8, &eff).expect("slo");
+    assert_eq!(served.binding, super::Binding::Tpot);
+    let offline = estimate(&hopper(80.0), &llama_70b(), Precision::Fp8, &chat(None), 8, &eff).expect("offline");
+    assert!(matches!(offline.binding, super::Binding::Compute | super::Binding::Memory));
+}
+
+#[test]
+fn mtp_acceptance_comes_from_the_model_and_zero_acceptance_never_helps() {
+    let eff = Efficiency::fitted();
+    let slo = Slo { ttft_s: 2.0, tpot_s: 0.03 };
+    let req = Request { input_tokens: 1000.0, output_tokens: 2000.0, output_length_cv: 1.0, slo: Some(slo) };
+    let with = estimate(&blackwell(), &deepseek(), Precision::Fp4, &req, 8, &eff).expect("with MTP");
+    let never = ModelSpec { mtp_acceptance: 0.0, ..deepseek() };
+    let without = estimate(&blackwell(), &never, Precision::Fp4, &req, 8, &eff).expect("without MTP");
+    // Drafts that are never accepted cost a verification and gain nothing.
+    assert!(!without.speculative);
+    assert!(with.tokens_per_second >= without.tokens_per_second);
+}
+
+#[test]
+fn bands_contain_the_estimate_and_widen_when_extrapolating() {
+    let llama = ModelSpec { id: "llama-3.3-70b".into(), ..llama_70b() };
+    let unknown = ModelSpec { id: "some-new-model".into(), layers: 7, ..llama_70b() };
+    let known = super::band("b200", &llama);
+    let new_gpu = super::band("mi355x", &llama);
+    let new_both = super::band("mi355x", &unknown);
+    assert_eq!(known.coverage, super::Coverage::Calibrated);
+    assert_eq!(new_gpu.coverage, super::Coverage::NewGpu);
+    for b in [known, new_gpu, new_both] {
+        assert!(b.low <= 1.0 && b.high >= 1.0, "{b:?}");
+    }
+    assert!(new_both.high / new_both.low >= new_gpu.high / new_gpu.low);
 }

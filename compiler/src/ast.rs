@@ -320,6 +320,8 @@ pub struct Topology {
     pub kind: Spanned<TopologyKind>,
     pub tiers: Option<Spanned<u64>>,
     pub oversubscription: Option<Spanned<f64>>,
+    /// `min-spines=2`: the fewest spines a two- or three-tier fabric is built with.
+    pub min_spines: Option<Spanned<u64>>,
     pub span: Span,
 }
 

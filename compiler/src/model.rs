@@ -279,6 +279,9 @@ pub struct Fabric<'a> {
     pub tiers: Option<Spanned<u64>>,
     pub oversubscription: f64,
     pub oversubscription_span: Option<Span>,
+    /// The fewest spines a multi-tier instance of the fabric is built with (1 unless the blueprint
+    /// says `min-spines=`).
+    pub min_spines: u64,
     /// The medium the blueprint pins for every link (`None`: the plan picks per link class).
     pub medium: Option<Spanned<Medium>>,
     pub span: Span,

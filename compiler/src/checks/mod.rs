@@ -35,6 +35,7 @@ mod rack_power_margin;
 mod region;
 mod replica_fabric;
 mod serving;
+mod single_spine;
 mod site_power;
 mod site_tier;
 mod slo;
@@ -89,6 +90,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "fabric_sites", codes: &["E0604"], run: fabric_sites::run },
     Check { name: "compute_fabric", codes: &["W0601"], run: compute_fabric::run },
     Check { name: "idle_fabric", codes: &["W0602"], run: idle_fabric::run },
+    Check { name: "single_spine", codes: &["W0607"], run: single_spine::run },
     Check { name: "driver", codes: &["E0701"], run: driver::run },
     Check { name: "driver_build", codes: &["W0705"], run: driver_build::run },
     Check { name: "cuda", codes: &["E0702", "W0702"], run: cuda::run },

@@ -104,6 +104,7 @@ codes! {
     W0601 "missing-compute-fabric" "a site has several GPU systems and no compute fabric";
     W0602 "idle-fabric" "a fabric carries no traffic of any workload";
     W0604 "fabric-nic-vendor" "replicas span hosts over RDMA NICs the kubernetes target does not serve";
+    W0607 "single-spine" "a leaf-spine fabric built with a single spine has no path redundancy";
     E0606 "medium-reach" "a fabric's pinned medium cannot reach its longest link";
     E0607 "no-medium-reaches" "no catalog medium reaches a fabric's longest link";
     // E07: software.

@@ -290,7 +290,7 @@ fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> F
     plan.capacity = capacity(k, r, plan.tiers);
     for (site, endpoints, _) in shares {
         let tiers = fabric.tiers.as_ref().map(|t| t.value).or(tiers_needed(k, r, endpoints)).unwrap_or(3);
-        let clos = build(k, r, tiers, endpoints);
+        let clos = with_min_spines(build(k, r, tiers, endpoints), k, r, fabric.min_spines);
         let switch_ports = clos
             .host_links
             .saturating_add(clos.leaf_spine_links.saturating_mul(2))
@@ -315,6 +315,27 @@ fn size_fabric(factory: &Factory, fabric: &Fabric, switch: Option<&Switch>) -> F
         plan.sites.push(share);
     }
     plan
+}
+
+/// A multi-tier Clos with at least `min` spines: each leaf's uplinks still divide evenly over
+/// them (a divisor of the uplinks per leaf, as [`build`] picks), and a three-tier fabric's added
+/// spines bring their share of core ports. Cables are unchanged for two tiers: the same uplinks
+/// land on more spines.
+fn with_min_spines(clos: Clos, k: u64, r: f64, min: u64) -> Clos {
+    if clos.tiers < 2 || clos.switches.spine >= min || clos.switches.leaf == 0 {
+        return clos;
+    }
+    let u = leaf_uplinks(k, r);
+    let spines = if clos.tiers == 2 { smallest_divisor_at_least(u, min) } else { min };
+    if clos.tiers == 2 {
+        return Clos { switches: Tiers { spine: spines, ..clos.switches }, ..clos };
+    }
+    let spine_up = spines.saturating_mul(k / 2);
+    Clos {
+        switches: Tiers { spine: spines, core: spine_up.div_ceil(k.max(1)), ..clos.switches },
+        spine_core_links: spine_up,
+        ..clos
+    }
 }
 
 /// Sizes every fabric of the factory.

@@ -600,6 +600,7 @@ impl<'a> Resolver<'a, '_> {
             tiers: topology.and_then(|t| t.tiers.clone()),
             oversubscription: topology.and_then(|t| t.oversubscription.as_ref()).map(|o| o.value).unwrap_or(1.0),
             oversubscription_span: topology.and_then(|t| t.oversubscription.as_ref()).map(|o| o.span),
+            min_spines: topology.and_then(|t| t.min_spines.as_ref()).map_or(1, |m| m.value),
             medium: f.medium.clone(),
             span: f.span,
         }

@@ -84,12 +84,14 @@ pub(super) fn lower_topology(cx: &mut Cx, node: &Node) -> Option<Topology> {
     }
     let oversubscription =
         r.prop(cx, "oversubscription").and_then(|e| read::number_in(cx, e, "the oversubscription ratio", 1.0, 64.0));
+    let min_spines = r.prop(cx, "min-spines").and_then(|e| read::count(cx, e, "the minimum number of spines"));
     r.finish(cx);
     read::no_children(cx, node);
     Some(Topology {
         kind: kind?,
         tiers: tiers.filter(|t| t.value <= 3),
         oversubscription,
+        min_spines,
         span: cx.node_head_span(node),
     })
 }

@@ -154,6 +154,8 @@ pub struct CduGroup {
 #[derive(Clone, Debug)]
 pub struct Hall {
     pub name: Name,
+    /// `floor-load=(kPa)12`: the floor's rating in N/m², when the blueprint states it.
+    pub floor_load: Option<Spanned<f64>>,
     pub rows: Vec<Row>,
     pub span: Span,
 }
@@ -178,6 +180,19 @@ pub struct RackGroup {
     pub count: Option<Spanned<u64>>,
     pub loop_ref: Option<Name>,
     pub systems: Vec<SystemGroup>,
+    /// `pdu PART count=2 redundancy="2N"` inside an enclosure rack; `None`: the plan picks them.
+    pub pdu: Option<PduGroup>,
+    pub span: Span,
+}
+
+/// The PDUs of one rack: `pdu PART count=N redundancy="2N"`.
+#[derive(Clone, Debug)]
+pub struct PduGroup {
+    pub part: Name,
+    /// Default 2.
+    pub count: Option<Spanned<u64>>,
+    /// Default 2N (A/B sides).
+    pub redundancy: Option<Spanned<Redundancy>>,
     pub span: Span,
 }
 

@@ -9,7 +9,7 @@ use super::pricing::{catalog_amount, PriceSource, Pricer, UnpricedReason};
 use super::tally::Tally;
 use super::Plan;
 use crate::ast::Redundancy;
-use crate::catalog::{Catalog, LinkEnd, NicRole, Pdu, Price, ServiceUnit, Switch, Transceiver, Vendor};
+use crate::catalog::{Catalog, LinkEnd, NicRole, Price, ServiceUnit, Switch, Transceiver, Vendor};
 use crate::model::{Fabric, Factory, RackContents};
 use crate::source::Span;
 use crate::units::{BitsPerSecond, Money, Rounding};
@@ -588,29 +588,13 @@ fn optics_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan, switch: &Swit
 /// systems carry their own management switches.
 fn management_lines(b: &mut Builder, factory: &Factory) {
     let catalog = b.pricer.catalog;
-    let Some(mgmt) = catalog.switches().filter(|s| s.management).min_by(|a, b| {
-        catalog_amount(a.price.as_ref()).total_cmp(&catalog_amount(b.price.as_ref())).then(a.id.cmp(&b.id))
-    }) else {
-        return;
-    };
     let mut tally = Tally::default();
     let mut shapes: Vec<ManagementShape> = Vec::new();
     for site in &factory.sites {
         for (row, group) in site.rack_groups() {
-            let RackContents::Enclosure { systems, .. } = &group.contents else { continue };
-            let (ports, speed) =
-                systems.iter().fold((0u64, BitsPerSecond(0.0)), |(p, s), g| match g.system.nic(NicRole::Bmc) {
-                    Some(nic) => (
-                        p.saturating_add(nic.count.saturating_mul(g.count)),
-                        if nic.speed.0 > s.0 { nic.speed } else { s },
-                    ),
-                    None => (p, s),
-                });
-            if ports == 0 {
+            let Some((mgmt, per_rack, ports, access)) = super::physical::management_switches(catalog, group) else {
                 continue;
-            }
-            let access = mgmt.radix_at(speed).map(|m| m.count).unwrap_or(1).max(1);
-            let per_rack = ports.div_ceil(access);
+            };
             let racks = row.count.saturating_mul(group.per_row);
             tally.add(mgmt, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
             let shape = ManagementShape { per_rack, bmc_ports: ports, access_ports: access };
@@ -620,7 +604,7 @@ fn management_lines(b: &mut Builder, factory: &Factory) {
         }
     }
     if let Some(item) = tally.items.into_iter().next() {
-        let part = Part { id: &mgmt.id, name: &mgmt.name, price: mgmt.price.as_ref() };
+        let part = Part { id: &item.part.id, name: &item.part.name, price: item.part.price.as_ref() };
         let basis = LineBasis::Management { shapes, per_site: item.per_site };
         b.line(part, Category::Network, Period::Once, item.count, basis, item.span);
     }
@@ -653,46 +637,21 @@ fn cooling_lines(b: &mut Builder, factory: &Factory) {
     }
 }
 
-/// PDUs per rack side for a rack of `peak_w` peak power and `inputs` power inputs.
-fn pdus_per_side(p: &Pdu, peak_w: f64, inputs: u64) -> u64 {
-    let by_power = if p.capacity.0 > 0.0 { (peak_w / p.capacity.0).ceil().max(1.0) as u64 } else { u64::MAX };
-    let by_outlets = inputs.div_ceil(2).div_ceil(p.outlets.max(1));
-    by_power.max(by_outlets).max(1)
-}
-
+/// Rack PDUs from the racks' circuits (declared, or the plan's smallest pair), and the whips of
+/// rack-scale systems are counted in the circuits the plan prints; only PDUs are parts to buy.
 fn power_lines(b: &mut Builder, factory: &Factory) {
     let catalog = b.pricer.catalog;
-    let pdus: Vec<&Pdu> = catalog.pdus().collect();
-    if pdus.is_empty() {
-        return;
-    }
     let mut tally = Tally::default();
     let mut shapes: Vec<(String, PduShape)> = Vec::new();
     for site in &factory.sites {
         for (row, group) in site.rack_groups() {
-            // Rack-scale systems bring their own power shelves: only enclosures need PDUs.
-            let RackContents::Enclosure { systems, .. } = &group.contents else { continue };
-            let peak = group.power_peak();
-            let inputs: u64 = systems
-                .iter()
-                .map(|g| g.system.power_input.as_ref().map(|p| p.count).unwrap_or(2).saturating_mul(g.count))
-                .sum();
-            if inputs == 0 && peak.0 <= 0.0 {
-                continue;
-            }
-            let Some(best) = pdus.iter().min_by(|a, b| {
-                let ca = pdus_per_side(a, peak.0, inputs) as f64 * catalog_amount(a.price.as_ref());
-                let cb = pdus_per_side(b, peak.0, inputs) as f64 * catalog_amount(b.price.as_ref());
-                ca.total_cmp(&cb).then(a.id.cmp(&b.id))
-            }) else {
-                continue;
-            };
-            let per_rack = pdus_per_side(best, peak.0, inputs).saturating_mul(2);
+            let Some(c) = super::circuits::rack(catalog, group) else { continue };
+            let super::circuits::Feeder::Pdus { pdu, .. } = c.feeder else { continue };
             let racks = row.count.saturating_mul(group.per_row);
-            tally.add(*best, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
-            let shape = PduShape { per_rack, peak_kw: peak.kw(), power_inputs: inputs };
-            if !shapes.iter().any(|(id, s)| id == &best.id && *s == shape) {
-                shapes.push((best.id.clone(), shape));
+            tally.add(pdu, &site.name.value, c.count.saturating_mul(racks), Some(group.part_span));
+            let shape = PduShape { per_rack: c.count, peak_kw: c.load.kw(), power_inputs: c.inputs };
+            if !shapes.iter().any(|(id, s)| id == &pdu.id && *s == shape) {
+                shapes.push((pdu.id.clone(), shape));
             }
         }
     }

@@ -3,7 +3,9 @@
 //! number a user sees comes from one place.
 
 pub mod bom;
+pub mod circuits;
 pub mod network;
+pub mod physical;
 pub mod placement;
 pub mod power;
 pub mod pricing;

@@ -366,7 +366,8 @@ impl<'a> Resolver<'a, '_> {
                 RowGroup { name: row.name.clone(), count: row.count(), racks, span: row.span }
             })
             .collect();
-        Hall { name: h.name.clone(), rows, span: h.span }
+        let floor_load = h.floor_load.as_ref().map(|f| Spanned::new(crate::units::Pascals(f.value), f.span));
+        Hall { name: h.name.clone(), floor_load, rows, span: h.span }
     }
 
     fn rack_group(&mut self, rg: &ast::RackGroup, site: &ast::Site, loops: &[Loop<'a>]) -> Option<RackGroup<'a>> {
@@ -479,13 +480,51 @@ impl<'a> Resolver<'a, '_> {
                 return None;
             }
         };
+        let pdu = rg.pdu.as_ref().and_then(|p| self.pdu_group(p, &contents));
         Some(RackGroup {
             contents,
             per_row: rg.count(),
+            pdu,
             loop_index,
             loop_span: rg.loop_ref.as_ref().map(|l| l.span),
             part_span: rg.part.span,
             span: rg.span,
+        })
+    }
+
+    /// Binds a rack's `pdu` line: a PDU part, in an enclosure (a rack-scale system brings its own
+    /// power shelves and whips).
+    fn pdu_group(&mut self, p: &ast::PduGroup, contents: &RackContents<'a>) -> Option<PduGroup<'a>> {
+        let pdu = match self.catalog.get(&p.part.value) {
+            Some(Part::Pdu(pdu)) => pdu,
+            Some(other) => {
+                let other = other.clone();
+                self.wrong_kind("a PDU", &p.part, &other, self.list_help("pdu"));
+                return None;
+            }
+            None => {
+                self.unknown_part("pdu", &p.part, &["pdu"]);
+                return None;
+            }
+        };
+        if let RackContents::RackScale(s) = contents {
+            self.unresolved = true;
+            self.diags.push(
+                Diagnostic::new(
+                    codes::E0304,
+                    format!("`{}` is a rack-scale system: its power shelves take whips, not rack PDUs", s.id),
+                )
+                .label(p.part.span, "a rack PDU")
+                .help("remove the `pdu` line; the plan sizes the system's whips from its catalog power inputs"),
+            );
+            return None;
+        }
+        Some(PduGroup {
+            pdu,
+            count: p.count.as_ref().map(|c| c.value).unwrap_or(2),
+            redundancy: p.redundancy.clone().unwrap_or(Spanned::new(Redundancy::TwoN, p.span)),
+            part_span: p.part.span,
+            span: p.span,
         })
     }
 

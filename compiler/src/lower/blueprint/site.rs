@@ -271,6 +271,8 @@ pub(super) fn lower_loop(cx: &mut Cx, node: &Node) -> Option<Loop> {
 pub(super) fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a hall name", "hall \"A\"");
+    let floor_load =
+        r.prop(cx, "floor-load").and_then(|e| read::quantity(cx, e, "the floor load", Dimension::AreaLoad));
     r.finish(cx);
     let mut rows = Vec::new();
     for child in children(node) {
@@ -280,7 +282,7 @@ pub(super) fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
         }
         rows.extend(lower_row(cx, child));
     }
-    Some(Hall { name: name?, rows, span: cx.node_head_span(node) })
+    Some(Hall { name: name?, floor_load, rows, span: cx.node_head_span(node) })
 }
 
 pub(super) fn lower_row(cx: &mut Cx, node: &Node) -> Option<Row> {
@@ -308,9 +310,17 @@ pub(super) fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
     let loop_ref = r.prop(cx, "loop").and_then(|e| read::name(cx, e, "the loop"));
     r.finish(cx);
     let mut systems = Vec::new();
+    let mut pdu: Option<PduGroup> = None;
     for child in children(node) {
+        if child.name().value() == "pdu" {
+            match &pdu {
+                Some(first) => read::duplicate_child(cx, codes::E0112, "rack", first.span, child),
+                None => pdu = lower_pdu(cx, child),
+            }
+            continue;
+        }
         if child.name().value() != "system" {
-            read::unknown_child(cx, "rack", child, &["system"]);
+            read::unknown_child(cx, "rack", child, &["system", "pdu"]);
             continue;
         }
         let mut r = NodeReader::new(child);
@@ -324,5 +334,20 @@ pub(super) fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
             systems.push(SystemGroup { part, count, span: cx.node_head_span(child) });
         }
     }
-    Some(RackGroup { part: part?, count, loop_ref, systems, span: cx.node_head_span(node) })
+    Some(RackGroup { part: part?, count, loop_ref, systems, pdu, span: cx.node_head_span(node) })
+}
+
+/// `pdu "pdu-3ph-415v-60a" count=2 redundancy="2N"` in an enclosure rack.
+fn lower_pdu(cx: &mut Cx, node: &Node) -> Option<PduGroup> {
+    let mut r = NodeReader::new(node);
+    let example = "pdu \"pdu-3ph-415v-60a\" count=2 redundancy=\"2N\"";
+    let part = r.required_arg(cx, 0, "a PDU part id", example).and_then(|e| read::name(cx, e, "the PDU part"));
+    let count = r.prop(cx, "count").and_then(|e| read::count(cx, e, "the PDU count"));
+    let redundancy = r
+        .prop(cx, "redundancy")
+        .and_then(|e| read::choice(cx, e, "the PDU redundancy", Redundancy::CHOICES))
+        .and_then(|c| Redundancy::parse(c.value).map(|red| Spanned::new(red, c.span)));
+    r.finish(cx);
+    read::no_children(cx, node);
+    Some(PduGroup { part: part?, count, redundancy, span: cx.node_head_span(node) })
 }

@@ -1,0 +1,171 @@
+//! The physical build: what takes how many rack units in each rack, what a loaded rack weighs, and
+//! what it puts on the floor (its weight over its footprint, in kN/m²) against the hall's rating.
+//! Figures are per rack of a rack group, so a million racks written with counts cost one
+//! computation per `rack` line.
+
+use super::circuits::{self, RackCircuits};
+use crate::catalog::{Catalog, Footprint, NicRole, Switch, System};
+use crate::model::{Hall, RackContents, RackGroup, Site};
+use crate::units::{BitsPerSecond, Kilograms, Pascals};
+
+/// One kind of thing in a rack and the rack units it takes.
+#[derive(Clone, Copy, Debug)]
+pub enum Occupant<'a> {
+    System(&'a System),
+    /// An out-of-band management switch for the servers' BMC ports.
+    ManagementSwitch(&'a Switch),
+    /// The rack's PDUs (0U unless the part says otherwise).
+    Pdus(&'a crate::catalog::Pdu),
+}
+
+impl Occupant<'_> {
+    pub fn part_id(&self) -> &str {
+        match self {
+            Occupant::System(s) => &s.id,
+            Occupant::ManagementSwitch(s) => &s.id,
+            Occupant::Pdus(p) => &p.id,
+        }
+    }
+}
+
+/// What takes space in one rack: each occupant, how many and their rack units together.
+#[derive(Clone, Debug)]
+pub struct RackSpace<'a> {
+    pub occupants: Vec<(Occupant<'a>, u64, u64)>,
+    /// Rack units the enclosure offers; a rack-scale system is its own rack.
+    pub available: u64,
+}
+
+impl RackSpace<'_> {
+    pub fn used(&self) -> u64 {
+        self.occupants.iter().map(|(_, _, u)| *u).fold(0, u64::saturating_add)
+    }
+}
+
+/// One rack of a group, physically.
+#[derive(Clone, Debug)]
+pub struct RackPhysical<'a> {
+    pub space: RackSpace<'a>,
+    /// Loaded: enclosure + systems + PDUs that give a weight, or a rack-scale system's weight.
+    pub weight: Kilograms,
+    /// The enclosure's static rating (or a rack-scale system's), where the catalog gives it.
+    pub max_weight: Option<Kilograms>,
+    pub footprint: Option<Footprint>,
+    pub circuits: Option<RackCircuits<'a>>,
+}
+
+impl RackPhysical<'_> {
+    /// Its weight over its footprint under standard gravity.
+    pub fn floor_load(&self) -> Option<Pascals> {
+        self.footprint.map(|f| self.weight.over_area(f.area_m2()))
+    }
+}
+
+/// The cheapest management switch of the catalog and how many one rack of `group` needs for its
+/// servers' BMC ports: (switch, per rack, BMC ports, access ports per switch). Rack-scale systems carry their own management switches (inside their
+/// rack units), so they need none.
+pub fn management_switches<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> Option<(&'a Switch, u64, u64, u64)> {
+    let RackContents::Enclosure { systems, .. } = &group.contents else { return None };
+    let price = |s: &Switch| super::pricing::catalog_amount(s.price.as_ref());
+    let mgmt = catalog
+        .switches()
+        .filter(|s| s.management)
+        .min_by(|a, b| price(a).total_cmp(&price(b)).then(a.id.cmp(&b.id)))?;
+    let (ports, speed) =
+        systems.iter().fold((0u64, BitsPerSecond(0.0)), |(p, s), g| match g.system.nic(NicRole::Bmc) {
+            Some(nic) => {
+                (p.saturating_add(nic.count.saturating_mul(g.count)), if nic.speed.0 > s.0 { nic.speed } else { s })
+            }
+            None => (p, s),
+        });
+    if ports == 0 {
+        return None;
+    }
+    let access = mgmt.radix_at(speed).map(|m| m.count).unwrap_or(1).max(1);
+    Some((mgmt, ports.div_ceil(access), ports, access))
+}
+
+/// One rack of `group`: its space, loaded weight, footprint and circuits.
+pub fn rack<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> RackPhysical<'a> {
+    let circuits = circuits::rack(catalog, group);
+    match &group.contents {
+        RackContents::RackScale(s) => RackPhysical {
+            space: RackSpace { occupants: vec![(Occupant::System(s), 1, s.rack_units)], available: s.rack_units },
+            weight: s.weight,
+            max_weight: s.max_weight,
+            footprint: s.footprint,
+            circuits,
+        },
+        RackContents::Enclosure { enclosure, systems } => {
+            let mut occupants: Vec<(Occupant<'a>, u64, u64)> = Vec::new();
+            for g in systems {
+                match occupants
+                    .iter_mut()
+                    .find(|(o, _, _)| matches!(o, Occupant::System(s) if std::ptr::eq(*s, g.system)))
+                {
+                    Some((_, n, u)) => {
+                        *n = n.saturating_add(g.count);
+                        *u = u.saturating_add(g.system.rack_units.saturating_mul(g.count));
+                    }
+                    None => occupants.push((
+                        Occupant::System(g.system),
+                        g.count,
+                        g.system.rack_units.saturating_mul(g.count),
+                    )),
+                }
+            }
+            if let Some((switch, n, _, _)) = management_switches(catalog, group) {
+                occupants.push((Occupant::ManagementSwitch(switch), n, switch.rack_units.saturating_mul(n)));
+            }
+            let mut weight = group.weight();
+            if let Some(c) = &circuits {
+                if let circuits::Feeder::Pdus { pdu, .. } = c.feeder {
+                    occupants.push((Occupant::Pdus(pdu), c.count, c.rack_units()));
+                    if let Some(w) = pdu.weight {
+                        weight = weight + w * c.count as f64;
+                    }
+                }
+            }
+            RackPhysical {
+                space: RackSpace { occupants, available: enclosure.rack_units },
+                weight,
+                max_weight: enclosure.max_weight,
+                footprint: Some(enclosure.footprint),
+                circuits,
+            }
+        }
+    }
+}
+
+/// A hall's heaviest rack on the floor and the hall's rating.
+#[derive(Clone, Copy, Debug)]
+pub struct HallFloor<'h> {
+    pub hall: &'h Hall<'h>,
+    /// The largest floor load of its racks, and the rack line that has it.
+    pub heaviest: Option<(Pascals, &'h RackGroup<'h>)>,
+}
+
+/// The heaviest rack's floor load in each hall of `site`.
+pub fn halls<'h>(catalog: &'h Catalog, site: &'h Site<'h>) -> Vec<HallFloor<'h>> {
+    site.halls
+        .iter()
+        .map(|hall| {
+            let mut heaviest: Option<(Pascals, &RackGroup)> = None;
+            for group in hall.rows.iter().flat_map(|r| r.racks.iter()) {
+                if let Some(load) = rack(catalog, group).floor_load() {
+                    if heaviest.is_none_or(|(h, _)| load.0 > h.0) {
+                        heaviest = Some((load, group));
+                    }
+                }
+            }
+            HallFloor { hall, heaviest }
+        })
+        .collect()
+}
+
+/// Rack units used over the whole site: each rack's used units × its count.
+pub fn rack_units_used(catalog: &Catalog, site: &Site) -> u64 {
+    site.rack_groups()
+        .map(|(row, group)| rack(catalog, group).space.used().saturating_mul(row.count.saturating_mul(group.per_row)))
+        .fold(0, u64::saturating_add)
+}

@@ -49,6 +49,64 @@ pub struct SiteView {
     pub air_capacity_kw: f64,
     pub loops: Vec<LoopView>,
     pub weight_kg: f64,
+    /// Rack units taken over the whole site (each rack's systems, switches and PDUs × its count).
+    pub rack_units_used: u64,
+    /// The heaviest rack's floor load over the site's halls, in kN/m².
+    pub max_floor_load_kn_m2: Option<f64>,
+    pub halls: Vec<HallFloorView>,
+    /// One per `rack` line: its racks' space, weight, floor load and circuits.
+    pub rack_groups: Vec<RackGroupView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HallFloorView {
+    pub name: String,
+    /// The floor rating the blueprint states, in kN/m².
+    pub floor_load_rating_kn_m2: Option<f64>,
+    /// The heaviest rack's weight over its footprint, in kN/m².
+    pub max_floor_load_kn_m2: Option<f64>,
+    /// The part of the heaviest rack.
+    pub heaviest_rack: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RackGroupView {
+    pub hall: String,
+    pub row: String,
+    pub part: String,
+    /// Racks of this line (per row × rows).
+    pub racks: u64,
+    pub rack_units: u64,
+    pub rack_units_used: u64,
+    pub weight_kg: f64,
+    pub max_weight_kg: Option<f64>,
+    pub floor_load_kn_m2: Option<f64>,
+    pub circuits: Option<RackCircuitsView>,
+}
+
+/// The circuits of one rack: its PDUs or a rack-scale system's whips.
+#[derive(Clone, Debug, Serialize)]
+pub struct RackCircuitsView {
+    /// `"pdu"` or `"whip"`.
+    pub kind: &'static str,
+    /// The PDU part, or the rack-scale system whose whips these are.
+    pub part: String,
+    /// `false`: the blueprint names no PDU and the plan picked the smallest catalog pair.
+    pub declared: bool,
+    /// Circuits per rack.
+    pub count: u64,
+    pub redundancy: &'static str,
+    /// Circuits that carry the rack after the failure the redundancy allows.
+    pub carrying: u64,
+    pub voltage_v: f64,
+    pub phases: u64,
+    pub breaker_a: f64,
+    pub derating: f64,
+    pub usable_kw: f64,
+    pub load_kw: f64,
+    /// Per phase on each carrying circuit at maximum draw after the failure.
+    pub amps_per_phase: f64,
+    pub amps_limit: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -163,6 +221,53 @@ fn kw(w: crate::units::Watts) -> f64 {
     w.0 / 1e3
 }
 
+/// To one decimal, as floor loads are quoted.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn rack_groups(factory: &Factory, site: &crate::model::Site) -> Vec<RackGroupView> {
+    let mut out = Vec::new();
+    for hall in &site.halls {
+        for row in &hall.rows {
+            for group in &row.racks {
+                let rack = crate::project::physical::rack(factory.catalog, group);
+                out.push(RackGroupView {
+                    hall: hall.name.value.clone(),
+                    row: row.name.value.clone(),
+                    part: group.part_id().to_string(),
+                    racks: row.count.saturating_mul(group.per_row),
+                    rack_units: rack.space.available,
+                    rack_units_used: rack.space.used(),
+                    weight_kg: rack.weight.0,
+                    max_weight_kg: rack.max_weight.map(|w| w.0),
+                    floor_load_kn_m2: rack.floor_load().map(|l| round1(l.kn_m2())),
+                    circuits: rack.circuits.map(|c| RackCircuitsView {
+                        kind: match c.feeder {
+                            crate::project::circuits::Feeder::Pdus { .. } => "pdu",
+                            crate::project::circuits::Feeder::Whips { .. } => "whip",
+                        },
+                        part: c.part_id().to_string(),
+                        declared: !c.chosen(),
+                        count: c.count,
+                        redundancy: c.redundancy.as_str(),
+                        carrying: c.carrying,
+                        voltage_v: c.voltage.0,
+                        phases: c.phases,
+                        breaker_a: c.breaker.0,
+                        derating: c.derating,
+                        usable_kw: kw(c.usable()),
+                        load_kw: kw(c.load),
+                        amps_per_phase: round1(c.amps_needed().0),
+                        amps_limit: round1(c.amps_limit().0),
+                    }),
+                });
+            }
+        }
+    }
+    out
+}
+
 pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
     let sites: Vec<SiteView> = factory
         .sites
@@ -212,6 +317,22 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                 })
                 .collect(),
             weight_kg: p.weight.0,
+            rack_units_used: crate::project::physical::rack_units_used(factory.catalog, s),
+            halls: crate::project::physical::halls(factory.catalog, s)
+                .iter()
+                .map(|h| HallFloorView {
+                    name: h.hall.name.value.clone(),
+                    floor_load_rating_kn_m2: h.hall.floor_load.as_ref().map(|f| round1(f.value.kn_m2())),
+                    max_floor_load_kn_m2: h.heaviest.map(|(l, _)| round1(l.kn_m2())),
+                    heaviest_rack: h.heaviest.map(|(_, g)| g.part_id().to_string()),
+                })
+                .collect(),
+            max_floor_load_kn_m2: crate::project::physical::halls(factory.catalog, s)
+                .iter()
+                .filter_map(|h| h.heaviest.map(|(l, _)| l.0))
+                .max_by(f64::total_cmp)
+                .map(|l| round1(l / 1e3)),
+            rack_groups: rack_groups(factory, s),
         })
         .collect();
     let fabrics = plan
@@ -360,6 +481,39 @@ pub fn human(v: &PlanView) -> String {
             power_kw(s.air_heat_kw),
             power_kw(s.air_capacity_kw)
         );
+        let _ = writeln!(o, "  rack units      {} used", count(s.rack_units_used as f64));
+        for h in &s.halls {
+            if let (Some(load), Some(part)) = (h.max_floor_load_kn_m2, &h.heaviest_rack) {
+                let rating = h
+                    .floor_load_rating_kn_m2
+                    .map(|r| format!(" (floor rated {} kN/m²)", trim(r)))
+                    .unwrap_or_else(|| " (no floor rating stated)".to_string());
+                let _ = writeln!(o, "  hall {:<10} heaviest rack {} kN/m² ({part}){rating}", h.name, trim(load));
+            }
+        }
+        for g in &s.rack_groups {
+            let Some(c) = &g.circuits else { continue };
+            let chosen = if c.declared { "" } else { ", picked by the plan: the smallest catalog pair" };
+            let _ = writeln!(
+                o,
+                "  racks {}/{} × {} {}: {}U of {}U; {} × {} {} ({}{chosen}), {} V {}-phase {} A breakers; {} A per phase at maximum draw after a failure (limit {} A)",
+                g.hall,
+                g.row,
+                count(g.racks as f64),
+                g.part,
+                g.rack_units_used,
+                g.rack_units,
+                c.count,
+                c.part,
+                c.kind,
+                c.redundancy,
+                trim(c.voltage_v),
+                c.phases,
+                trim(c.breaker_a),
+                trim(c.amps_per_phase),
+                trim(c.amps_limit)
+            );
+        }
         for l in &s.loops {
             let _ = writeln!(
                 o,

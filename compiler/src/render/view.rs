@@ -127,10 +127,13 @@ pub struct DeviceView {
     pub gpus: u64,
 }
 
-/// A rack's panel-to-rack circuits, as NetBox models power feeds (named `<rack>-pduNN`).
+/// A rack's panel-to-rack circuits, one per PDU or whip, as NetBox models power feeds (named
+/// `<rack>-pduNN`).
 #[derive(Clone, Debug, Serialize)]
 pub struct CircuitsView {
     pub count: u64,
+    /// The first `primary` feeds are side A (`primary`), the rest side B (`redundant`).
+    pub primary: u64,
     pub voltage: u64,
     pub amperage: u64,
     pub phase: &'static str,
@@ -420,26 +423,21 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                     (enclosure.rack_units, enclosure.max_weight.map(|w| w.0), cooling)
                                 }
                             };
-                            // Circuits from the catalog's power inputs (NetBox stores integers).
-                            let mut circuits: Option<CircuitsView> = None;
-                            for (system, n) in group.systems() {
-                                let Some(pi) = &system.power_input else { continue };
-                                let count =
-                                    if system.form == Form::RackScale { pi.count } else { pi.count.saturating_mul(n) };
-                                match circuits.as_mut() {
-                                    Some(c) => c.count += count,
-                                    None => {
-                                        circuits = Some(CircuitsView {
-                                            count,
-                                            voltage: pi.voltage.0.round().clamp(1.0, 32767.0) as u64,
-                                            amperage: pi.current.0.round().clamp(1.0, 32767.0) as u64,
-                                            phase: if pi.phase >= 3 { "three-phase" } else { "single-phase" },
-                                            supply: "ac",
-                                            max_utilization: 80,
-                                        })
-                                    }
-                                }
-                            }
+                            // One panel-to-rack circuit per PDU or whip (NetBox stores integers); under
+                            // 2N the first half is side A (primary), the rest side B (redundant).
+                            let circuits = crate::project::circuits::rack(catalog, group).map(|c| CircuitsView {
+                                count: c.count,
+                                primary: match c.redundancy {
+                                    crate::project::circuits::CircuitRedundancy::TwoN => c.count - c.carrying,
+                                    crate::project::circuits::CircuitRedundancy::N
+                                    | crate::project::circuits::CircuitRedundancy::NPlus1 => c.count,
+                                },
+                                voltage: c.voltage.0.round().clamp(1.0, 32767.0) as u64,
+                                amperage: c.breaker.0.round().clamp(1.0, 32767.0) as u64,
+                                phase: if c.phases >= 3 { "three-phase" } else { "single-phase" },
+                                supply: "ac",
+                                max_utilization: (c.derating * 100.0).round().clamp(1.0, 100.0) as u64,
+                            });
                             racks.push(RackView {
                                 slug: names::rack_label(&name),
                                 block: names::block_label(&hall.name.value, &row_name),

@@ -161,6 +161,12 @@ pub enum LineBasis {
         shapes: Vec<PduShape>,
         per_site: PerSite,
     },
+    /// One power whip per rack circuit (a PDU's inlet or a rack-scale system's power input).
+    Whips {
+        /// Whips per rack, for each kind of rack that takes this whip.
+        per_rack: Vec<u64>,
+        per_site: PerSite,
+    },
     /// A service per GPU or node and year, for the GPUs and sites it applies to.
     Service {
         unit: ServiceUnit,
@@ -186,6 +192,7 @@ impl LineBasis {
             | LineBasis::Management { .. }
             | LineBasis::Cdus { .. }
             | LineBasis::Pdus { .. }
+            | LineBasis::Whips { .. }
             | LineBasis::Service { .. } => None,
         }
     }
@@ -383,6 +390,7 @@ pub fn lines(pricer: &mut Pricer, factory: &Factory, plan: &Plan) -> Vec<Line> {
     management_lines(&mut b, factory);
     cooling_lines(&mut b, factory);
     power_lines(&mut b, factory);
+    whip_lines(&mut b, factory);
     service_lines(&mut b, factory);
     b.lines
 }
@@ -660,6 +668,42 @@ fn power_lines(b: &mut Builder, factory: &Factory) {
         let mine = shapes.iter().filter(|(id, _)| id == &p.id).map(|(_, s)| s.clone()).collect();
         let part = Part { id: &p.id, name: &p.name, price: p.price.as_ref() };
         let basis = LineBasis::Pdus { shapes: mine, per_site: item.per_site };
+        b.line(part, Category::Power, Period::Once, item.count, basis, item.span);
+    }
+}
+
+/// One whip per rack circuit: the cheapest catalog whip of the circuit's voltage and phases rated
+/// for its breaker (a circuit no catalog whip fits buys none, and `plan` still shows it).
+fn whip_lines(b: &mut Builder, factory: &Factory) {
+    let catalog = b.pricer.catalog;
+    let mut tally = Tally::default();
+    let mut shapes: Vec<(String, u64)> = Vec::new();
+    for site in &factory.sites {
+        for (row, group) in site.rack_groups() {
+            let Some(c) = super::circuits::rack(catalog, group) else { continue };
+            let fits = catalog.whips().filter(|w| {
+                w.phases == c.phases && (w.voltage.0 - c.voltage.0).abs() < 0.5 && w.current.0 >= c.breaker.0 - 1e-9
+            });
+            let Some(whip) = fits.min_by(|x, y| {
+                catalog_amount(x.price.as_ref())
+                    .total_cmp(&catalog_amount(y.price.as_ref()))
+                    .then(x.current.0.total_cmp(&y.current.0))
+                    .then(x.id.cmp(&y.id))
+            }) else {
+                continue;
+            };
+            let racks = row.count.saturating_mul(group.per_row);
+            tally.add(whip, &site.name.value, c.count.saturating_mul(racks), Some(group.part_span));
+            if !shapes.iter().any(|(id, n)| id == &whip.id && *n == c.count) {
+                shapes.push((whip.id.clone(), c.count));
+            }
+        }
+    }
+    for item in tally.items {
+        let w = item.part;
+        let per_rack = shapes.iter().filter(|(id, _)| id == &w.id).map(|(_, n)| *n).collect();
+        let part = Part { id: &w.id, name: &w.name, price: w.price.as_ref() };
+        let basis = LineBasis::Whips { per_rack, per_site: item.per_site };
         b.line(part, Category::Power, Period::Once, item.count, basis, item.span);
     }
 }

@@ -736,13 +736,24 @@ impl<'a> Resolver<'a, '_> {
                             "a priced part",
                             &p.part,
                             &other,
-                            "prices apply to systems, enclosures, switches, CDUs, optics, PDUs, services and priced finance entries".to_string(),
+                            "prices apply to systems, enclosures, switches, CDUs, optics, PDUs, whips, services and priced finance entries".to_string(),
                         );
                     }
                     None => self.unknown_part(
                         "part",
                         &p.part,
-                        &["system", "rack", "switch", "cdu", "transceiver", "cable", "pdu", "service", "finance"],
+                        &[
+                            "system",
+                            "rack",
+                            "switch",
+                            "cdu",
+                            "transceiver",
+                            "cable",
+                            "pdu",
+                            "whip",
+                            "service",
+                            "finance",
+                        ],
                     ),
                 }
             }

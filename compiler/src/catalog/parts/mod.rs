@@ -14,6 +14,7 @@ mod software;
 mod switch;
 mod system;
 mod transceiver;
+mod whip;
 
 pub use cdu::*;
 pub use enclosure::*;
@@ -26,6 +27,7 @@ pub use software::*;
 pub use switch::*;
 pub use system::*;
 pub use transceiver::*;
+pub use whip::*;
 
 use super::fields::{opt_prop, req_prop, Fields, Price};
 use super::Catalog;
@@ -99,6 +101,7 @@ part_kinds! {
     Transceiver(Transceiver) = "transceiver" => transceiver::decode_module,
     Cable(Transceiver) = "cable" => transceiver::decode_cable,
     Pdu(Pdu) = "pdu" => pdu::decode,
+    Whip(Whip) = "whip" => whip::decode,
     Model(Model) = "model" => model::decode,
     Software(Software) = "software" => software::decode,
     Service(Service) = "service" => service::decode,
@@ -115,6 +118,7 @@ impl Part {
             Part::Cdu(p) => p.price.as_ref(),
             Part::Transceiver(p) | Part::Cable(p) => p.price.as_ref(),
             Part::Pdu(p) => p.price.as_ref(),
+            Part::Whip(p) => p.price.as_ref(),
             Part::Service(p) => p.price.as_ref(),
             Part::Finance(p) => p.price.as_ref(),
             Part::Gpu(_) | Part::Model(_) | Part::Software(_) => None,
@@ -132,6 +136,7 @@ impl Part {
             | Part::Transceiver(_)
             | Part::Cable(_)
             | Part::Pdu(_)
+            | Part::Whip(_)
             | Part::Service(_) => true,
             Part::Finance(f) => f.price.is_some(),
             Part::Gpu(_) | Part::Model(_) | Part::Software(_) => false,

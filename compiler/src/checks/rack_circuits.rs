@@ -92,3 +92,42 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The E0403 messages a one-rack GB200 NVL72 blueprint gets when the catalog's whips are
+    /// `amps` A circuits.
+    fn messages_with_whips(amps: &str) -> Vec<String> {
+        let files: Vec<(String, String)> = crate::catalog::embedded_files()
+            .into_iter()
+            .map(|(path, text)| {
+                let text = if path == "system/gb200-nvl72.kdl" {
+                    let line = "power-input count=8 voltage=(V)415 phase=3 current=(A)63";
+                    assert!(text.contains(line), "gb200-nvl72's power-input line changed");
+                    text.replace(line, &format!("power-input count=8 voltage=(V)415 phase=3 current=(A){amps}"))
+                } else {
+                    text.to_string()
+                };
+                (path, text)
+            })
+            .collect();
+        let mut session = crate::Session::with_catalog_files(files);
+        assert!(session.catalog_diagnostics.is_empty(), "the changed catalog must load clean");
+        let blueprint = include_str!("../../../tests/ui/power/site-power-one-gb200-rack-fits.kdl")
+            .replace("capacity=(kW)142", "capacity=(kW)400");
+        let (_, diags) = session.check("whips.kdl", blueprint.as_bytes());
+        diags.iter().filter(|d| d.code.code == "E0403").map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn a_rack_scale_system_is_held_against_one_side_of_its_whips() {
+        // 142 kW over one side of four 63 A whips: 35.5 kW each, 49.4 A per phase of 50.4 A.
+        assert!(messages_with_whips("63").is_empty());
+        // With 60 A whips the continuous limit is 48 A: 3 % short.
+        let messages = messages_with_whips("60");
+        let message = messages.first().map(String::as_str).unwrap_or_default();
+        assert!(message.contains("one side (4 of 8)"), "{message}");
+        assert!(message.contains("49.4 A per phase at 415 V"), "{message}");
+        assert!(message.contains("48 A continuous limit of a 60 A breaker"), "{message}");
+    }
+}

@@ -225,9 +225,41 @@ fn per_side(pdu: &Pdu, load: Watts, inputs: u64) -> u64 {
 
 /// The smallest catalog PDU whose A/B pair carries the rack (one per side), or, when none does,
 /// the one that needs the fewest per side (the smaller on a tie); ties by id.
-fn smallest_pair<'a>(catalog: &'a Catalog, load: Watts, inputs: u64) -> Option<(&'a Pdu, u64)> {
+fn smallest_pair(catalog: &Catalog, load: Watts, inputs: u64) -> Option<(&Pdu, u64)> {
     catalog
         .pdus()
         .map(|p| (p, per_side(p, load, inputs)))
         .min_by(|(a, na), (b, nb)| na.cmp(nb).then(a.usable().0.total_cmp(&b.usable().0)).then(a.id.cmp(&b.id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::Watts;
+
+    #[test]
+    fn the_plan_picks_the_smallest_pair_that_carries_the_rack() {
+        let mut sources = crate::source::SourceMap::default();
+        let mut diags = crate::diag::Diagnostics::default();
+        let catalog = crate::catalog::Catalog::embedded(&mut sources, &mut diags);
+        // 17 kW: a 400 V 32 A PDU carries 17.7 kW continuously (√3 × 400 × 32 × 0.8).
+        let (pdu, per_side) = smallest_pair(&catalog, Watts(17_000.0), 12).expect("a PDU");
+        assert_eq!((pdu.id.as_str(), per_side), ("pdu-3ph-400v-32a", 1));
+        // 20.4 kW needs the 415 V 60 A PDU (34.5 kW).
+        let (pdu, per_side) = smallest_pair(&catalog, Watts(20_400.0), 12).expect("a PDU");
+        assert_eq!((pdu.id.as_str(), per_side), ("pdu-3ph-415v-60a", 1));
+        // 71.5 kW: no pair carries it; three 60 A PDUs per side do (3 × 34.5 kW).
+        let (pdu, per_side) = smallest_pair(&catalog, Watts(71_500.0), 30).expect("a PDU");
+        assert_eq!((pdu.id.as_str(), per_side), ("pdu-3ph-415v-60a", 3));
+    }
+
+    #[test]
+    fn amps_per_phase_follow_the_three_phase_formula() {
+        // 35.5 kW on 415 V three-phase: 35,500 / (√3 × 415) = 49.4 A.
+        let a = crate::catalog::amps_per_phase(Watts(35_500.0), Volts(415.0), 3);
+        assert!((a.0 - 49.39).abs() < 0.01, "{}", a.0);
+        assert_eq!(CircuitRedundancy::TwoN.carrying(8), 4);
+        assert_eq!(CircuitRedundancy::NPlus1.carrying(4), 3);
+        assert_eq!(CircuitRedundancy::N.carrying(2), 2);
+    }
 }

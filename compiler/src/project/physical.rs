@@ -169,3 +169,18 @@ pub fn rack_units_used(catalog: &Catalog, site: &Site) -> u64 {
         .map(|(row, group)| rack(catalog, group).space.used().saturating_mul(row.count.saturating_mul(group.per_row)))
         .fold(0, u64::saturating_add)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::units::{lookup, Dimension, Kilograms};
+
+    #[test]
+    fn floor_loads_use_standard_gravity() {
+        // An NVL72: 1,360 kg on 0.6 × 1.068 m = 20.8 kN/m².
+        let load = Kilograms(1360.0).over_area(0.6 * 1.068);
+        assert!((load.kn_m2() - 20.81).abs() < 0.01, "{}", load.kn_m2());
+        // 1,200 kg/m² is 11.77 kN/m²; kPa is kN/m².
+        assert_eq!(lookup("kg/m2").map(|(d, f)| (d, (f * 1200.0).round())), Some((Dimension::AreaLoad, 11768.0)));
+        assert_eq!(lookup("kPa"), lookup("kN/m2"));
+    }
+}

@@ -15,6 +15,7 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::circuits::{self, CircuitRedundancy, Feeder};
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    let pdus: Vec<&crate::catalog::Pdu> = cx.catalog.pdus().collect();
     for site in &cx.factory.sites {
         for (_, group) in site.rack_groups() {
             if let Some(p) = &group.pdu {
@@ -44,7 +45,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     Redundancy::TwoN | Redundancy::NPlus1 => {}
                 }
             }
-            let Some(c) = circuits::rack(cx.catalog, group) else { continue };
+            let Some(c) = circuits::rack_with(&pdus, group) else { continue };
             let usable = c.usable();
             if !super::exceeds(c.load.0, usable.0) {
                 continue;

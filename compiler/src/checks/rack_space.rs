@@ -7,9 +7,10 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::physical::{self, Occupant};
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
+    let placed = physical::Placed::of(cx.catalog);
     for site in &cx.factory.sites {
         for (_, group) in site.rack_groups() {
-            let rack = physical::rack(cx.catalog, group);
+            let rack = physical::rack_with(&placed, group);
             let (used, available) = (rack.space.used(), rack.space.available);
             if used <= available {
                 continue;

@@ -158,6 +158,12 @@ pub fn power_inputs(group: &RackGroup) -> u64 {
 /// system's whips. `None` when nothing feeds it (an empty enclosure, a catalog without PDUs, or a
 /// rack-scale system without power inputs).
 pub fn rack<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> Option<RackCircuits<'a>> {
+    let pdus: Vec<&Pdu> = catalog.pdus().collect();
+    rack_with(&pdus, group)
+}
+
+/// [`rack`] with the catalog's PDUs gathered once, for passes over every rack line.
+pub fn rack_with<'a>(pdus: &[&'a Pdu], group: &RackGroup<'a>) -> Option<RackCircuits<'a>> {
     let load = group.power_peak();
     match &group.contents {
         RackContents::RackScale(system) => {
@@ -189,7 +195,7 @@ pub fn rack<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> Option<RackCircu
             let (pdu, count, redundancy, declared) = match &group.pdu {
                 Some(p) => (p.pdu, p.count, CircuitRedundancy::of_blueprint(p.redundancy.value), true),
                 None => {
-                    let (pdu, per_side) = smallest_pair(catalog, load, inputs)?;
+                    let (pdu, per_side) = smallest_pair(pdus, load, inputs)?;
                     (pdu, per_side.saturating_mul(2), CircuitRedundancy::TwoN, false)
                 }
             };
@@ -225,10 +231,9 @@ fn per_side(pdu: &Pdu, load: Watts, inputs: u64) -> u64 {
 
 /// The smallest catalog PDU whose A/B pair carries the rack (one per side), or, when none does,
 /// the one that needs the fewest per side (the smaller on a tie); ties by id.
-fn smallest_pair(catalog: &Catalog, load: Watts, inputs: u64) -> Option<(&Pdu, u64)> {
-    catalog
-        .pdus()
-        .map(|p| (p, per_side(p, load, inputs)))
+fn smallest_pair<'a>(pdus: &[&'a Pdu], load: Watts, inputs: u64) -> Option<(&'a Pdu, u64)> {
+    pdus.iter()
+        .map(|p| (*p, per_side(p, load, inputs)))
         .min_by(|(a, na), (b, nb)| na.cmp(nb).then(a.usable().0.total_cmp(&b.usable().0)).then(a.id.cmp(&b.id)))
 }
 
@@ -242,6 +247,7 @@ mod tests {
         let mut sources = crate::source::SourceMap::default();
         let mut diags = crate::diag::Diagnostics::default();
         let catalog = crate::catalog::Catalog::embedded(&mut sources, &mut diags);
+        let catalog: Vec<&Pdu> = catalog.pdus().collect();
         // 17 kW: a 400 V 32 A PDU carries 17.7 kW continuously (√3 × 400 × 32 × 0.8).
         let (pdu, per_side) = smallest_pair(&catalog, Watts(17_000.0), 12).expect("a PDU");
         assert_eq!((pdu.id.as_str(), per_side), ("pdu-3ph-400v-32a", 1));

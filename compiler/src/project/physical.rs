@@ -61,16 +61,15 @@ impl RackPhysical<'_> {
     }
 }
 
-/// The cheapest management switch of the catalog and how many one rack of `group` needs for its
+/// The cheapest management switch of the catalog (`Placed::management`) and how many one rack of `group` needs for its
 /// servers' BMC ports: (switch, per rack, BMC ports, access ports per switch). Rack-scale systems carry their own management switches (inside their
 /// rack units), so they need none.
-pub fn management_switches<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> Option<(&'a Switch, u64, u64, u64)> {
+pub fn management_switches<'a>(
+    management: Option<&'a Switch>,
+    group: &RackGroup<'a>,
+) -> Option<(&'a Switch, u64, u64, u64)> {
     let RackContents::Enclosure { systems, .. } = &group.contents else { return None };
-    let price = |s: &Switch| super::pricing::catalog_amount(s.price.as_ref());
-    let mgmt = catalog
-        .switches()
-        .filter(|s| s.management)
-        .min_by(|a, b| price(a).total_cmp(&price(b)).then(a.id.cmp(&b.id)))?;
+    let mgmt = management?;
     let (ports, speed) =
         systems.iter().fold((0u64, BitsPerSecond(0.0)), |(p, s), g| match g.system.nic(NicRole::Bmc) {
             Some(nic) => {
@@ -85,9 +84,32 @@ pub fn management_switches<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> O
     Some((mgmt, ports.div_ceil(access), ports, access))
 }
 
+/// The catalog parts the plan places in racks, gathered once for a pass over every rack line.
+pub struct Placed<'a> {
+    pub pdus: Vec<&'a crate::catalog::Pdu>,
+    /// The cheapest management switch.
+    pub management: Option<&'a Switch>,
+}
+
+impl<'a> Placed<'a> {
+    pub fn of(catalog: &'a Catalog) -> Placed<'a> {
+        let price = |s: &Switch| super::pricing::catalog_amount(s.price.as_ref());
+        let management = catalog
+            .switches()
+            .filter(|s| s.management)
+            .min_by(|a, b| price(a).total_cmp(&price(b)).then(a.id.cmp(&b.id)));
+        Placed { pdus: catalog.pdus().collect(), management }
+    }
+}
+
 /// One rack of `group`: its space, loaded weight, footprint and circuits.
 pub fn rack<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> RackPhysical<'a> {
-    let circuits = circuits::rack(catalog, group);
+    rack_with(&Placed::of(catalog), group)
+}
+
+/// [`rack`] with the placed parts gathered once.
+pub fn rack_with<'a>(placed: &Placed<'a>, group: &RackGroup<'a>) -> RackPhysical<'a> {
+    let circuits = circuits::rack_with(&placed.pdus, group);
     match &group.contents {
         RackContents::RackScale(s) => RackPhysical {
             space: RackSpace { occupants: vec![(Occupant::System(s), 1, s.rack_units)], available: s.rack_units },
@@ -114,7 +136,7 @@ pub fn rack<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> RackPhysical<'a>
                     )),
                 }
             }
-            if let Some((switch, n, _, _)) = management_switches(catalog, group) {
+            if let Some((switch, n, _, _)) = management_switches(placed.management, group) {
                 occupants.push((Occupant::ManagementSwitch(switch), n, switch.rack_units.saturating_mul(n)));
             }
             let mut weight = group.weight();
@@ -147,12 +169,13 @@ pub struct HallFloor<'h> {
 
 /// The heaviest rack's floor load in each hall of `site`.
 pub fn halls<'h>(catalog: &'h Catalog, site: &'h Site<'h>) -> Vec<HallFloor<'h>> {
+    let placed = Placed::of(catalog);
     site.halls
         .iter()
         .map(|hall| {
             let mut heaviest: Option<(Pascals, &RackGroup)> = None;
             for group in hall.rows.iter().flat_map(|r| r.racks.iter()) {
-                if let Some(load) = rack(catalog, group).floor_load() {
+                if let Some(load) = rack_with(&placed, group).floor_load() {
                     if heaviest.is_none_or(|(h, _)| load.0 > h.0) {
                         heaviest = Some((load, group));
                     }

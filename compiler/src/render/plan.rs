@@ -228,10 +228,11 @@ fn round1(x: f64) -> f64 {
 
 fn rack_groups(factory: &Factory, site: &crate::model::Site) -> Vec<RackGroupView> {
     let mut out = Vec::new();
+    let placed = crate::project::physical::Placed::of(factory.catalog);
     for hall in &site.halls {
         for row in &hall.rows {
             for group in &row.racks {
-                let rack = crate::project::physical::rack(factory.catalog, group);
+                let rack = crate::project::physical::rack_with(&placed, group);
                 out.push(RackGroupView {
                     hall: hall.name.value.clone(),
                     row: row.name.value.clone(),

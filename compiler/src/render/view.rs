@@ -346,6 +346,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
     let placement = crate::project::placement::place_replicas(factory, plan);
     let names = &plan.names;
     let mut sites = Vec::new();
+    let pdus: Vec<&crate::catalog::Pdu> = catalog.pdus().collect();
     for (si, (site, sp)) in factory.sites.iter().zip(&plan.sites).enumerate() {
         let mut racks = Vec::new();
         let mut panels = Vec::new();
@@ -365,6 +366,22 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     let row_name = row.row_name(ri);
                     let mut k = 0u64;
                     for group in &row.racks {
+                        // One panel-to-rack circuit per PDU or whip (NetBox stores integers);
+                        // under 2N the first half is side A (primary), the rest side B
+                        // (redundant). Computed once per rack line, not per rack.
+                        let group_circuits = crate::project::circuits::rack_with(&pdus, group).map(|c| CircuitsView {
+                            count: c.count,
+                            primary: match c.redundancy {
+                                crate::project::circuits::CircuitRedundancy::TwoN => c.count - c.carrying,
+                                crate::project::circuits::CircuitRedundancy::N
+                                | crate::project::circuits::CircuitRedundancy::NPlus1 => c.count,
+                            },
+                            voltage: c.voltage.0.round().clamp(1.0, 32767.0) as u64,
+                            amperage: c.breaker.0.round().clamp(1.0, 32767.0) as u64,
+                            phase: if c.phases >= 3 { "three-phase" } else { "single-phase" },
+                            supply: "ac",
+                            max_utilization: (c.derating * 100.0).round().clamp(1.0, 100.0) as u64,
+                        });
                         for _ in 0..group.per_row {
                             k += 1;
                             let name = names::rack_name(&hall.name.value, &row_name, k);
@@ -423,21 +440,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                     (enclosure.rack_units, enclosure.max_weight.map(|w| w.0), cooling)
                                 }
                             };
-                            // One panel-to-rack circuit per PDU or whip (NetBox stores integers); under
-                            // 2N the first half is side A (primary), the rest side B (redundant).
-                            let circuits = crate::project::circuits::rack(catalog, group).map(|c| CircuitsView {
-                                count: c.count,
-                                primary: match c.redundancy {
-                                    crate::project::circuits::CircuitRedundancy::TwoN => c.count - c.carrying,
-                                    crate::project::circuits::CircuitRedundancy::N
-                                    | crate::project::circuits::CircuitRedundancy::NPlus1 => c.count,
-                                },
-                                voltage: c.voltage.0.round().clamp(1.0, 32767.0) as u64,
-                                amperage: c.breaker.0.round().clamp(1.0, 32767.0) as u64,
-                                phase: if c.phases >= 3 { "three-phase" } else { "single-phase" },
-                                supply: "ac",
-                                max_utilization: (c.derating * 100.0).round().clamp(1.0, 100.0) as u64,
-                            });
+                            let circuits = group_circuits.clone();
                             racks.push(RackView {
                                 slug: names::rack_label(&name),
                                 block: names::block_label(&hall.name.value, &row_name),

@@ -7,12 +7,12 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::physical;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
-    let placed = physical::Placed::of(cx.catalog);
+    let mut racks = physical::Racks::new(cx.catalog);
     for site in &cx.factory.sites {
         for hall in &site.halls {
             let Some(rating) = &hall.floor_load else { continue };
             for group in hall.rows.iter().flat_map(|r| r.racks.iter()) {
-                let rack = physical::rack_with(&placed, group);
+                let rack = racks.rack(group);
                 let (Some(load), Some(fp)) = (rack.floor_load(), rack.footprint) else { continue };
                 if !super::exceeds(load.0, rating.value.0) {
                     continue;

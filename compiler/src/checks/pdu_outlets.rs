@@ -4,14 +4,14 @@
 
 use super::CheckCtx;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::project::circuits::{self, CircuitRedundancy, Feeder};
+use crate::project::circuits::{CircuitRedundancy, Feeder};
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
-    let pdus: Vec<&crate::catalog::Pdu> = cx.catalog.pdus().collect();
+    let mut racks = crate::project::physical::Racks::new(cx.catalog);
     for site in &cx.factory.sites {
         for (_, group) in site.rack_groups() {
             let Some(p) = &group.pdu else { continue };
-            let Some(c) = circuits::rack_with(&pdus, group) else { continue };
+            let Some(c) = racks.rack(group).circuits else { continue };
             let Feeder::Pdus { pdu, .. } = c.feeder else { continue };
             let needed = c.outlets_needed();
             if needed <= c.outlets {

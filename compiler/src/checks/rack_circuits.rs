@@ -12,10 +12,10 @@
 use super::CheckCtx;
 use crate::ast::Redundancy;
 use crate::diag::{codes, Diagnostic, Diagnostics};
-use crate::project::circuits::{self, CircuitRedundancy, Feeder};
+use crate::project::circuits::{CircuitRedundancy, Feeder};
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
-    let pdus: Vec<&crate::catalog::Pdu> = cx.catalog.pdus().collect();
+    let mut racks = crate::project::physical::Racks::new(cx.catalog);
     for site in &cx.factory.sites {
         for (_, group) in site.rack_groups() {
             if let Some(p) = &group.pdu {
@@ -45,7 +45,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     Redundancy::TwoN | Redundancy::NPlus1 => {}
                 }
             }
-            let Some(c) = circuits::rack_with(&pdus, group) else { continue };
+            let Some(c) = racks.rack(group).circuits else { continue };
             let usable = c.usable();
             if !super::exceeds(c.load.0, usable.0) {
                 continue;

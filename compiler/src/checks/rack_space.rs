@@ -7,10 +7,10 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::physical::{self, Occupant};
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
-    let placed = physical::Placed::of(cx.catalog);
+    let mut racks = physical::Racks::new(cx.catalog);
     for site in &cx.factory.sites {
         for (_, group) in site.rack_groups() {
-            let rack = physical::rack_with(&placed, group);
+            let rack = racks.rack(group);
             let (used, available) = (rack.space.used(), rack.space.available);
             if used <= available {
                 continue;

@@ -7,10 +7,10 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::physical;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
-    let placed = physical::Placed::of(cx.catalog);
+    let mut racks = physical::Racks::new(cx.catalog);
     for site in &cx.factory.sites {
         for (_, group) in site.rack_groups() {
-            let rack = physical::rack_with(&placed, group);
+            let rack = racks.rack(group);
             let Some(max) = rack.max_weight else { continue };
             if !super::exceeds(rack.weight.0, max.0) {
                 continue;

@@ -649,12 +649,12 @@ fn cooling_lines(b: &mut Builder, factory: &Factory) {
 /// Rack PDUs from the racks' circuits (declared, or the plan's smallest pair), and the whips of
 /// rack-scale systems are counted in the circuits the plan prints; only PDUs are parts to buy.
 fn power_lines(b: &mut Builder, factory: &Factory) {
-    let pdus: Vec<&crate::catalog::Pdu> = b.pricer.catalog.pdus().collect();
+    let mut racks = super::physical::Racks::new(b.pricer.catalog);
     let mut tally = Tally::default();
     let mut shapes: Vec<(String, PduShape)> = Vec::new();
     for site in &factory.sites {
         for (row, group) in site.rack_groups() {
-            let Some(c) = super::circuits::rack_with(&pdus, group) else { continue };
+            let Some(c) = racks.rack(group).circuits else { continue };
             let super::circuits::Feeder::Pdus { pdu, .. } = c.feeder else { continue };
             let racks = row.count.saturating_mul(group.per_row);
             tally.add(pdu, &site.name.value, c.count.saturating_mul(racks), Some(group.part_span));
@@ -677,13 +677,13 @@ fn power_lines(b: &mut Builder, factory: &Factory) {
 /// for its breaker (a circuit no catalog whip fits buys none, and `plan` still shows it).
 fn whip_lines(b: &mut Builder, factory: &Factory) {
     let catalog = b.pricer.catalog;
-    let pdus: Vec<&crate::catalog::Pdu> = catalog.pdus().collect();
+    let mut racks = super::physical::Racks::new(catalog);
     let whips: Vec<&crate::catalog::Whip> = catalog.whips().collect();
     let mut tally = Tally::default();
     let mut shapes: Vec<(String, u64)> = Vec::new();
     for site in &factory.sites {
         for (row, group) in site.rack_groups() {
-            let Some(c) = super::circuits::rack_with(&pdus, group) else { continue };
+            let Some(c) = racks.rack(group).circuits else { continue };
             let fits = whips.iter().copied().filter(|w| {
                 w.phases == c.phases && (w.voltage.0 - c.voltage.0).abs() < 0.5 && w.current.0 >= c.breaker.0 - 1e-9
             });

@@ -5,7 +5,7 @@
 
 use super::circuits::{self, RackCircuits};
 use crate::catalog::{Catalog, Footprint, NicRole, Switch, System};
-use crate::model::{Hall, RackContents, RackGroup, Site};
+use crate::model::{Hall, RackContents, RackGroup, RowGroup, Site};
 use crate::units::{BitsPerSecond, Kilograms, Pascals};
 
 /// One kind of thing in a rack and the rack units it takes.
@@ -54,11 +54,35 @@ pub struct RackPhysical<'a> {
     pub circuits: Option<RackCircuits<'a>>,
 }
 
-impl RackPhysical<'_> {
+impl<'a> RackPhysical<'a> {
     /// Its weight over its footprint under standard gravity.
     pub fn floor_load(&self) -> Option<Pascals> {
         self.footprint.map(|f| self.weight.over_area(f.area_m2()))
     }
+
+    /// Its figures without the list of occupants.
+    pub fn figures(&self) -> RackFigures<'a> {
+        RackFigures {
+            used: self.space.used(),
+            available: self.space.available,
+            weight: self.weight,
+            max_weight: self.max_weight,
+            floor_load: self.floor_load(),
+            circuits: self.circuits,
+        }
+    }
+}
+
+/// A rack's figures: rack units used of those available, loaded weight and its rating, floor load
+/// and circuits.
+#[derive(Clone, Copy, Debug)]
+pub struct RackFigures<'a> {
+    pub used: u64,
+    pub available: u64,
+    pub weight: Kilograms,
+    pub max_weight: Option<Kilograms>,
+    pub floor_load: Option<Pascals>,
+    pub circuits: Option<RackCircuits<'a>>,
 }
 
 /// The cheapest management switch of the catalog (`Placed::management`) and how many one rack of `group` needs for its
@@ -159,38 +183,101 @@ pub fn rack_with<'a>(placed: &Placed<'a>, group: &RackGroup<'a>) -> RackPhysical
     }
 }
 
-/// A hall's heaviest rack on the floor and the hall's rating.
-#[derive(Clone, Copy, Debug)]
-pub struct HallFloor<'h> {
-    pub hall: &'h Hall<'h>,
-    /// The largest floor load of its racks, and the rack line that has it.
-    pub heaviest: Option<(Pascals, &'h RackGroup<'h>)>,
+/// Whether two rack lines hold the same parts in the same numbers (so their racks are physically
+/// the same): the same catalog entries, compared by reference.
+pub fn same_racks(a: &RackGroup, b: &RackGroup) -> bool {
+    let same_contents = match (&a.contents, &b.contents) {
+        (RackContents::RackScale(x), RackContents::RackScale(y)) => std::ptr::eq(*x, *y),
+        (
+            RackContents::Enclosure { enclosure: e1, systems: s1 },
+            RackContents::Enclosure { enclosure: e2, systems: s2 },
+        ) => {
+            std::ptr::eq(*e1, *e2)
+                && s1.len() == s2.len()
+                && s1.iter().zip(s2).all(|(x, y)| std::ptr::eq(x.system, y.system) && x.count == y.count)
+        }
+        (RackContents::RackScale(_), RackContents::Enclosure { .. })
+        | (RackContents::Enclosure { .. }, RackContents::RackScale(_)) => false,
+    };
+    let same_pdu = match (&a.pdu, &b.pdu) {
+        (None, None) => true,
+        (Some(x), Some(y)) => {
+            std::ptr::eq(x.pdu, y.pdu) && x.count == y.count && x.redundancy.value == y.redundancy.value
+        }
+        (Some(_), None) | (None, Some(_)) => false,
+    };
+    same_contents && same_pdu
 }
 
-/// The heaviest rack's floor load in each hall of `site`.
-pub fn halls<'h>(catalog: &'h Catalog, site: &'h Site<'h>) -> Vec<HallFloor<'h>> {
-    let placed = Placed::of(catalog);
-    site.halls
-        .iter()
-        .map(|hall| {
-            let mut heaviest: Option<(Pascals, &RackGroup)> = None;
-            for group in hall.rows.iter().flat_map(|r| r.racks.iter()) {
-                if let Some(load) = rack_with(&placed, group).floor_load() {
-                    if heaviest.is_none_or(|(h, _)| load.0 > h.0) {
-                        heaviest = Some((load, group));
+/// [`rack_with`] for a pass over rack lines in order, reusing the last line's figures when the
+/// next holds the same parts: a blueprint written rack by rack repeats one line thousands of times.
+pub struct Racks<'g, 'a> {
+    placed: Placed<'a>,
+    last: Option<(&'g RackGroup<'a>, RackPhysical<'a>)>,
+}
+
+impl<'g, 'a> Racks<'g, 'a> {
+    pub fn new(catalog: &'a Catalog) -> Racks<'g, 'a> {
+        Racks { placed: Placed::of(catalog), last: None }
+    }
+
+    pub fn rack(&mut self, group: &'g RackGroup<'a>) -> &RackPhysical<'a> {
+        let rack = match self.last.take() {
+            Some((g, rack)) if same_racks(g, group) => rack,
+            _ => rack_with(&self.placed, group),
+        };
+        &self.last.insert((group, rack)).1
+    }
+}
+
+/// One rack line of a site, physically, with where it stands.
+#[derive(Clone, Debug)]
+pub struct PlacedGroup<'h> {
+    pub hall: &'h Hall<'h>,
+    pub row: &'h RowGroup<'h>,
+    pub group: &'h RackGroup<'h>,
+    pub rack: RackFigures<'h>,
+}
+
+/// A site's racks, physically: every rack line once, the rack units used over the site, and each
+/// hall's heaviest rack on the floor (its load and the index of its line in `groups`).
+#[derive(Clone, Debug)]
+pub struct SitePhysical<'h> {
+    pub groups: Vec<PlacedGroup<'h>>,
+    pub rack_units_used: u64,
+    pub heaviest: Vec<Option<(Pascals, usize)>>,
+}
+
+impl SitePhysical<'_> {
+    /// The heaviest rack's floor load over all halls.
+    pub fn max_floor_load(&self) -> Option<Pascals> {
+        self.heaviest.iter().flatten().map(|(l, _)| *l).max_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
+/// One pass over the site's rack lines.
+pub fn site<'h>(catalog: &'h Catalog, site: &'h Site<'h>) -> SitePhysical<'h> {
+    let mut racks = Racks::new(catalog);
+    let mut groups = Vec::new();
+    let mut heaviest = Vec::new();
+    let mut used = 0u64;
+    for hall in &site.halls {
+        let mut top: Option<(Pascals, usize)> = None;
+        for row in &hall.rows {
+            for group in &row.racks {
+                let rack = racks.rack(group).figures();
+                used = used.saturating_add(rack.used.saturating_mul(row.count.saturating_mul(group.per_row)));
+                if let Some(load) = rack.floor_load {
+                    if top.is_none_or(|(h, _)| load.0 > h.0) {
+                        top = Some((load, groups.len()));
                     }
                 }
+                groups.push(PlacedGroup { hall, row, group, rack });
             }
-            HallFloor { hall, heaviest }
-        })
-        .collect()
-}
-
-/// Rack units used over the whole site: each rack's used units × its count.
-pub fn rack_units_used(catalog: &Catalog, site: &Site) -> u64 {
-    site.rack_groups()
-        .map(|(row, group)| rack(catalog, group).space.used().saturating_mul(row.count.saturating_mul(group.per_row)))
-        .fold(0, u64::saturating_add)
+        }
+        heaviest.push(top);
+    }
+    SitePhysical { groups, rack_units_used: used, heaviest }
 }
 
 #[cfg(test)]

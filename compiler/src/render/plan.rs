@@ -69,7 +69,7 @@ pub struct HallFloorView {
     pub heaviest_rack: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RackGroupView {
     pub hall: String,
     pub row: String,
@@ -85,7 +85,7 @@ pub struct RackGroupView {
 }
 
 /// The circuits of one rack: its PDUs or a rack-scale system's whips.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RackCircuitsView {
     /// `"pdu"` or `"whip"`.
     pub kind: &'static str,
@@ -226,44 +226,54 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn rack_groups(factory: &Factory, site: &crate::model::Site) -> Vec<RackGroupView> {
-    let mut out = Vec::new();
-    let placed = crate::project::physical::Placed::of(factory.catalog);
-    for hall in &site.halls {
-        for row in &hall.rows {
-            for group in &row.racks {
-                let rack = crate::project::physical::rack_with(&placed, group);
-                out.push(RackGroupView {
-                    hall: hall.name.value.clone(),
-                    row: row.name.value.clone(),
-                    part: group.part_id().to_string(),
-                    racks: row.count.saturating_mul(group.per_row),
-                    rack_units: rack.space.available,
-                    rack_units_used: rack.space.used(),
-                    weight_kg: rack.weight.0,
-                    max_weight_kg: rack.max_weight.map(|w| w.0),
-                    floor_load_kn_m2: rack.floor_load().map(|l| round1(l.kn_m2())),
-                    circuits: rack.circuits.map(|c| RackCircuitsView {
-                        kind: match c.feeder {
-                            crate::project::circuits::Feeder::Pdus { .. } => "pdu",
-                            crate::project::circuits::Feeder::Whips { .. } => "whip",
-                        },
-                        part: c.part_id().to_string(),
-                        declared: !c.chosen(),
-                        count: c.count,
-                        redundancy: c.redundancy.as_str(),
-                        carrying: c.carrying,
-                        voltage_v: c.voltage.0,
-                        phases: c.phases,
-                        breaker_a: c.breaker.0,
-                        derating: c.derating,
-                        usable_kw: kw(c.usable()),
-                        load_kw: kw(c.load),
-                        amps_per_phase: round1(c.amps_needed().0),
-                        amps_limit: round1(c.amps_limit().0),
-                    }),
-                });
+/// One entry per run of identical racks in a row: a row written rack by rack reads as one line.
+fn rack_groups(phys: &crate::project::physical::SitePhysical) -> Vec<RackGroupView> {
+    let mut out: Vec<RackGroupView> = Vec::new();
+    for g in &phys.groups {
+        let rack = &g.rack;
+        let view = RackGroupView {
+            hall: g.hall.name.value.clone(),
+            row: g.row.name.value.clone(),
+            part: g.group.part_id().to_string(),
+            racks: g.row.count.saturating_mul(g.group.per_row),
+            rack_units: rack.available,
+            rack_units_used: rack.used,
+            weight_kg: rack.weight.0,
+            max_weight_kg: rack.max_weight.map(|w| w.0),
+            floor_load_kn_m2: rack.floor_load.map(|l| round1(l.kn_m2())),
+            circuits: rack.circuits.map(|c| RackCircuitsView {
+                kind: match c.feeder {
+                    crate::project::circuits::Feeder::Pdus { .. } => "pdu",
+                    crate::project::circuits::Feeder::Whips { .. } => "whip",
+                },
+                part: c.part_id().to_string(),
+                declared: !c.chosen(),
+                count: c.count,
+                redundancy: c.redundancy.as_str(),
+                carrying: c.carrying,
+                voltage_v: c.voltage.0,
+                phases: c.phases,
+                breaker_a: c.breaker.0,
+                derating: c.derating,
+                usable_kw: kw(c.usable()),
+                load_kw: kw(c.load),
+                amps_per_phase: round1(c.amps_needed().0),
+                amps_limit: round1(c.amps_limit().0),
+            }),
+        };
+        let mut view = view;
+        let racks = view.racks;
+        match out.last_mut() {
+            Some(last) => {
+                view.racks = last.racks;
+                if view == *last {
+                    last.racks = last.racks.saturating_add(racks);
+                } else {
+                    view.racks = racks;
+                    out.push(view);
+                }
             }
+            None => out.push(view),
         }
     }
     out
@@ -274,66 +284,67 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
         .sites
         .iter()
         .zip(&plan.sites)
-        .map(|(s, p)| SiteView {
-            name: s.name.value.clone(),
-            region: s.region.as_ref().map(|r| r.value.clone()),
-            tier: s.tier.as_ref().map(|t| t.value),
-            racks: p.racks,
-            systems: p.systems,
-            gpus: p.gpus,
-            it_power_kw: kw(p.it_power),
-            it_power_peak_kw: kw(p.it_power_peak),
-            it_power_idle_kw: kw(p.it_power_idle),
-            it_power_transient_kw: p.it_power_transient.map(kw),
-            switch_power_kw: kw(p.switch_power),
-            pue: s.power.pue,
-            peak_pue: s.power.peak_pue,
-            facility_power_kw: kw(p.facility_power),
-            facility_power_peak_kw: kw(p.facility_power_max),
-            facility_power_transient_kw: p.facility_power_transient.map(kw),
-            redundancy: s.power.redundancy.value.as_str(),
-            feed_total_kw: kw(p.feed_total),
-            feed_capacity_kw: kw(p.feed_capacity),
-            feed_utilization: if p.feed_capacity.0 > 0.0 { p.feed_utilization() } else { 0.0 },
-            liquid_heat_kw: kw(p.liquid_heat),
-            air_heat_kw: kw(p.air_heat),
-            air_capacity_kw: kw(p.air_capacity),
-            loops: s
-                .loops
-                .iter()
-                .zip(&p.loops)
-                .map(|(l, lp)| LoopView {
-                    name: l.name.value.clone(),
-                    supply_c: l.supply.value.0,
-                    racks: lp.racks,
-                    heat_kw: kw(lp.heat()),
-                    heat_max_kw: kw(lp.heat_max()),
-                    approach_k: lp.approach,
-                    facility_water_c: lp.facility_water.map(|f| f.0),
-                    warmest_facility_water_c: lp.warmest_facility_water().map(|w| w.0),
-                    water_class: lp.water_class().map(|c| c.as_str()),
-                    cdus: lp.cdu_count,
-                    cdu_capacity_total_kw: kw(lp.cdu_capacity_total),
-                    cdu_capacity_kw: kw(lp.cdu_capacity),
-                })
-                .collect(),
-            weight_kg: p.weight.0,
-            rack_units_used: crate::project::physical::rack_units_used(factory.catalog, s),
-            halls: crate::project::physical::halls(factory.catalog, s)
-                .iter()
-                .map(|h| HallFloorView {
-                    name: h.hall.name.value.clone(),
-                    floor_load_rating_kn_m2: h.hall.floor_load.as_ref().map(|f| round1(f.value.kn_m2())),
-                    max_floor_load_kn_m2: h.heaviest.map(|(l, _)| round1(l.kn_m2())),
-                    heaviest_rack: h.heaviest.map(|(_, g)| g.part_id().to_string()),
-                })
-                .collect(),
-            max_floor_load_kn_m2: crate::project::physical::halls(factory.catalog, s)
-                .iter()
-                .filter_map(|h| h.heaviest.map(|(l, _)| l.0))
-                .max_by(f64::total_cmp)
-                .map(|l| round1(l / 1e3)),
-            rack_groups: rack_groups(factory, s),
+        .map(|(s, p)| {
+            let phys = crate::project::physical::site(factory.catalog, s);
+            SiteView {
+                name: s.name.value.clone(),
+                region: s.region.as_ref().map(|r| r.value.clone()),
+                tier: s.tier.as_ref().map(|t| t.value),
+                racks: p.racks,
+                systems: p.systems,
+                gpus: p.gpus,
+                it_power_kw: kw(p.it_power),
+                it_power_peak_kw: kw(p.it_power_peak),
+                it_power_idle_kw: kw(p.it_power_idle),
+                it_power_transient_kw: p.it_power_transient.map(kw),
+                switch_power_kw: kw(p.switch_power),
+                pue: s.power.pue,
+                peak_pue: s.power.peak_pue,
+                facility_power_kw: kw(p.facility_power),
+                facility_power_peak_kw: kw(p.facility_power_max),
+                facility_power_transient_kw: p.facility_power_transient.map(kw),
+                redundancy: s.power.redundancy.value.as_str(),
+                feed_total_kw: kw(p.feed_total),
+                feed_capacity_kw: kw(p.feed_capacity),
+                feed_utilization: if p.feed_capacity.0 > 0.0 { p.feed_utilization() } else { 0.0 },
+                liquid_heat_kw: kw(p.liquid_heat),
+                air_heat_kw: kw(p.air_heat),
+                air_capacity_kw: kw(p.air_capacity),
+                loops: s
+                    .loops
+                    .iter()
+                    .zip(&p.loops)
+                    .map(|(l, lp)| LoopView {
+                        name: l.name.value.clone(),
+                        supply_c: l.supply.value.0,
+                        racks: lp.racks,
+                        heat_kw: kw(lp.heat()),
+                        heat_max_kw: kw(lp.heat_max()),
+                        approach_k: lp.approach,
+                        facility_water_c: lp.facility_water.map(|f| f.0),
+                        warmest_facility_water_c: lp.warmest_facility_water().map(|w| w.0),
+                        water_class: lp.water_class().map(|c| c.as_str()),
+                        cdus: lp.cdu_count,
+                        cdu_capacity_total_kw: kw(lp.cdu_capacity_total),
+                        cdu_capacity_kw: kw(lp.cdu_capacity),
+                    })
+                    .collect(),
+                weight_kg: p.weight.0,
+                rack_units_used: phys.rack_units_used,
+                halls: s
+                    .halls
+                    .iter()
+                    .zip(&phys.heaviest)
+                    .map(|(h, top)| HallFloorView {
+                        name: h.name.value.clone(),
+                        floor_load_rating_kn_m2: h.floor_load.as_ref().map(|f| round1(f.value.kn_m2())),
+                        max_floor_load_kn_m2: top.map(|(l, _)| round1(l.kn_m2())),
+                        heaviest_rack: top.and_then(|(_, i)| phys.groups.get(i)).map(|g| g.group.part_id().to_string()),
+                    })
+                    .collect(),
+                max_floor_load_kn_m2: phys.max_floor_load().map(|l| round1(l.kn_m2())),
+                rack_groups: rack_groups(&phys),
+            }
         })
         .collect();
     let fabrics = plan

@@ -9,7 +9,7 @@
 //! a million racks written with counts cost one computation per `rack` line.
 
 use crate::ast::Redundancy;
-use crate::catalog::{amps_per_phase, Catalog, Pdu, ShelfRedundancy, System, CONTINUOUS_DERATING};
+use crate::catalog::{amps_per_phase, Pdu, ShelfRedundancy, System, CONTINUOUS_DERATING};
 use crate::model::{RackContents, RackGroup};
 use crate::units::{Amperes, Volts, Watts};
 
@@ -154,15 +154,10 @@ pub fn power_inputs(group: &RackGroup) -> u64 {
     group.systems().map(|(s, n)| s.power_input.as_ref().map(|p| p.count).unwrap_or(2).saturating_mul(n)).sum()
 }
 
-/// The circuits of one rack of `group`: its declared PDUs, the plan's pick, or a rack-scale
-/// system's whips. `None` when nothing feeds it (an empty enclosure, a catalog without PDUs, or a
-/// rack-scale system without power inputs).
-pub fn rack<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> Option<RackCircuits<'a>> {
-    let pdus: Vec<&Pdu> = catalog.pdus().collect();
-    rack_with(&pdus, group)
-}
-
-/// [`rack`] with the catalog's PDUs gathered once, for passes over every rack line.
+/// The circuits of one rack of `group`: its declared PDUs, the plan's pick among the catalog's
+/// `pdus` (gathered once for a pass over every rack line), or a rack-scale system's whips. `None`
+/// when nothing feeds it (an empty enclosure, a catalog without PDUs, or a rack-scale system
+/// without power inputs).
 pub fn rack_with<'a>(pdus: &[&'a Pdu], group: &RackGroup<'a>) -> Option<RackCircuits<'a>> {
     let load = group.power_peak();
     match &group.contents {

@@ -126,12 +126,8 @@ impl<'a> Placed<'a> {
     }
 }
 
-/// One rack of `group`: its space, loaded weight, footprint and circuits.
-pub fn rack<'a>(catalog: &'a Catalog, group: &RackGroup<'a>) -> RackPhysical<'a> {
-    rack_with(&Placed::of(catalog), group)
-}
-
-/// [`rack`] with the placed parts gathered once.
+/// One rack of `group`: its space, loaded weight, footprint and circuits, with the placed parts
+/// gathered once (see [`Racks`] for a pass over every rack line).
 pub fn rack_with<'a>(placed: &Placed<'a>, group: &RackGroup<'a>) -> RackPhysical<'a> {
     let circuits = circuits::rack_with(&placed.pdus, group);
     match &group.contents {

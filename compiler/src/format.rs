@@ -204,8 +204,13 @@ impl fmt::Display for Bytes {
 }
 
 impl fmt::Display for Kilograms {
+    /// A mass in kilograms, thousands grouped from 1,000 kg: `394 kg`, `1,360 kg`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} kg", trim(self.0))
+        if self.0.abs() >= 1e3 {
+            write!(f, "{} kg", group_thousands(self.0.round()))
+        } else {
+            write!(f, "{} kg", trim(self.0))
+        }
     }
 }
 

@@ -174,6 +174,8 @@ pub struct Hall {
     pub rack_width: Option<Spanned<f64>>,
     /// `row-pitch=(m)2.4`: the distance between the centres of neighbouring rows, in metres.
     pub row_pitch: Option<Spanned<f64>>,
+    /// `floor-load=(kPa)12`: the floor's rating in N/m², when the blueprint states it.
+    pub floor_load: Option<Spanned<f64>>,
     pub rows: Vec<Row>,
     pub span: Span,
 }
@@ -200,6 +202,19 @@ pub struct RackGroup {
     /// `role="network"`: a rack for the fabrics' switches (default: compute).
     pub role: Option<Spanned<RackRole>>,
     pub systems: Vec<SystemGroup>,
+    /// `pdu PART count=2 redundancy="2N"` inside an enclosure rack; `None`: the plan picks them.
+    pub pdu: Option<PduGroup>,
+    pub span: Span,
+}
+
+/// The PDUs of one rack: `pdu PART count=N redundancy="2N"`.
+#[derive(Clone, Debug)]
+pub struct PduGroup {
+    pub part: Name,
+    /// Default 2.
+    pub count: Option<Spanned<u64>>,
+    /// Default 2N (A/B sides).
+    pub redundancy: Option<Spanned<Redundancy>>,
     pub span: Span,
 }
 

@@ -2,7 +2,7 @@
 //! the quote and the drawings all call these, so a number reads the same wherever it is printed.
 //! The `Display` impls of the unit newtypes (`Watts`, `Celsius`, …) live here too.
 
-use crate::units::{BitsPerSecond, Bytes, Celsius, Kilograms, Money, Rounding, Seconds, Watts};
+use crate::units::{Amperes, BitsPerSecond, Bytes, Celsius, Kilograms, Money, Pascals, Rounding, Seconds, Watts};
 use std::fmt;
 
 /// A number with at most three significant decimals and no trailing zeros: 24.1, 132, 0.125.
@@ -204,8 +204,27 @@ impl fmt::Display for Bytes {
 }
 
 impl fmt::Display for Kilograms {
+    /// A mass in kilograms, thousands grouped from 1,000 kg: `394 kg`, `1,360 kg`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} kg", trim(self.0))
+        if self.0.abs() >= 1e3 {
+            write!(f, "{} kg", group_thousands(self.0.round()))
+        } else {
+            write!(f, "{} kg", trim(self.0))
+        }
+    }
+}
+
+impl fmt::Display for Pascals {
+    /// A floor load in kN/m², to one decimal: `21.3 kN/m²`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} kN/m²", trim((self.0 / 100.0).round() / 10.0))
+    }
+}
+
+impl fmt::Display for Amperes {
+    /// A current to one decimal: `49.4 A`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} A", trim((self.0 * 10.0).round() / 10.0))
     }
 }
 

@@ -5,11 +5,12 @@
 
 use crate::ast::{FabricKind, FabricRole, FacilityModel, Medium, Precision, RackRole, Redundancy, TopologyKind};
 use crate::catalog::{
-    Catalog, Cdu, Enclosure, Gpu, Model, ModelId, NicRole, Software as SoftwareProduct, SoftwareRelease, Switch, System,
+    Catalog, Cdu, Enclosure, Gpu, Model, ModelId, NicRole, Pdu, Software as SoftwareProduct, SoftwareRelease, Switch,
+    System,
 };
 use crate::lower::read::Spanned;
 use crate::source::Span;
-use crate::units::{Celsius, Kilograms, Money, Seconds, Watts};
+use crate::units::{Celsius, Kilograms, Money, Pascals, Seconds, Watts};
 
 #[derive(Debug)]
 pub struct Factory<'a> {
@@ -125,6 +126,8 @@ pub struct Hall<'a> {
     pub rack_width: f64,
     /// Distance between neighbouring row centres, metres (`row-pitch`, default 2.4 m).
     pub row_pitch: f64,
+    /// The floor's rating, when the blueprint states it.
+    pub floor_load: Option<Spanned<Pascals>>,
     pub rows: Vec<RowGroup<'a>>,
     pub span: Span,
 }
@@ -174,6 +177,18 @@ pub struct RackGroup<'a> {
     pub role_span: Option<Span>,
     pub loop_index: Option<usize>,
     pub loop_span: Option<Span>,
+    /// The PDUs the blueprint declares for an enclosure rack; `None`: the plan picks them.
+    pub pdu: Option<PduGroup<'a>>,
+    pub part_span: Span,
+    pub span: Span,
+}
+
+/// `pdu PART count=N redundancy=R` in an enclosure rack.
+#[derive(Debug)]
+pub struct PduGroup<'a> {
+    pub pdu: &'a Pdu,
+    pub count: u64,
+    pub redundancy: Spanned<Redundancy>,
     pub part_span: Span,
     pub span: Span,
 }

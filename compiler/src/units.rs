@@ -17,8 +17,10 @@ pub enum Dimension {
     Mass,
     Voltage,
     Current,
-    /// Lengths and distances (metres).
+    /// Lengths and distances (metres): a rack's footprint, a hall's pitch, a cable's run.
     Length,
+    /// Load per floor area (a slab or raised floor's rating).
+    AreaLoad,
     Money,
 }
 
@@ -37,6 +39,7 @@ impl Dimension {
             Dimension::Voltage => "voltage",
             Dimension::Current => "current",
             Dimension::Length => "length",
+            Dimension::AreaLoad => "area load",
             Dimension::Money => "money",
         }
     }
@@ -64,6 +67,7 @@ impl Dimension {
             Dimension::Voltage => "(V)415",
             Dimension::Current => "(A)32",
             Dimension::Length => "(m)3.0",
+            Dimension::AreaLoad => "(kPa)12",
             Dimension::Money => "(USD)250000",
         }
     }
@@ -105,7 +109,18 @@ const UNITS: &[(&str, Dimension, f64)] = &[
     ("cm", Dimension::Length, 1e-2),
     ("m", Dimension::Length, 1.0),
     ("km", Dimension::Length, 1e3),
+    // Area load in N/m² (pascals). `kN/m2` and `kg/m2` hold a `/`, which a bare KDL annotation
+    // cannot, so they are written quoted: `("kN/m2")12`; `kPa` is the same unit as kN/m².
+    ("kPa", Dimension::AreaLoad, 1e3),
+    ("kN/m2", Dimension::AreaLoad, 1e3),
+    ("N/m2", Dimension::AreaLoad, 1.0),
+    // A mass per area loads the floor under standard gravity, g = 9.80665 m/s² (CGPM 1901, ISO 80000-3).
+    ("kg/m2", Dimension::AreaLoad, STANDARD_GRAVITY),
 ];
+
+/// Standard gravity in m/s² (3rd CGPM, 1901; ISO 80000-3): turns a mass into the force it puts on
+/// a floor.
+pub const STANDARD_GRAVITY: f64 = 9.806_65;
 
 /// The dimension and SI factor of a unit name; money is recognised by its currency code.
 pub fn lookup(unit: &str) -> Option<(Dimension, f64)> {
@@ -199,6 +214,28 @@ quantity!(/// Voltage in volts.
     Volts, "V");
 quantity!(/// Current in amperes.
     Amperes, "A");
+quantity!(/// Length in metres.
+    Meters, "m");
+quantity!(/// Load per floor area in newtons per square metre (pascals).
+    Pascals, "N/m2");
+
+impl Kilograms {
+    /// The floor load this mass puts on an area of `m2` square metres under standard gravity.
+    pub fn over_area(self, m2: f64) -> Pascals {
+        if m2 > 0.0 {
+            Pascals(self.0 * STANDARD_GRAVITY / m2)
+        } else {
+            Pascals(0.0)
+        }
+    }
+}
+
+impl Pascals {
+    /// In kN/m² (kPa), the unit floor ratings are quoted in.
+    pub fn kn_m2(self) -> f64 {
+        self.0 / 1e3
+    }
+}
 
 impl Watts {
     pub fn kw(self) -> f64 {

@@ -296,6 +296,13 @@ impl Catalog {
         })
     }
 
+    pub fn whips(&self) -> impl Iterator<Item = &Whip> {
+        self.parts().filter_map(|p| match p {
+            Part::Whip(x) => Some(x),
+            _ => None,
+        })
+    }
+
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.parts().filter_map(|p| match p {
             Part::Service(x) => Some(x),

@@ -16,6 +16,7 @@ mod emitted_names;
 mod engine_parallelism;
 mod fabric_nic_vendor;
 mod facility_water;
+mod floor_load;
 mod fabric_capacity;
 mod fabric_sites;
 mod dra_driver;
@@ -27,11 +28,15 @@ mod liquid_loop;
 mod network_racks;
 mod memory_fit;
 mod nccl;
+mod pdu_outlets;
 mod precision;
 mod quote;
 mod rack_air_heat;
+mod rack_circuits;
 mod rack_power;
 mod rack_power_margin;
+mod rack_space;
+mod rack_weight;
 mod region;
 mod replica_fabric;
 mod serving;
@@ -74,6 +79,8 @@ pub struct Check {
 pub const CHECKS: &[Check] = &[
     Check { name: "rack_power", codes: &["E0401", "W0403"], run: rack_power::run },
     Check { name: "rack_power_margin", codes: &["W0405"], run: rack_power_margin::run },
+    Check { name: "rack_circuits", codes: &["E0403", "E0405", "W0404"], run: rack_circuits::run },
+    Check { name: "pdu_outlets", codes: &["E0404"], run: pdu_outlets::run },
     Check { name: "site_power", codes: &["E0402", "W0401", "W0402"], run: site_power::run },
     Check { name: "liquid_loop", codes: &["E0501"], run: liquid_loop::run },
     Check { name: "cdu_capacity", codes: &["E0502"], run: cdu_capacity::run },
@@ -113,6 +120,9 @@ pub const CHECKS: &[Check] = &[
     Check { name: "context_length", codes: &["E0803"], run: context_length::run },
     Check { name: "region", codes: &["E0901"], run: region::run },
     Check { name: "site_tier", codes: &["W0901", "W0902"], run: site_tier::run },
+    Check { name: "rack_space", codes: &["E1101"], run: rack_space::run },
+    Check { name: "rack_weight", codes: &["E1102"], run: rack_weight::run },
+    Check { name: "floor_load", codes: &["E1103"], run: floor_load::run },
     Check { name: "quote", codes: &["W1001", "W1002"], run: quote::run },
     Check { name: "version_syntax", codes: &["E0708"], run: version_syntax::run },
     Check { name: "emitted_names", codes: &["E0306", "E0307", "E0308"], run: emitted_names::run },

@@ -86,6 +86,10 @@ codes! {
     W0401 "feed-utilization" "a site uses more than 80 % of the feed capacity left after a failure";
     W0402 "peak-power" "a site's peak (transient) draw exceeds the feed capacity left after a failure";
     W0403 "power-capping" "a rack-scale system draws more than its power shelves deliver after a failure, so it runs capped";
+    E0403 "rack-circuits" "a rack's circuits cannot carry its maximum draw after the failure their redundancy allows";
+    E0404 "pdu-outlets" "a rack's PDUs have fewer outlets than its servers have power cords";
+    E0405 "pdu-sides" "2N PDUs whose count cannot be split into two equal sides";
+    W0404 "pdu-redundancy" "a rack's PDUs are not redundant, so one PDU failure takes power from its servers";
     W0405 "rack-power-margin" "an enclosure rack at maximum draw is within 5 % of its power rating";
     // E05: cooling.
     E0501 "no-loop" "a liquid-cooled system or enclosure is not attached to a cooling loop";
@@ -149,6 +153,9 @@ codes! {
     W1001 "default-energy-price" "the quote prices a site's energy at the catalog's default price";
     W1002 "unpriced-line" "a line of the bill of materials or the quote has no price";
     // E11: physical: space, weight, floor, layout.
+    E1101 "rack-units" "an enclosure's systems, switches and PDUs take more rack units than it has";
+    E1102 "rack-weight" "a loaded rack weighs more than its enclosure's static rating";
+    E1103 "floor-load" "a rack's weight over its footprint exceeds its hall's floor rating";
     E1105 "network-racks-full" "the declared network racks cannot hold the fabrics' switches";
     E1106 "rack-scale-network-rack" "a rack-scale system is declared as a network rack";
     W1103 "network-racks-undeclared" "the fabrics' switches have no declared network racks";

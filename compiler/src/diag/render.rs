@@ -571,6 +571,7 @@ fn area(code: &str) -> &'static str {
         Some("08") => "workloads",
         Some("09") => "site",
         Some("10") => "targets",
+        Some("11") => "physical",
         _ => "other",
     }
 }

@@ -9,7 +9,7 @@ use super::pricing::{catalog_amount, PriceSource, Pricer, UnpricedReason};
 use super::tally::Tally;
 use super::Plan;
 use crate::ast::Redundancy;
-use crate::catalog::{Catalog, LinkEnd, NicRole, Pdu, Price, ServiceUnit, Switch, Transceiver, Vendor};
+use crate::catalog::{Catalog, LinkEnd, NicRole, Price, ServiceUnit, Switch, Transceiver, Vendor};
 use crate::model::{Fabric, Factory, RackContents};
 use crate::source::Span;
 use crate::units::{BitsPerSecond, Money, Rounding};
@@ -163,6 +163,12 @@ pub enum LineBasis {
         shapes: Vec<PduShape>,
         per_site: PerSite,
     },
+    /// One power whip per rack circuit (a PDU's inlet or a rack-scale system's power input).
+    Whips {
+        /// Whips per rack, for each kind of rack that takes this whip.
+        per_rack: Vec<u64>,
+        per_site: PerSite,
+    },
     /// A service per GPU or node and year, for the GPUs and sites it applies to.
     Service {
         unit: ServiceUnit,
@@ -188,6 +194,7 @@ impl LineBasis {
             | LineBasis::Management { .. }
             | LineBasis::Cdus { .. }
             | LineBasis::Pdus { .. }
+            | LineBasis::Whips { .. }
             | LineBasis::Service { .. } => None,
         }
     }
@@ -385,6 +392,7 @@ pub fn lines(pricer: &mut Pricer, factory: &Factory, plan: &Plan) -> Vec<Line> {
     management_lines(&mut b, factory);
     cooling_lines(&mut b, factory);
     power_lines(&mut b, factory);
+    whip_lines(&mut b, factory);
     service_lines(&mut b, factory);
     b.lines
 }
@@ -700,30 +708,15 @@ fn optics_lines(b: &mut Builder, fabric: &Fabric, fp: &FabricPlan, switch: &Swit
 /// Out-of-band management: servers' BMC ports on management switches, per rack. Rack-scale
 /// systems carry their own management switches.
 fn management_lines(b: &mut Builder, factory: &Factory) {
-    let catalog = b.pricer.catalog;
-    let Some(mgmt) = catalog.switches().filter(|s| s.management).min_by(|a, b| {
-        catalog_amount(a.price.as_ref()).total_cmp(&catalog_amount(b.price.as_ref())).then(a.id.cmp(&b.id))
-    }) else {
-        return;
-    };
+    let placed = super::physical::Placed::of(b.pricer.catalog);
     let mut tally = Tally::default();
     let mut shapes: Vec<ManagementShape> = Vec::new();
     for site in &factory.sites {
         for (row, group) in site.rack_groups() {
-            let RackContents::Enclosure { systems, .. } = &group.contents else { continue };
-            let (ports, speed) =
-                systems.iter().fold((0u64, BitsPerSecond(0.0)), |(p, s), g| match g.system.nic(NicRole::Bmc) {
-                    Some(nic) => (
-                        p.saturating_add(nic.count.saturating_mul(g.count)),
-                        if nic.speed.0 > s.0 { nic.speed } else { s },
-                    ),
-                    None => (p, s),
-                });
-            if ports == 0 {
+            let Some((mgmt, per_rack, ports, access)) = super::physical::management_switches(placed.management, group)
+            else {
                 continue;
-            }
-            let access = mgmt.radix_at(speed).map(|m| m.count).unwrap_or(1).max(1);
-            let per_rack = ports.div_ceil(access);
+            };
             let racks = row.count.saturating_mul(group.per_row);
             tally.add(mgmt, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
             let shape = ManagementShape { per_rack, bmc_ports: ports, access_ports: access };
@@ -733,7 +726,7 @@ fn management_lines(b: &mut Builder, factory: &Factory) {
         }
     }
     if let Some(item) = tally.items.into_iter().next() {
-        let part = Part { id: &mgmt.id, name: &mgmt.name, price: mgmt.price.as_ref() };
+        let part = Part { id: &item.part.id, name: &item.part.name, price: item.part.price.as_ref() };
         let basis = LineBasis::Management { shapes, per_site: item.per_site };
         b.line(part, Category::Network, Period::Once, item.count, basis, item.span);
     }
@@ -766,46 +759,21 @@ fn cooling_lines(b: &mut Builder, factory: &Factory) {
     }
 }
 
-/// PDUs per rack side for a rack of `peak_w` peak power and `inputs` power inputs.
-fn pdus_per_side(p: &Pdu, peak_w: f64, inputs: u64) -> u64 {
-    let by_power = if p.capacity.0 > 0.0 { (peak_w / p.capacity.0).ceil().max(1.0) as u64 } else { u64::MAX };
-    let by_outlets = inputs.div_ceil(2).div_ceil(p.outlets.max(1));
-    by_power.max(by_outlets).max(1)
-}
-
+/// Rack PDUs from the racks' circuits (declared, or the plan's smallest pair), and the whips of
+/// rack-scale systems are counted in the circuits the plan prints; only PDUs are parts to buy.
 fn power_lines(b: &mut Builder, factory: &Factory) {
-    let catalog = b.pricer.catalog;
-    let pdus: Vec<&Pdu> = catalog.pdus().collect();
-    if pdus.is_empty() {
-        return;
-    }
+    let mut racks = super::physical::Racks::new(b.pricer.catalog);
     let mut tally = Tally::default();
     let mut shapes: Vec<(String, PduShape)> = Vec::new();
     for site in &factory.sites {
         for (row, group) in site.rack_groups() {
-            // Rack-scale systems bring their own power shelves: only enclosures need PDUs.
-            let RackContents::Enclosure { systems, .. } = &group.contents else { continue };
-            let peak = group.power_peak();
-            let inputs: u64 = systems
-                .iter()
-                .map(|g| g.system.power_input.as_ref().map(|p| p.count).unwrap_or(2).saturating_mul(g.count))
-                .sum();
-            if inputs == 0 && peak.0 <= 0.0 {
-                continue;
-            }
-            let Some(best) = pdus.iter().min_by(|a, b| {
-                let ca = pdus_per_side(a, peak.0, inputs) as f64 * catalog_amount(a.price.as_ref());
-                let cb = pdus_per_side(b, peak.0, inputs) as f64 * catalog_amount(b.price.as_ref());
-                ca.total_cmp(&cb).then(a.id.cmp(&b.id))
-            }) else {
-                continue;
-            };
-            let per_rack = pdus_per_side(best, peak.0, inputs).saturating_mul(2);
+            let Some(c) = racks.rack(group).circuits else { continue };
+            let super::circuits::Feeder::Pdus { pdu, .. } = c.feeder else { continue };
             let racks = row.count.saturating_mul(group.per_row);
-            tally.add(*best, &site.name.value, per_rack.saturating_mul(racks), Some(group.part_span));
-            let shape = PduShape { per_rack, peak_kw: peak.kw(), power_inputs: inputs };
-            if !shapes.iter().any(|(id, s)| id == &best.id && *s == shape) {
-                shapes.push((best.id.clone(), shape));
+            tally.add(pdu, &site.name.value, c.count.saturating_mul(racks), Some(group.part_span));
+            let shape = PduShape { per_rack: c.count, peak_kw: c.load.kw(), power_inputs: c.inputs };
+            if !shapes.iter().any(|(id, s)| id == &pdu.id && *s == shape) {
+                shapes.push((pdu.id.clone(), shape));
             }
         }
     }
@@ -814,6 +782,44 @@ fn power_lines(b: &mut Builder, factory: &Factory) {
         let mine = shapes.iter().filter(|(id, _)| id == &p.id).map(|(_, s)| s.clone()).collect();
         let part = Part { id: &p.id, name: &p.name, price: p.price.as_ref() };
         let basis = LineBasis::Pdus { shapes: mine, per_site: item.per_site };
+        b.line(part, Category::Power, Period::Once, item.count, basis, item.span);
+    }
+}
+
+/// One whip per rack circuit: the cheapest catalog whip of the circuit's voltage and phases rated
+/// for its breaker (a circuit no catalog whip fits buys none, and `plan` still shows it).
+fn whip_lines(b: &mut Builder, factory: &Factory) {
+    let catalog = b.pricer.catalog;
+    let mut racks = super::physical::Racks::new(catalog);
+    let whips: Vec<&crate::catalog::Whip> = catalog.whips().collect();
+    let mut tally = Tally::default();
+    let mut shapes: Vec<(String, u64)> = Vec::new();
+    for site in &factory.sites {
+        for (row, group) in site.rack_groups() {
+            let Some(c) = racks.rack(group).circuits else { continue };
+            let fits = whips.iter().copied().filter(|w| {
+                w.phases == c.phases && (w.voltage.0 - c.voltage.0).abs() < 0.5 && w.current.0 >= c.breaker.0 - 1e-9
+            });
+            let Some(whip) = fits.min_by(|x, y| {
+                catalog_amount(x.price.as_ref())
+                    .total_cmp(&catalog_amount(y.price.as_ref()))
+                    .then(x.current.0.total_cmp(&y.current.0))
+                    .then(x.id.cmp(&y.id))
+            }) else {
+                continue;
+            };
+            let racks = row.count.saturating_mul(group.per_row);
+            tally.add(whip, &site.name.value, c.count.saturating_mul(racks), Some(group.part_span));
+            if !shapes.iter().any(|(id, n)| id == &whip.id && *n == c.count) {
+                shapes.push((whip.id.clone(), c.count));
+            }
+        }
+    }
+    for item in tally.items {
+        let w = item.part;
+        let per_rack = shapes.iter().filter(|(id, _)| id == &w.id).map(|(_, n)| *n).collect();
+        let part = Part { id: &w.id, name: &w.name, price: w.price.as_ref() };
+        let basis = LineBasis::Whips { per_rack, per_site: item.per_site };
         b.line(part, Category::Power, Period::Once, item.count, basis, item.span);
     }
 }

@@ -3,9 +3,11 @@
 //! number a user sees comes from one place.
 
 pub mod bom;
+pub mod circuits;
 pub mod layout;
 pub mod network;
 pub mod network_racks;
+pub mod physical;
 pub mod placement;
 pub mod power;
 pub mod pricing;

@@ -51,6 +51,13 @@ pub struct SiteView {
     pub weight_kg: f64,
     /// The fabrics' switches in racks of their own.
     pub network_racks: NetworkRacksView,
+    /// Rack units taken over the whole site (each rack's systems, switches and PDUs × its count).
+    pub rack_units_used: u64,
+    /// The heaviest rack's floor load over the site's halls, in kN/m².
+    pub max_floor_load_kn_m2: Option<f64>,
+    pub halls: Vec<HallFloorView>,
+    /// One per `rack` line: its racks' space, weight, floor load and circuits.
+    pub rack_groups: Vec<RackGroupView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -94,6 +101,57 @@ pub struct LinkClassView {
 pub struct LengthBin {
     pub length_m: f64,
     pub links: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HallFloorView {
+    pub name: String,
+    /// The floor rating the blueprint states, in kN/m².
+    pub floor_load_rating_kn_m2: Option<f64>,
+    /// The heaviest rack's weight over its footprint, in kN/m².
+    pub max_floor_load_kn_m2: Option<f64>,
+    /// The part of the heaviest rack.
+    pub heaviest_rack: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RackGroupView {
+    pub hall: String,
+    pub row: String,
+    pub part: String,
+    /// Racks of this line (per row × rows).
+    pub racks: u64,
+    pub rack_units: u64,
+    pub rack_units_used: u64,
+    pub weight_kg: f64,
+    pub max_weight_kg: Option<f64>,
+    pub floor_load_kn_m2: Option<f64>,
+    pub circuits: Option<RackCircuitsView>,
+}
+
+/// The circuits of one rack: its PDUs or a rack-scale system's whips.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RackCircuitsView {
+    /// `"pdu"` or `"whip"`.
+    pub kind: &'static str,
+    /// The PDU part, or the rack-scale system whose whips these are.
+    pub part: String,
+    /// `false`: the blueprint names no PDU and the plan picked the smallest catalog pair.
+    pub declared: bool,
+    /// Circuits per rack.
+    pub count: u64,
+    pub redundancy: &'static str,
+    /// Circuits that carry the rack after the failure the redundancy allows.
+    pub carrying: u64,
+    pub voltage_v: f64,
+    pub phases: u64,
+    pub breaker_a: f64,
+    pub derating: f64,
+    pub usable_kw: f64,
+    pub load_kw: f64,
+    /// Per phase on each carrying circuit at maximum draw after the failure.
+    pub amps_per_phase: f64,
+    pub amps_limit: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -219,57 +277,132 @@ fn kw(w: crate::units::Watts) -> f64 {
     w.0 / 1e3
 }
 
+/// To one decimal, as floor loads are quoted.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// One entry per run of identical racks in a row: a row written rack by rack reads as one line.
+fn rack_groups(phys: &crate::project::physical::SitePhysical) -> Vec<RackGroupView> {
+    let mut out: Vec<RackGroupView> = Vec::new();
+    for g in &phys.groups {
+        let rack = &g.rack;
+        let view = RackGroupView {
+            hall: g.hall.name.value.clone(),
+            row: g.row.name.value.clone(),
+            part: g.group.part_id().to_string(),
+            racks: g.row.count.saturating_mul(g.group.per_row),
+            rack_units: rack.available,
+            rack_units_used: rack.used,
+            weight_kg: rack.weight.0,
+            max_weight_kg: rack.max_weight.map(|w| w.0),
+            floor_load_kn_m2: rack.floor_load.map(|l| round1(l.kn_m2())),
+            circuits: rack.circuits.map(|c| RackCircuitsView {
+                kind: match c.feeder {
+                    crate::project::circuits::Feeder::Pdus { .. } => "pdu",
+                    crate::project::circuits::Feeder::Whips { .. } => "whip",
+                },
+                part: c.part_id().to_string(),
+                declared: !c.chosen(),
+                count: c.count,
+                redundancy: c.redundancy.as_str(),
+                carrying: c.carrying,
+                voltage_v: c.voltage.0,
+                phases: c.phases,
+                breaker_a: c.breaker.0,
+                derating: c.derating,
+                usable_kw: kw(c.usable()),
+                load_kw: kw(c.load),
+                amps_per_phase: round1(c.amps_needed().0),
+                amps_limit: round1(c.amps_limit().0),
+            }),
+        };
+        let mut view = view;
+        let racks = view.racks;
+        match out.last_mut() {
+            Some(last) => {
+                view.racks = last.racks;
+                if view == *last {
+                    last.racks = last.racks.saturating_add(racks);
+                } else {
+                    view.racks = racks;
+                    out.push(view);
+                }
+            }
+            None => out.push(view),
+        }
+    }
+    out
+}
+
 pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
     let sites: Vec<SiteView> = factory
         .sites
         .iter()
         .zip(&plan.sites)
         .enumerate()
-        .map(|(i, (s, p))| SiteView {
-            name: s.name.value.clone(),
-            region: s.region.as_ref().map(|r| r.value.clone()),
-            tier: s.tier.as_ref().map(|t| t.value),
-            racks: p.racks,
-            systems: p.systems,
-            gpus: p.gpus,
-            it_power_kw: kw(p.it_power),
-            it_power_peak_kw: kw(p.it_power_peak),
-            it_power_idle_kw: kw(p.it_power_idle),
-            it_power_transient_kw: p.it_power_transient.map(kw),
-            switch_power_kw: kw(p.switch_power),
-            pue: s.power.pue,
-            peak_pue: s.power.peak_pue,
-            facility_power_kw: kw(p.facility_power),
-            facility_power_peak_kw: kw(p.facility_power_max),
-            facility_power_transient_kw: p.facility_power_transient.map(kw),
-            redundancy: s.power.redundancy.value.as_str(),
-            feed_total_kw: kw(p.feed_total),
-            feed_capacity_kw: kw(p.feed_capacity),
-            feed_utilization: if p.feed_capacity.0 > 0.0 { p.feed_utilization() } else { 0.0 },
-            liquid_heat_kw: kw(p.liquid_heat),
-            air_heat_kw: kw(p.air_heat),
-            air_capacity_kw: kw(p.air_capacity),
-            loops: s
-                .loops
-                .iter()
-                .zip(&p.loops)
-                .map(|(l, lp)| LoopView {
-                    name: l.name.value.clone(),
-                    supply_c: l.supply.value.0,
-                    racks: lp.racks,
-                    heat_kw: kw(lp.heat()),
-                    heat_max_kw: kw(lp.heat_max()),
-                    approach_k: lp.approach,
-                    facility_water_c: lp.facility_water.map(|f| f.0),
-                    warmest_facility_water_c: lp.warmest_facility_water().map(|w| w.0),
-                    water_class: lp.water_class().map(|c| c.as_str()),
-                    cdus: lp.cdu_count,
-                    cdu_capacity_total_kw: kw(lp.cdu_capacity_total),
-                    cdu_capacity_kw: kw(lp.cdu_capacity),
-                })
-                .collect(),
-            weight_kg: p.weight.0,
-            network_racks: network_racks_view(factory, plan.network_racks.get(i)),
+        .map(|(i, (s, p))| {
+            let phys = crate::project::physical::site(factory.catalog, s);
+            SiteView {
+                name: s.name.value.clone(),
+                region: s.region.as_ref().map(|r| r.value.clone()),
+                tier: s.tier.as_ref().map(|t| t.value),
+                racks: p.racks,
+                systems: p.systems,
+                gpus: p.gpus,
+                it_power_kw: kw(p.it_power),
+                it_power_peak_kw: kw(p.it_power_peak),
+                it_power_idle_kw: kw(p.it_power_idle),
+                it_power_transient_kw: p.it_power_transient.map(kw),
+                switch_power_kw: kw(p.switch_power),
+                pue: s.power.pue,
+                peak_pue: s.power.peak_pue,
+                facility_power_kw: kw(p.facility_power),
+                facility_power_peak_kw: kw(p.facility_power_max),
+                facility_power_transient_kw: p.facility_power_transient.map(kw),
+                redundancy: s.power.redundancy.value.as_str(),
+                feed_total_kw: kw(p.feed_total),
+                feed_capacity_kw: kw(p.feed_capacity),
+                feed_utilization: if p.feed_capacity.0 > 0.0 { p.feed_utilization() } else { 0.0 },
+                liquid_heat_kw: kw(p.liquid_heat),
+                air_heat_kw: kw(p.air_heat),
+                air_capacity_kw: kw(p.air_capacity),
+                loops: s
+                    .loops
+                    .iter()
+                    .zip(&p.loops)
+                    .map(|(l, lp)| LoopView {
+                        name: l.name.value.clone(),
+                        supply_c: l.supply.value.0,
+                        racks: lp.racks,
+                        heat_kw: kw(lp.heat()),
+                        heat_max_kw: kw(lp.heat_max()),
+                        approach_k: lp.approach,
+                        facility_water_c: lp.facility_water.map(|f| f.0),
+                        warmest_facility_water_c: lp.warmest_facility_water().map(|w| w.0),
+                        water_class: lp.water_class().map(|c| c.as_str()),
+                        cdus: lp.cdu_count,
+                        cdu_capacity_total_kw: kw(lp.cdu_capacity_total),
+                        cdu_capacity_kw: kw(lp.cdu_capacity),
+                    })
+                    .collect(),
+                weight_kg: p.weight.0,
+                network_racks: network_racks_view(factory, plan.network_racks.get(i)),
+                rack_units_used: phys.rack_units_used,
+                halls: s
+                    .halls
+                    .iter()
+                    .zip(&phys.heaviest)
+                    .map(|(h, top)| HallFloorView {
+                        name: h.name.value.clone(),
+                        floor_load_rating_kn_m2: h.floor_load.as_ref().map(|f| round1(f.value.kn_m2())),
+                        max_floor_load_kn_m2: top.map(|(l, _)| round1(l.kn_m2())),
+                        heaviest_rack: top.and_then(|(_, i)| phys.groups.get(i)).map(|g| g.group.part_id().to_string()),
+                    })
+                    .collect(),
+                max_floor_load_kn_m2: phys.max_floor_load().map(|l| round1(l.kn_m2())),
+                rack_groups: rack_groups(&phys),
+            }
         })
         .collect();
     let fabrics = plan
@@ -475,6 +608,39 @@ pub fn human(v: &PlanView) -> String {
             power_kw(s.air_heat_kw),
             power_kw(s.air_capacity_kw)
         );
+        let _ = writeln!(o, "  rack units      {} used", count(s.rack_units_used as f64));
+        for h in &s.halls {
+            if let (Some(load), Some(part)) = (h.max_floor_load_kn_m2, &h.heaviest_rack) {
+                let rating = h
+                    .floor_load_rating_kn_m2
+                    .map(|r| format!(" (floor rated {} kN/m²)", trim(r)))
+                    .unwrap_or_else(|| " (no floor rating stated)".to_string());
+                let _ = writeln!(o, "  hall {:<10} heaviest rack {} kN/m² ({part}){rating}", h.name, trim(load));
+            }
+        }
+        for g in &s.rack_groups {
+            let Some(c) = &g.circuits else { continue };
+            let chosen = if c.declared { "" } else { ", picked by the plan: the smallest catalog pair" };
+            let _ = writeln!(
+                o,
+                "  racks {}/{} × {} {}: {}U of {}U; {} × {} {} ({}{chosen}), {} V {}-phase {} A breakers; {} A per phase at maximum draw after a failure (limit {} A)",
+                g.hall,
+                g.row,
+                count(g.racks as f64),
+                g.part,
+                g.rack_units_used,
+                g.rack_units,
+                c.count,
+                c.part,
+                c.kind,
+                c.redundancy,
+                trim(c.voltage_v),
+                c.phases,
+                trim(c.breaker_a),
+                trim(c.amps_per_phase),
+                trim(c.amps_limit)
+            );
+        }
         for l in &s.loops {
             let _ = writeln!(
                 o,

@@ -164,6 +164,10 @@ pub fn line_basis(basis: &LineBasis) -> String {
             format!("CDUs as written, spares for redundancy included: {}", loops.join("; "))
         }
         LineBasis::Pdus { shapes, per_site: counts } => pdu_basis(shapes, counts),
+        LineBasis::Whips { per_rack, per_site: counts } => {
+            let shapes: Vec<String> = per_rack.iter().map(|n| format!("{n} per rack")).collect();
+            format!("one per rack circuit, {}: {}", shapes.join("; "), per_site(counts, ("whip", "whips")))
+        }
         LineBasis::Service { unit, vendor: gpu_vendor, os, per_site: counts, bundled } => {
             service_basis(*unit, *gpu_vendor, os.as_deref(), counts, bundled)
         }

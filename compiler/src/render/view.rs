@@ -127,10 +127,13 @@ pub struct DeviceView {
     pub gpus: u64,
 }
 
-/// A rack's panel-to-rack circuits, as NetBox models power feeds (named `<rack>-pduNN`).
+/// A rack's panel-to-rack circuits, one per PDU or whip, as NetBox models power feeds (named
+/// `<rack>-pduNN`).
 #[derive(Clone, Debug, Serialize)]
 pub struct CircuitsView {
     pub count: u64,
+    /// The first `primary` feeds are side A (`primary`), the rest side B (`redundant`).
+    pub primary: u64,
     pub voltage: u64,
     pub amperage: u64,
     pub phase: &'static str,
@@ -410,6 +413,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
     let placement = crate::project::placement::place_replicas(factory, plan);
     let names = &plan.names;
     let mut sites = Vec::new();
+    let pdus: Vec<&crate::catalog::Pdu> = catalog.pdus().collect();
     for (si, (site, sp)) in factory.sites.iter().zip(&plan.sites).enumerate() {
         let mut racks = Vec::new();
         let mut panels = Vec::new();
@@ -430,6 +434,22 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     let row_name = row.row_name(ri);
                     let mut k = 0u64;
                     for group in &row.racks {
+                        // One panel-to-rack circuit per PDU or whip (NetBox stores integers);
+                        // under 2N the first half is side A (primary), the rest side B
+                        // (redundant). Computed once per rack line, not per rack.
+                        let group_circuits = crate::project::circuits::rack_with(&pdus, group).map(|c| CircuitsView {
+                            count: c.count,
+                            primary: match c.redundancy {
+                                crate::project::circuits::CircuitRedundancy::TwoN => c.count - c.carrying,
+                                crate::project::circuits::CircuitRedundancy::N
+                                | crate::project::circuits::CircuitRedundancy::NPlus1 => c.count,
+                            },
+                            voltage: c.voltage.0.round().clamp(1.0, 32767.0) as u64,
+                            amperage: c.breaker.0.round().clamp(1.0, 32767.0) as u64,
+                            phase: if c.phases >= 3 { "three-phase" } else { "single-phase" },
+                            supply: "ac",
+                            max_utilization: (c.derating * 100.0).round().clamp(1.0, 100.0) as u64,
+                        });
                         for _ in 0..group.per_row {
                             k += 1;
                             let name = names::rack_name(&hall.name.value, &row_name, k);
@@ -495,26 +515,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                     (enclosure.rack_units, enclosure.max_weight.map(|w| w.0), cooling)
                                 }
                             };
-                            // Circuits from the catalog's power inputs (NetBox stores integers).
-                            let mut circuits: Option<CircuitsView> = None;
-                            for (system, n) in group.systems() {
-                                let Some(pi) = &system.power_input else { continue };
-                                let count =
-                                    if system.form == Form::RackScale { pi.count } else { pi.count.saturating_mul(n) };
-                                match circuits.as_mut() {
-                                    Some(c) => c.count += count,
-                                    None => {
-                                        circuits = Some(CircuitsView {
-                                            count,
-                                            voltage: pi.voltage.0.round().clamp(1.0, 32767.0) as u64,
-                                            amperage: pi.current.0.round().clamp(1.0, 32767.0) as u64,
-                                            phase: if pi.phase >= 3 { "three-phase" } else { "single-phase" },
-                                            supply: "ac",
-                                            max_utilization: 80,
-                                        })
-                                    }
-                                }
-                            }
+                            let circuits = group_circuits.clone();
                             racks.push(RackView {
                                 slug: names::rack_label(&name),
                                 block: names::block_label(&hall.name.value, &row_name),

@@ -368,10 +368,12 @@ impl<'a> Resolver<'a, '_> {
                 RowGroup { name: row.name.clone(), count: row.count(), racks, span: row.span }
             })
             .collect();
+        let floor_load = h.floor_load.as_ref().map(|f| Spanned::new(crate::units::Pascals(f.value), f.span));
         Hall {
             name: h.name.clone(),
             rack_width: h.rack_width.as_ref().map(|w| w.value).unwrap_or(crate::ast::DEFAULT_RACK_WIDTH_M),
             row_pitch: h.row_pitch.as_ref().map(|p| p.value).unwrap_or(crate::ast::DEFAULT_ROW_PITCH_M),
+            floor_load,
             rows,
             span: h.span,
         }
@@ -502,15 +504,53 @@ impl<'a> Resolver<'a, '_> {
                 return None;
             }
         };
+        let pdu = rg.pdu.as_ref().and_then(|p| self.pdu_group(p, &contents));
         Some(RackGroup {
             contents,
             per_row: rg.count(),
             role: rg.role.as_ref().map(|r| r.value).unwrap_or_default(),
             role_span: rg.role.as_ref().map(|r| r.span),
+            pdu,
             loop_index,
             loop_span: rg.loop_ref.as_ref().map(|l| l.span),
             part_span: rg.part.span,
             span: rg.span,
+        })
+    }
+
+    /// Binds a rack's `pdu` line: a PDU part, in an enclosure (a rack-scale system brings its own
+    /// power shelves and whips).
+    fn pdu_group(&mut self, p: &ast::PduGroup, contents: &RackContents<'a>) -> Option<PduGroup<'a>> {
+        let pdu = match self.catalog.get(&p.part.value) {
+            Some(Part::Pdu(pdu)) => pdu,
+            Some(other) => {
+                let other = other.clone();
+                self.wrong_kind("a PDU", &p.part, &other, self.list_help("pdu"));
+                return None;
+            }
+            None => {
+                self.unknown_part("pdu", &p.part, &["pdu"]);
+                return None;
+            }
+        };
+        if let RackContents::RackScale(s) = contents {
+            self.unresolved = true;
+            self.diags.push(
+                Diagnostic::new(
+                    codes::E0304,
+                    format!("`{}` is a rack-scale system: its power shelves take whips, not rack PDUs", s.id),
+                )
+                .label(p.part.span, "a rack PDU")
+                .help("remove the `pdu` line; the plan sizes the system's whips from its catalog power inputs"),
+            );
+            return None;
+        }
+        Some(PduGroup {
+            pdu,
+            count: p.count.as_ref().map(|c| c.value).unwrap_or(2),
+            redundancy: p.redundancy.clone().unwrap_or(Spanned::new(Redundancy::TwoN, p.span)),
+            part_span: p.part.span,
+            span: p.span,
         })
     }
 
@@ -724,13 +764,24 @@ impl<'a> Resolver<'a, '_> {
                             "a priced part",
                             &p.part,
                             &other,
-                            "prices apply to systems, enclosures, switches, CDUs, optics, PDUs, services and priced finance entries".to_string(),
+                            "prices apply to systems, enclosures, switches, CDUs, optics, PDUs, whips, services and priced finance entries".to_string(),
                         );
                     }
                     None => self.unknown_part(
                         "part",
                         &p.part,
-                        &["system", "rack", "switch", "cdu", "transceiver", "cable", "pdu", "service", "finance"],
+                        &[
+                            "system",
+                            "rack",
+                            "switch",
+                            "cdu",
+                            "transceiver",
+                            "cable",
+                            "pdu",
+                            "whip",
+                            "service",
+                            "finance",
+                        ],
                     ),
                 }
             }

@@ -1,6 +1,6 @@
 //! The `rack` part: a rack enclosure and the heat and power it takes.
 
-use super::{Catalog, Fields, Price};
+use super::{footprint, Catalog, Fields, Footprint, Price};
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::Cx;
 use crate::source::Span;
@@ -39,6 +39,8 @@ pub struct Enclosure {
     pub max_power: Watts,
     pub max_weight: Option<Kilograms>,
     pub weight: Kilograms,
+    /// Width × depth on the floor.
+    pub footprint: Footprint,
     pub price: Option<Price>,
     pub span: Span,
 }
@@ -49,7 +51,18 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
         cx,
         node,
         "rack",
-        &["name", "rack-units", "cooling", "air-heat", "liquid-heat", "max-power", "max-weight", "weight", "price"],
+        &[
+            "name",
+            "rack-units",
+            "cooling",
+            "air-heat",
+            "liquid-heat",
+            "max-power",
+            "max-weight",
+            "weight",
+            "footprint",
+            "price",
+        ],
         &[],
     );
     let name = f.req_string(cx, "name", "name \"…\"");
@@ -60,6 +73,14 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
     let max_power = f.req_quantity(cx, "max-power", Dimension::Power, "max-power (kW)30");
     let max_weight = f.quantity(cx, "max-weight", Dimension::Mass, "max-weight (kg)1360");
     let weight = f.req_quantity(cx, "weight", Dimension::Mass, "weight (kg)150");
+    let fp = footprint(cx, &f);
+    if f.node("footprint").is_none() {
+        cx.emit(
+            Diagnostic::new(codes::E0105, "`rack` needs `footprint`")
+                .label(cx.node_head_span(node), "`footprint` missing")
+                .help("add `footprint width=(mm)600 depth=(mm)1200`: the floor area its weight stands on"),
+        );
+    }
     let price = f.price(cx);
     let cooling = match cooling?.value {
         "air" => EnclosureCooling::Air,
@@ -83,6 +104,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
         max_power: Watts(max_power?.value),
         max_weight: max_weight.map(|q| Kilograms(q.value)),
         weight: Kilograms(weight?.value),
+        footprint: fp?,
         price,
         span: cx.node_head_span(node),
     })

@@ -14,6 +14,7 @@ mod software;
 mod switch;
 mod system;
 mod transceiver;
+mod whip;
 
 pub use cdu::*;
 pub use enclosure::*;
@@ -26,14 +27,15 @@ pub use software::*;
 pub use switch::*;
 pub use system::*;
 pub use transceiver::*;
+pub use whip::*;
 
 use super::fields::{opt_prop, req_prop, Fields, Price};
 use super::Catalog;
 use crate::diag::{codes, Diagnostic};
-use crate::lower::read::{self, Cx};
+use crate::lower::read::{self, Cx, NodeReader};
 use crate::source::Span;
 use crate::syntax::tree::Node;
-use crate::units::{Celsius, Dimension};
+use crate::units::{Celsius, Dimension, Meters};
 
 /// Decodes one part: the node, the part id (the file's stem) and the parts of the kinds above in
 /// the table, which the part may name.
@@ -99,6 +101,7 @@ part_kinds! {
     Transceiver(Transceiver) = "transceiver" => transceiver::decode_module,
     Cable(Transceiver) = "cable" => transceiver::decode_cable,
     Pdu(Pdu) = "pdu" => pdu::decode,
+    Whip(Whip) = "whip" => whip::decode,
     Model(Model) = "model" => model::decode,
     Software(Software) = "software" => software::decode,
     Service(Service) = "service" => service::decode,
@@ -115,6 +118,7 @@ impl Part {
             Part::Cdu(p) => p.price.as_ref(),
             Part::Transceiver(p) | Part::Cable(p) => p.price.as_ref(),
             Part::Pdu(p) => p.price.as_ref(),
+            Part::Whip(p) => p.price.as_ref(),
             Part::Service(p) => p.price.as_ref(),
             Part::Finance(p) => p.price.as_ref(),
             Part::Gpu(_) | Part::Model(_) | Part::Software(_) => None,
@@ -132,6 +136,7 @@ impl Part {
             | Part::Transceiver(_)
             | Part::Cable(_)
             | Part::Pdu(_)
+            | Part::Whip(_)
             | Part::Service(_) => true,
             Part::Finance(f) => f.price.is_some(),
             Part::Gpu(_) | Part::Model(_) | Part::Software(_) => false,
@@ -183,6 +188,44 @@ pub(crate) fn temperature_window(cx: &mut Cx, f: &Fields, field: &str) -> Option
         return None;
     }
     Some((Celsius(min.value), Celsius(max.value)))
+}
+
+/// A rack's floor footprint: the area its weight stands on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Footprint {
+    pub width: Meters,
+    pub depth: Meters,
+}
+
+impl Footprint {
+    /// Floor area in m².
+    pub fn area_m2(&self) -> f64 {
+        self.width.0 * self.depth.0
+    }
+}
+
+/// `footprint width=(mm)600 depth=(mm)1200`.
+pub(crate) fn footprint(cx: &mut Cx, f: &Fields) -> Option<Footprint> {
+    let mut r = f.props("footprint")?;
+    let example = "footprint width=(mm)600 depth=(mm)1200";
+    let side = |cx: &mut Cx, r: &mut NodeReader, key: &'static str| {
+        req_prop(cx, r, key, example, |cx, e| read::quantity(cx, e, "the footprint", Dimension::Length))
+    };
+    let width = side(cx, &mut r, "width");
+    let depth = side(cx, &mut r, "depth");
+    r.finish(cx);
+    let (width, depth) = (width?, depth?);
+    for q in [&width, &depth] {
+        if q.value <= 0.0 {
+            cx.emit(
+                Diagnostic::new(codes::E0109, "a footprint side must be larger than zero")
+                    .label(q.span, "not a length")
+                    .help(example),
+            );
+            return None;
+        }
+    }
+    Some(Footprint { width: Meters(width.value), depth: Meters(depth.value) })
 }
 
 pub(crate) fn liquid_fraction(cx: &mut Cx, f: &Fields) -> Option<f64> {

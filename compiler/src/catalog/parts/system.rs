@@ -1,7 +1,7 @@
 //! The `system` part: a server or rack-scale system, the GPU it carries (bound when the catalog
 //! loads), its NICs, power and cooling.
 
-use super::{liquid_fraction, opt_prop, req_prop, temperature_window};
+use super::{footprint, liquid_fraction, opt_prop, req_prop, temperature_window, Footprint};
 use super::{Catalog, Fields, Gpu, Price, Vendor};
 use crate::catalog::GpuId;
 use crate::diag::{codes, Diagnostic};
@@ -206,6 +206,8 @@ pub struct System {
     pub weight: Kilograms,
     pub max_weight: Option<Kilograms>,
     pub rack_units: u64,
+    /// Width × depth on the floor: given for rack-scale systems, which are their own rack.
+    pub footprint: Option<Footprint>,
     pub price: Option<Price>,
     /// Services whose cost is in the system's price (ids of `service` parts): the bill of
     /// materials does not charge them again for this system's GPUs or nodes.
@@ -257,6 +259,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
             "weight",
             "max-weight",
             "rack-units",
+            "footprint",
             "price",
             "bundles",
             "preview",
@@ -398,6 +401,14 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
     let weight = f.req_quantity(cx, "weight", Dimension::Mass, "weight (kg)130");
     let max_weight = f.quantity(cx, "max-weight", Dimension::Mass, "max-weight (kg)1500");
     let rack_units = f.req_count(cx, "rack-units", "rack-units 8");
+    let fp = footprint(cx, &f);
+    if f.node("footprint").is_none() && form.as_ref().is_some_and(|f| f.value == "rack-scale") {
+        cx.emit(
+            Diagnostic::new(codes::E0105, "a rack-scale system needs `footprint`")
+                .label(cx.node_head_span(node), "`footprint` missing")
+                .help("add `footprint width=(mm)600 depth=(mm)1068`: the rack's floor area"),
+        );
+    }
     let price = f.price(cx);
     let preview = f.boolean(cx, "preview").map(|b| b.value).unwrap_or(false);
     let bundles = f.node("bundles").map(|n| bundled_services(cx, n)).unwrap_or_default();
@@ -434,6 +445,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, catalog: &Catalog) -> O
         weight: Kilograms(weight?.value),
         max_weight: max_weight.map(|m| Kilograms(m.value)),
         rack_units: rack_units?.value,
+        footprint: fp,
         price,
         bundles,
         preview,

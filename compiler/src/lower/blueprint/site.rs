@@ -277,6 +277,8 @@ pub(super) fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
     let name = node_name(cx, &mut r, "a hall name", "hall \"A\"");
     let rack_width = hall_length(cx, &mut r, "rack-width", "the rack width");
     let row_pitch = hall_length(cx, &mut r, "row-pitch", "the row pitch");
+    let floor_load =
+        r.prop(cx, "floor-load").and_then(|e| read::quantity(cx, e, "the floor load", Dimension::AreaLoad));
     r.finish(cx);
     let mut rows = Vec::new();
     for child in children(node) {
@@ -286,7 +288,7 @@ pub(super) fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
         }
         rows.extend(lower_row(cx, child));
     }
-    Some(Hall { name: name?, rack_width, row_pitch, rows, span: cx.node_head_span(node) })
+    Some(Hall { name: name?, rack_width, row_pitch, floor_load, rows, span: cx.node_head_span(node) })
 }
 
 /// A hall's layout length (`rack-width=(mm)600`, `row-pitch=(m)2.4`), in metres: positive and at
@@ -336,9 +338,17 @@ pub(super) fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
         .and_then(|c| RackRole::parse(c.value).map(|role| Spanned::new(role, c.span)));
     r.finish(cx);
     let mut systems = Vec::new();
+    let mut pdu: Option<PduGroup> = None;
     for child in children(node) {
+        if child.name().value() == "pdu" {
+            match &pdu {
+                Some(first) => read::duplicate_child(cx, codes::E0112, "rack", first.span, child),
+                None => pdu = lower_pdu(cx, child),
+            }
+            continue;
+        }
         if child.name().value() != "system" {
-            read::unknown_child(cx, "rack", child, &["system"]);
+            read::unknown_child(cx, "rack", child, &["system", "pdu"]);
             continue;
         }
         let mut r = NodeReader::new(child);
@@ -352,5 +362,20 @@ pub(super) fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
             systems.push(SystemGroup { part, count, span: cx.node_head_span(child) });
         }
     }
-    Some(RackGroup { part: part?, count, loop_ref, role, systems, span: cx.node_head_span(node) })
+    Some(RackGroup { part: part?, count, loop_ref, role, systems, pdu, span: cx.node_head_span(node) })
+}
+
+/// `pdu "pdu-3ph-415v-60a" count=2 redundancy="2N"` in an enclosure rack.
+fn lower_pdu(cx: &mut Cx, node: &Node) -> Option<PduGroup> {
+    let mut r = NodeReader::new(node);
+    let example = "pdu \"pdu-3ph-415v-60a\" count=2 redundancy=\"2N\"";
+    let part = r.required_arg(cx, 0, "a PDU part id", example).and_then(|e| read::name(cx, e, "the PDU part"));
+    let count = r.prop(cx, "count").and_then(|e| read::count(cx, e, "the PDU count"));
+    let redundancy = r
+        .prop(cx, "redundancy")
+        .and_then(|e| read::choice(cx, e, "the PDU redundancy", Redundancy::CHOICES))
+        .and_then(|c| Redundancy::parse(c.value).map(|red| Spanned::new(red, c.span)));
+    r.finish(cx);
+    read::no_children(cx, node);
+    Some(PduGroup { part: part?, count, redundancy, span: cx.node_head_span(node) })
 }

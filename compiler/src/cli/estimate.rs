@@ -46,7 +46,15 @@ pub struct Args {
     format: Format,
 }
 
-fn unknown(kind: &str, id: &str, session: &Session) -> i32 {
+pub(super) fn precision_of(p: PrecisionArg) -> millwright::ast::Precision {
+    match p {
+        PrecisionArg::Bf16 => millwright::ast::Precision::Bf16,
+        PrecisionArg::Fp8 => millwright::ast::Precision::Fp8,
+        PrecisionArg::Fp4 => millwright::ast::Precision::Fp4,
+    }
+}
+
+pub(super) fn unknown(kind: &str, id: &str, session: &Session) -> i32 {
     let ids: Vec<&str> = session.catalog.ids_of_kind(kind).collect();
     let hint = did_you_mean(id, ids.iter().copied()).unwrap_or_else(|| format!("known: {}", ids.join(", ")));
     output::usage_error(&format!("no {kind} `{id}` in the catalog; {hint}"));
@@ -72,11 +80,7 @@ pub fn run(args: Args) -> i32 {
         output::usage_error("--gpus, --input-tokens and --output-tokens must be at least 1");
         return super::USAGE;
     }
-    let precision = match args.precision {
-        PrecisionArg::Bf16 => millwright::ast::Precision::Bf16,
-        PrecisionArg::Fp8 => millwright::ast::Precision::Fp8,
-        PrecisionArg::Fp4 => millwright::ast::Precision::Fp4,
-    };
+    let precision = precision_of(args.precision);
     let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
     let slo = match (args.ttft_ms, args.tpot_ms) {
         (None, None) => None,

@@ -1,11 +1,13 @@
 //! Workload projections: the catalog's parts turned into the throughput model's inputs, and for
 //! each workload of the factory its memory fit and its best serving configuration.
 
+use super::throughput::disaggregated::{self, Disaggregated, Mode};
+use super::throughput::frontier::{self as frontier_search, Inputs};
 use super::throughput::{
     self, Attention, Checkpoint, Efficiency, Estimate, Experts, GpuSpec, Infeasible, MemoryFit, ModelSpec, Request,
     SlidingWindow, Slo, SystemSpec,
 };
-use crate::ast::Precision;
+use crate::ast::{Precision, ServingMode};
 use crate::catalog::{self, Architecture, NicRole};
 use crate::model::{Factory, Workload};
 
@@ -118,6 +120,22 @@ pub struct WorkloadPlan {
     pub offline: Option<Estimate>,
     /// When one replica does not fit: the fewest GPUs of this system that would hold one.
     pub gpus_to_fit: Option<u32>,
+    /// The serving mode of `estimate`: the one written, or the better of the two under the SLO.
+    pub mode: Mode,
+    /// Whether the blueprint wrote the mode.
+    pub mode_pinned: bool,
+    /// The pools, ratio and KV transfer when `mode` is disaggregated and feasible.
+    pub disaggregated: Option<Disaggregated>,
+    /// Why a written `serving mode="disaggregated"` cannot work, when it cannot for a reason other
+    /// than the SLO (an SLO miss is `estimate`'s error, like the aggregated one's).
+    pub disaggregated_error: Option<disaggregated::Infeasible>,
+    /// Output tokens/s of the mode not chosen, when the search tried it and it was feasible.
+    pub other_mode: Option<(Mode, f64)>,
+    /// The frontier's height (tokens/s per GPU, any mode, TTFT unbounded) at the operating
+    /// point's interactivity: how much the TTFT limit and the mode cost.
+    pub frontier_at_operating_point: Option<f64>,
+    /// Facility watts per GPU the frontier's per-MW figures use.
+    pub watts_per_gpu: f64,
 }
 
 impl WorkloadPlan {
@@ -182,12 +200,31 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
                 let limit = gpus.saturating_mul(8).max(4096);
                 (gpus.saturating_add(1)..=limit).find(|g| throughput::memory_fit(&sys, &model, p, &req, *g).fits)
             };
-            let estimate = throughput::estimate(&sys, &model, p, &req, gpus, &eff);
+            let pinned = w.serving_mode.as_ref().map(|m| match m.value {
+                ServingMode::Aggregated => Mode::Aggregated,
+                ServingMode::Disaggregated => Mode::Disaggregated,
+            });
+            let served = serve(&sys, &model, p, &req, gpus, &eff, pinned);
+            let estimate = served.estimate;
             let offline = if req.slo.is_some() {
                 throughput::estimate(&sys, &model, p, &Request { slo: None, ..req.clone() }, gpus, &eff).ok()
             } else {
                 None
             };
+            // Facility watts per GPU at the site's design-day PUE (the first site with the system).
+            let pue = factory
+                .sites
+                .iter()
+                .find(|s| s.gpu_systems().any(|(x, _)| x.id == system.id))
+                .map(|s| s.power.peak_pue)
+                .unwrap_or(1.0);
+            let watts_per_gpu = system.power_nominal.0 / system.gpu_count.max(1) as f64 * pue;
+            let inputs = Inputs { system: &sys, model: &model, precision: p, request: &req, gpus, watts_per_gpu };
+            let modes = [Mode::Aggregated, Mode::Disaggregated];
+            let frontier_at_operating_point = estimate
+                .as_ref()
+                .ok()
+                .and_then(|e| frontier_search::at_interactivity(&inputs, &modes, e.tpot_ms, &eff));
             Some(WorkloadPlan {
                 name: w.name.value.clone(),
                 system: system.id.clone(),
@@ -198,7 +235,99 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
                 estimate,
                 offline,
                 gpus_to_fit,
+                mode: served.mode,
+                mode_pinned: pinned.is_some(),
+                disaggregated: served.disaggregated,
+                disaggregated_error: served.disaggregated_error,
+                other_mode: served.other_mode,
+                frontier_at_operating_point,
+                watts_per_gpu,
             })
         })
         .collect()
+}
+
+/// What [`serve`] chose.
+struct Served {
+    estimate: Result<Estimate, Infeasible>,
+    mode: Mode,
+    disaggregated: Option<Disaggregated>,
+    disaggregated_error: Option<disaggregated::Infeasible>,
+    other_mode: Option<(Mode, f64)>,
+}
+
+/// The best configuration in the `pinned` mode, or in the better of both modes: the one with the
+/// most output tokens/s under the SLO (aggregated on a tie, the simpler deployment).
+fn serve(
+    sys: &SystemSpec,
+    model: &ModelSpec,
+    p: throughput::Precision,
+    req: &Request,
+    gpus: u32,
+    eff: &Efficiency,
+    pinned: Option<Mode>,
+) -> Served {
+    let aggregated = (pinned != Some(Mode::Disaggregated)).then(|| throughput::estimate(sys, model, p, req, gpus, eff));
+    let split = (pinned != Some(Mode::Aggregated)).then(|| disaggregated::estimate(sys, model, p, req, gpus, eff));
+    let tps = |r: &Result<Estimate, Infeasible>| r.as_ref().map(|e| e.tokens_per_second).unwrap_or(0.0);
+    match (aggregated, split) {
+        (Some(a), Some(Ok(d))) if d.estimate.tokens_per_second > tps(&a) => Served {
+            other_mode: a.as_ref().ok().map(|e| (Mode::Aggregated, e.tokens_per_second)),
+            estimate: Ok(d.estimate.clone()),
+            mode: Mode::Disaggregated,
+            disaggregated: Some(d),
+            disaggregated_error: None,
+        },
+        (Some(a), d) => Served {
+            other_mode: d.and_then(|d| d.ok()).map(|d| (Mode::Disaggregated, d.estimate.tokens_per_second)),
+            estimate: a,
+            mode: Mode::Aggregated,
+            disaggregated: None,
+            disaggregated_error: None,
+        },
+        (None, Some(Ok(d))) => Served {
+            estimate: Ok(d.estimate.clone()),
+            mode: Mode::Disaggregated,
+            disaggregated: Some(d),
+            disaggregated_error: None,
+            other_mode: None,
+        },
+        (None, Some(Err(e))) => {
+            let (estimate, structural) = match e {
+                disaggregated::Infeasible::Ttft { best, target } => {
+                    (Infeasible { limit: throughput::Limit::Ttft, best, target }, None)
+                }
+                disaggregated::Infeasible::Tpot { best, target } => {
+                    (Infeasible { limit: throughput::Limit::Tpot, best, target }, None)
+                }
+                disaggregated::Infeasible::TooFewGpus { .. }
+                | disaggregated::Infeasible::PoolMemory { .. }
+                | disaggregated::Infeasible::KvLink { .. } => {
+                    let fit = throughput::memory_fit(sys, model, p, req, gpus);
+                    (
+                        Infeasible {
+                            limit: throughput::Limit::Memory,
+                            best: fit.available_bytes,
+                            target: fit.needed_bytes,
+                        },
+                        Some(e),
+                    )
+                }
+            };
+            Served {
+                estimate: Err(estimate),
+                mode: Mode::Disaggregated,
+                disaggregated: None,
+                disaggregated_error: structural,
+                other_mode: None,
+            }
+        }
+        (None, None) => Served {
+            estimate: throughput::estimate(sys, model, p, req, gpus, eff),
+            mode: Mode::Aggregated,
+            disaggregated: None,
+            disaggregated_error: None,
+            other_mode: None,
+        },
+    }
 }

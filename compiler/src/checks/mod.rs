@@ -9,6 +9,7 @@ mod context_length;
 mod cooling_utilization;
 mod cuda;
 mod cuda_architecture;
+mod disaggregated_serving;
 mod driver;
 mod driver_build;
 mod emitted_names;
@@ -96,6 +97,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "dra_driver", codes: &["E0711"], run: dra_driver::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },
     Check { name: "slo", codes: &["E0805"], run: slo::run },
+    Check { name: "disaggregated_serving", codes: &["E0808"], run: disaggregated_serving::run },
     Check { name: "workload_gpus", codes: &["E0801"], run: workload_gpus::run },
     Check { name: "precision", codes: &["E0802", "W0801"], run: precision::run },
     Check { name: "context_length", codes: &["E0803"], run: context_length::run },

@@ -247,18 +247,18 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
         .collect()
 }
 
-/// What [`serve`] chose.
-struct Served {
-    estimate: Result<Estimate, Infeasible>,
-    mode: Mode,
-    disaggregated: Option<Disaggregated>,
-    disaggregated_error: Option<disaggregated::Infeasible>,
-    other_mode: Option<(Mode, f64)>,
+/// What [`serve`] chose (the fields of [`WorkloadPlan`] of the same names).
+pub struct Served {
+    pub estimate: Result<Estimate, Infeasible>,
+    pub mode: Mode,
+    pub disaggregated: Option<Disaggregated>,
+    pub disaggregated_error: Option<disaggregated::Infeasible>,
+    pub other_mode: Option<(Mode, f64)>,
 }
 
 /// The best configuration in the `pinned` mode, or in the better of both modes: the one with the
 /// most output tokens/s under the SLO (aggregated on a tie, the simpler deployment).
-fn serve(
+pub fn serve(
     sys: &SystemSpec,
     model: &ModelSpec,
     p: throughput::Precision,

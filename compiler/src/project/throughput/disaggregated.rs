@@ -135,6 +135,48 @@ pub enum Infeasible {
     Tpot { best: f64, target: f64 },
 }
 
+impl std::fmt::Display for Infeasible {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Infeasible::TooFewGpus { gpus, needed } => write!(
+                f,
+                "a prefill and a decode pool need at least {needed} GPUs (two of the smallest replica that holds the model), and there are {gpus}"
+            ),
+            Infeasible::PoolMemory { needed, available } => write!(
+                f,
+                "no pool split holds the weights and one request: {:.0} GB per GPU needed, {:.0} GB usable",
+                needed / 1e9,
+                available / 1e9
+            ),
+            Infeasible::KvLink { needed, available, link } if *available < 1.0 => write!(
+                f,
+                "moving the KV cache needs {:.2} GB/s per prefill replica over the {}, and none links the pools' systems",
+                needed / 1e9,
+                link.name()
+            ),
+            Infeasible::KvLink { needed, available, link } => write!(
+                f,
+                "moving the KV cache needs {:.2} GB/s per prefill replica over the {}, which carries {:.2} GB/s",
+                needed / 1e9,
+                link.name(),
+                available / 1e9
+            ),
+            Infeasible::Ttft { best, target } => write!(
+                f,
+                "p99 time to first token (prefill, KV transfer and a decode step) cannot go below {:.0} ms; the limit is {:.0} ms",
+                best * 1e3,
+                target * 1e3
+            ),
+            Infeasible::Tpot { best, target } => write!(
+                f,
+                "p99 time per output token of the decode pool cannot go below {:.1} ms; the limit is {:.1} ms",
+                best * 1e3,
+                target * 1e3
+            ),
+        }
+    }
+}
+
 /// A pool's candidate split and its rates.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {

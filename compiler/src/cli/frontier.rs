@@ -9,7 +9,7 @@ use millwright::project::throughput::disaggregated::Mode;
 use millwright::project::throughput::frontier::{self, Inputs};
 use millwright::project::throughput::{self, Efficiency, Request};
 use millwright::project::workloads;
-use millwright::render::frontier::{svg, FrontierView};
+use millwright::render::frontier::{chart, svg, FrontierView};
 use millwright::Session;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -121,7 +121,7 @@ pub fn run(args: Args) -> i32 {
         FrontierFormat::Csv => out!("{}", view.csv()),
         FrontierFormat::Svg => out!(
             "{}",
-            svg(&format!("{} on {} × {} ({})", model.id, gpus, system.id, precision.as_str()), &points, None, None)
+            svg(&chart(&format!("{} on {} × {} ({})", model.id, gpus, system.id, precision.as_str()), &points, None, None))
         ),
         FrontierFormat::Human => {
             outln!(

@@ -24,8 +24,14 @@ impl ReplicaShape {
     pub fn of(w: &crate::model::Workload, p: &crate::project::workloads::WorkloadPlan) -> Self {
         let host_gpus = w.system.map(|s| s.host_gpus).unwrap_or(8).max(1);
         let replica = u64::from(p.replica_gpus()).max(1);
-        let replicas =
-            p.estimate.as_ref().ok().map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica);
+        let replicas = match &p.disaggregated {
+            // Both pools draw on the factory's GPUs: placed in units of one decode replica, so a
+            // site's share of the units is its share of each pool.
+            Some(d) => u64::from(d.prefill.gpus.saturating_add(d.decode.gpus)).div_ceil(replica),
+            None => {
+                p.estimate.as_ref().ok().map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica)
+            }
+        };
         ReplicaShape {
             replicas,
             replica,

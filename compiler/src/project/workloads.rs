@@ -174,6 +174,36 @@ pub fn has_compute_fabric(factory: &Factory, system: &catalog::System) -> bool {
     })
 }
 
+/// NVLink domains the quote's frontier charts are computed on at most: per-GPU rates stop
+/// depending on the deployment's size once a few domains are filled (DeepSeek-R1 on GB200 NVL72:
+/// 7,096 tokens/s per GPU offline on 5,760 GPUs, 7,111 on 500,400), and the sweep's cost grows
+/// with the splits a size allows.
+pub const FRONTIER_DOMAINS: u32 = 64;
+
+/// The throughput–interactivity frontier of workload `index` (both serving modes, TTFT
+/// unbounded) on its system, for the quote's chart: at most [`FRONTIER_DOMAINS`] NVLink domains
+/// of its GPUs, and the facility watts per GPU of `plan`. Empty when the workload has no system.
+pub fn frontier(factory: &Factory, index: usize, plan: &WorkloadPlan) -> Vec<frontier_search::Point> {
+    let Some(w) = factory.workloads.get(index) else { return Vec::new() };
+    let (Some(system), Some(gpu)) = (w.system, w.gpu) else { return Vec::new() };
+    let mut sys = system_spec(system, gpu);
+    if !has_compute_fabric(factory, system) {
+        sys.scale_out_bits_per_s_per_gpu = 1.0;
+    }
+    let model = model_spec(w.model);
+    let req = request(w);
+    let gpus = u32_of(w.gpus.value).min(sys.nvlink_domain.max(1).saturating_mul(FRONTIER_DOMAINS));
+    let inputs = Inputs {
+        system: &sys,
+        model: &model,
+        precision: precision(w.precision.value),
+        request: &req,
+        gpus,
+        watts_per_gpu: plan.watts_per_gpu,
+    };
+    frontier_search::frontier(&inputs, &[Mode::Aggregated, Mode::Disaggregated], &Efficiency::fitted())
+}
+
 pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
     let eff = Efficiency::fitted();
     factory

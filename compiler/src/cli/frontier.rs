@@ -121,7 +121,12 @@ pub fn run(args: Args) -> i32 {
         FrontierFormat::Csv => out!("{}", view.csv()),
         FrontierFormat::Svg => out!(
             "{}",
-            svg(&chart(&format!("{} on {} × {} ({})", model.id, gpus, system.id, precision.as_str()), &points, None, None))
+            svg(&chart(
+                &format!("{} on {} × {} ({})", model.id, gpus, system.id, precision.as_str()),
+                &points,
+                None,
+                None
+            ))
         ),
         FrontierFormat::Human => {
             outln!(

@@ -206,7 +206,12 @@ pub struct ChartSlo {
 
 /// Lays the frontier out: tokens/s per GPU (y) against tokens/s per user (x), points coloured by
 /// serving mode, the operating point, and the SLO's interactivity as a vertical line.
-pub fn chart(title: &str, points: &[Point], operating: Option<Marker>, slo_tokens_per_user: Option<f64>) -> FrontierChart {
+pub fn chart(
+    title: &str,
+    points: &[Point],
+    operating: Option<Marker>,
+    slo_tokens_per_user: Option<f64>,
+) -> FrontierChart {
     let slo_tokens_per_user = slo_tokens_per_user.filter(|x| x.is_finite() && *x > 0.0);
     let xs: Vec<f64> = points
         .iter()

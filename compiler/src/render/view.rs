@@ -612,16 +612,16 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                 let host_gpus = system.map(|s| s.host_gpus).unwrap_or(8).max(1);
                 let nvlink_domain = system.map(|s| s.nvlink_domain).unwrap_or(8);
                 let rack_scale = system.is_some_and(|s| s.form == Form::RackScale);
-                let nvidia_nics = system
-                    .and_then(|s| s.nic(NicRole::Compute))
-                    .is_some_and(|n| n.vendor == Some(NicVendor::Nvidia));
+                let nvidia_nics =
+                    system.and_then(|s| s.nic(NicRole::Compute)).is_some_and(|n| n.vendor == Some(NicVendor::Nvidia));
                 let pools: Vec<PoolWorker> = p
                     .disaggregated
                     .iter()
                     .flat_map(|d| [("prefill", &d.prefill), ("decode", &d.decode)])
                     .map(|(role, pool)| {
                         let par = pool.parallelism;
-                        let replica_gpus = u64::from(par.tensor.saturating_mul(par.pipeline).saturating_mul(par.expert)).max(1);
+                        let replica_gpus =
+                            u64::from(par.tensor.saturating_mul(par.pipeline).saturating_mul(par.expert)).max(1);
                         let nodes = replica_gpus.div_ceil(host_gpus);
                         let multi_node_nvlink = nodes > 1 && rack_scale && replica_gpus <= nvlink_domain;
                         let over_fabric = nodes > 1 && !multi_node_nvlink;
@@ -630,7 +630,8 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                         let site = if replicas > 0 && site_replicas >= replicas {
                             pool_replicas
                         } else {
-                            (pool_replicas.saturating_mul(site_replicas) / replicas.max(1)).max(u64::from(site_replicas > 0))
+                            (pool_replicas.saturating_mul(site_replicas) / replicas.max(1))
+                                .max(u64::from(site_replicas > 0))
                         };
                         PoolWorker {
                             role,

@@ -109,6 +109,10 @@ pub struct Disaggregated {
     /// Requests/s of the whole deployment.
     pub requests_per_second: f64,
     pub binding: Binding,
+    /// NVLink domains the pools occupy, and GPUs per domain: both layouts lay the pools out in
+    /// whole domains (both pools in every one, or each pool in domains of its own).
+    pub domains: u32,
+    pub domain_gpus: u32,
 }
 
 impl Disaggregated {
@@ -562,6 +566,8 @@ pub fn estimate(
         kv_link_bytes_per_second: p.link_capacity,
         requests_per_second: p.requests_per_second,
         binding: p.binding,
+        domains: gpus / domain.max(1),
+        domain_gpus: domain,
     })
 }
 

@@ -367,7 +367,11 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                     },
                     best: i.best,
                     target: i.target,
-                    message: i.to_string(),
+                    // A written disaggregated mode that cannot work says why, not the memory fit.
+                    message: match &w.disaggregated_error {
+                        Some(why) => format!("disaggregated serving cannot work: {why}"),
+                        None => i.to_string(),
+                    },
                 }),
                 serving: serving_view(w),
                 operating_point: e.filter(|e| e.tpot_ms > 0.0).map(|e| OperatingPoint {

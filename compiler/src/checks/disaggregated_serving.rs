@@ -33,6 +33,10 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                 ),
                 "use a faster compute fabric or fewer, larger pools, or write `serving mode=\"aggregated\"`".to_string(),
             ),
+            Infeasible::Engine => (
+                "the serving engine runs no prefill and decode pools".to_string(),
+                "serve the workload through Dynamo (`serving \"dynamo\" version=…` in `software`), or write `serving mode=\"aggregated\"`".to_string(),
+            ),
             // SLO misses are reported by E0805 through the workload's estimate.
             Infeasible::Ttft { .. } | Infeasible::Tpot { .. } => continue,
         };

@@ -242,6 +242,7 @@ fn disaggregated_help(why: &disaggregated::Infeasible) -> String {
             "keep both pools inside one NVLink domain, give the systems a compute fabric, or use --mode aggregated"
                 .to_string()
         }
+        disaggregated::Infeasible::Engine => "serve the workload through Dynamo, or use --mode aggregated".to_string(),
         disaggregated::Infeasible::Ttft { .. } | disaggregated::Infeasible::Tpot { .. } => {
             "relax the latency limits or use --mode aggregated".to_string()
         }

@@ -234,7 +234,35 @@ pub fn plan(factory: &Factory) -> Vec<WorkloadPlan> {
                 ServingMode::Aggregated => Mode::Aggregated,
                 ServingMode::Disaggregated => Mode::Disaggregated,
             });
-            let served = serve(&sys, &model, p, &req, gpus, &eff, pinned);
+            // Only a serving layer that deploys separate prefill and decode workers (Dynamo) can
+            // run the pools, in every site that holds the workload's system.
+            let deploys_pools = factory.sites.iter().filter(|s| s.holds(system)).all(|s| {
+                s.software
+                    .serving
+                    .first()
+                    .and_then(|x| x.version.product)
+                    .is_some_and(|x| x.deployment.disaggregated_serving)
+            });
+            let served = match (deploys_pools, pinned) {
+                (true, _) => serve(&sys, &model, p, &req, gpus, &eff, pinned),
+                (false, None | Some(Mode::Aggregated)) => {
+                    serve(&sys, &model, p, &req, gpus, &eff, Some(Mode::Aggregated))
+                }
+                (false, Some(Mode::Disaggregated)) => {
+                    let fit = throughput::memory_fit(&sys, &model, p, &req, gpus);
+                    Served {
+                        estimate: Err(Infeasible {
+                            limit: throughput::Limit::Memory,
+                            best: fit.available_bytes,
+                            target: fit.needed_bytes,
+                        }),
+                        mode: Mode::Disaggregated,
+                        disaggregated: None,
+                        disaggregated_error: Some(disaggregated::Infeasible::Engine),
+                        other_mode: None,
+                    }
+                }
+            };
             let estimate = served.estimate;
             let offline = if req.slo.is_some() {
                 throughput::estimate(&sys, &model, p, &Request { slo: None, ..req.clone() }, gpus, &eff).ok()
@@ -331,6 +359,7 @@ pub fn serve(
                     (Infeasible { limit: throughput::Limit::Tpot, best, target }, None)
                 }
                 disaggregated::Infeasible::TooFewGpus { .. }
+                | disaggregated::Infeasible::Engine
                 | disaggregated::Infeasible::PoolMemory { .. }
                 | disaggregated::Infeasible::KvLink { .. } => {
                     let fit = throughput::memory_fit(sys, model, p, req, gpus);

@@ -133,6 +133,9 @@ pub enum Infeasible {
     /// The KV transfer the pools need exceeds the link even at the best ratio: the KV bytes/s a
     /// single decode replica's rate needs and what the link carries, bytes/s.
     KvLink { needed: f64, available: f64, link: KvLink },
+    /// The serving engine of the workload's sites deploys no separate prefill and decode workers
+    /// (only Dynamo does, of the catalog's engines).
+    Engine,
     /// The p99 TTFT (prefill + KV transfer + one decode step) cannot go below `best` s.
     Ttft { best: f64, target: f64 },
     /// The p99 TPOT of the decode pool cannot go below `best` s.
@@ -165,6 +168,9 @@ impl std::fmt::Display for Infeasible {
                 link.name(),
                 available / 1e9
             ),
+            Infeasible::Engine => {
+                write!(f, "the serving engine deploys no separate prefill and decode workers")
+            }
             Infeasible::Ttft { best, target } => write!(
                 f,
                 "p99 time to first token (prefill, KV transfer and a decode step) cannot go below {:.0} ms; the limit is {:.0} ms",

@@ -245,7 +245,8 @@ pub struct WorkloadView {
     /// Replicas placed in this site. Workloads draw on the factory's GPUs as one pool; in a
     /// multi-site factory [`crate::project::placement::place_replicas`] splits them, so `replicas` is the factory total.
     pub site_replicas: u64,
-    /// GPUs those replicas request in this site (`site_replicas × nodes_per_replica × gpus_per_node`).
+    /// GPUs those replicas request in this site (`site_replicas × nodes_per_replica × gpus_per_node`;
+    /// for a disaggregated workload, the same sum over its pools' workers).
     pub site_gpus: u64,
     /// Tensor × expert ranks of a replica: the world of engines that run expert parallelism
     /// inside their tensor-parallel group (SGLang, TensorRT-LLM), with attention data-parallel.
@@ -688,7 +689,16 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     output_tokens: w.output_tokens.value,
                     tokens_per_second: est.map(|e| e.tokens_per_second).unwrap_or(0.0),
                     site_replicas,
-                    site_gpus: site_replicas.saturating_mul(nodes).saturating_mul(gpus_per_node),
+                    // A disaggregated workload's pods request its pools' GPUs, not whole domains.
+                    site_gpus: if pools.is_empty() {
+                        site_replicas.saturating_mul(nodes).saturating_mul(gpus_per_node)
+                    } else {
+                        pools.iter().fold(0u64, |sum, x| {
+                            sum.saturating_add(
+                                x.site_replicas.saturating_mul(x.nodes_per_replica).saturating_mul(x.gpus_per_node),
+                            )
+                        })
+                    },
                     tensor_expert: u64::from(tensor).saturating_mul(u64::from(expert)),
                     kube_name,
                     weights,

@@ -6,7 +6,8 @@
 DOM is the page as headless Chromium dumped it after rendering (`--dump-dom`), HTML the file as
 built, PNG Chromium's screenshot of it. Checks:
 
-* the page rendered: the DOM has the title, one floor-plan <svg> with racks per hall, the quote and
+* the page rendered: the DOM has the title, a frontier chart per feasible workload (points, the
+  operating point, both axes labelled), one floor-plan <svg> with racks per hall, the quote and
   the bill-of-materials tables, and the screenshot is a PNG of a plausible size;
 * the page is self-contained: no scripts, no external stylesheets, images, fonts or frames, nothing
   fetched (`src=`, `href=`, `@import`, `url(http…)`); the SVG namespace URI is not a fetch;
@@ -30,6 +31,9 @@ class Page(HTMLParser):
         self.tags = {}
         self.svg_rects = 0
         self.in_svg = 0
+        self.frontiers = []  # per frontier chart: [points, operating points, axis labels]
+        self.in_frontier = False
+        self.in_text = False
         self.title = ""
         self.in_title = False
 
@@ -38,6 +42,16 @@ class Page(HTMLParser):
         self.tags[tag] = self.tags.get(tag, 0) + 1
         if tag == "svg":
             self.in_svg += 1
+            if "frontier" in (a.get("class") or "").split():
+                self.frontiers.append([0, 0, 0])
+                self.in_frontier = True
+        if self.in_frontier and tag == "circle":
+            if "operating-point" in (a.get("class") or "").split():
+                self.frontiers[-1][1] += 1
+            else:
+                self.frontiers[-1][0] += 1
+        if self.in_frontier and tag == "text":
+            self.in_text = True
         if tag == "rect" and self.in_svg and "url(#" in (a.get("fill") or ""):
             self.svg_rects += 1
         if tag == "title" and not self.in_svg:
@@ -52,6 +66,9 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "svg":
             self.in_svg -= 1
+            self.in_frontier = False
+        if tag == "text":
+            self.in_text = False
         if tag == "title":
             self.in_title = False
         while self.stack:
@@ -60,6 +77,8 @@ class Page(HTMLParser):
                 break
 
     def handle_data(self, data):
+        if self.in_frontier and self.in_text and ("tokens/s per user" in data or "tokens/s per GPU" in data):
+            self.frontiers[-1][2] += 1
         if self.in_title:
             self.title += data
         for _, idx in self.stack:
@@ -102,6 +121,13 @@ def main():
         problems.append(f"title is {page.title!r}")
     if page.tags.get("svg", 0) < 1 or page.svg_rects < 1:
         problems.append("no floor plan with racks rendered")
+    # Each feasible workload's frontier: an inline chart with its points, the operating point and
+    # both axes labelled with their units.
+    if not page.frontiers:
+        problems.append("no throughput-interactivity frontier chart rendered")
+    for i, (points, operating, axes) in enumerate(page.frontiers):
+        if points < 1 or operating != 1 or axes < 2:
+            problems.append(f"frontier chart {i}: {points} points, {operating} operating points, {axes} axis labels")
     if page.tags.get("table", 0) < 4:
         problems.append("the quote and bill-of-materials tables are missing")
     if not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) < 20_000:

@@ -324,3 +324,119 @@ fn explain_takes_a_code_or_its_name() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `dra-beta`"), "{err}");
 }
+
+/// `frontier` prints the documented JSON keys, points sorted by interactivity and none beaten on
+/// both axes; CSV and SVG are the same points; unknown ids and pairs that do not fit are errors
+/// with suggestions and the exit codes of the other commands.
+#[test]
+fn frontier_prints_a_non_dominated_curve_in_every_format() {
+    let base = ["frontier", "--system", "hgx-h100-8", "--model", "llama-3.3-70b", "--precision", "fp8"];
+    let (code, out, err) = millwright(&[&base[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(keys, ["model", "points", "precision", "system"]);
+    assert_eq!(v["system"], "hgx-h100-8");
+    assert_eq!(v["precision"], "fp8");
+    let points = v["points"].as_array().unwrap();
+    assert!(points.len() >= 5, "{out}");
+    let mut point_keys: Vec<&str> = points[0].as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    point_keys.sort_unstable();
+    let mut want = [
+        "tokens_per_second_per_gpu",
+        "tokens_per_second_per_user",
+        "tokens_per_second_per_mw",
+        "ttft_ms",
+        "tpot_ms",
+        "mode",
+        "tp",
+        "pp",
+        "ep",
+        "batch",
+    ];
+    want.sort_unstable();
+    assert_eq!(point_keys, want);
+    let xy: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (p["tokens_per_second_per_user"].as_f64().unwrap(), p["tokens_per_second_per_gpu"].as_f64().unwrap()))
+        .collect();
+    for w in xy.windows(2) {
+        assert!(w[0].0 < w[1].0 && w[0].1 > w[1].1, "{w:?}");
+    }
+    assert!(points.iter().all(|p| ["aggregated", "disaggregated"].contains(&p["mode"].as_str().unwrap())));
+    let (code, csv, _) = millwright(&[&base[..], &["--format", "csv"]].concat());
+    assert_eq!(code, 0);
+    assert_eq!(csv.lines().count(), points.len() + 1, "{csv}");
+    assert!(csv.starts_with("system,model,precision,tokens_per_second_per_gpu,"), "{csv}");
+    let (code, svg, _) = millwright(&[&base[..], &["--format", "svg"]].concat());
+    assert_eq!(code, 0);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+    assert!(svg.contains("tokens/s per user") && svg.contains("output tokens/s per GPU"), "{svg}");
+    assert_eq!(svg.matches("<circle").count(), points.len(), "{svg}");
+    let (_, again, _) = millwright(&[&base[..], &["--format", "svg"]].concat());
+    assert_eq!(svg, again, "deterministic");
+    let (code, human, _) = millwright(&base);
+    assert_eq!(code, 0);
+    assert!(human.contains("tok/s/user") && human.contains("tok/s/GPU"), "{human}");
+
+    let (code, _, err) =
+        millwright(&["frontier", "--system", "hgx-h10-8", "--model", "llama-3.3-70b", "--precision", "fp8"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean") && err.contains("hgx-h100-8"), "{err}");
+    let (code, _, err) =
+        millwright(&["frontier", "--system", "hgx-h100-8", "--model", "llama-3.1-405b", "--precision", "bf16"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("E0804") && err.contains("--gpus 16"), "{err}");
+}
+
+/// `estimate` names the serving mode, and a written disaggregated mode that cannot form two pools
+/// is E0808.
+#[test]
+fn estimate_reports_the_serving_mode_and_its_pools() {
+    let (code, out, err) = millwright(&[
+        "estimate",
+        "--system",
+        "gb200-nvl72",
+        "--model",
+        "deepseek-r1",
+        "--precision",
+        "fp4",
+        "--gpus",
+        "576",
+        "--input-tokens",
+        "1024",
+        "--output-tokens",
+        "8192",
+        "--ttft-ms",
+        "2000",
+        "--tpot-ms",
+        "20",
+        "--mode",
+        "disaggregated",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["mode"], "disaggregated");
+    let pools = &v["pools"];
+    let gpus = pools["prefill"]["gpus"].as_u64().unwrap() + pools["decode"]["gpus"].as_u64().unwrap();
+    assert!(gpus <= 576 && gpus > 0, "{pools}");
+    assert!(pools["ratio"].as_f64().unwrap() > 0.0);
+    assert!(["prefill pool", "decode pool", "KV-cache transfer"].contains(&pools["binding"].as_str().unwrap()));
+    let (code, _, err) = millwright(&[
+        "estimate",
+        "--system",
+        "hgx-h100-8",
+        "--model",
+        "deepseek-r1",
+        "--precision",
+        "fp8",
+        "--gpus",
+        "16",
+        "--mode",
+        "disaggregated",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("E0808") && err.contains("--gpus 32"), "{err}");
+}

@@ -369,7 +369,37 @@ pub struct Workload {
     pub tokens: Option<Tokens>,
     pub slo: Option<Slo>,
     pub gpus: Option<Spanned<u64>>,
+    /// `serving mode="aggregated"|"disaggregated"`; not written: the search tries both.
+    pub serving: Option<Spanned<ServingMode>>,
     pub span: Span,
+}
+
+/// How a workload's prefill and decode share GPUs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServingMode {
+    /// Every replica runs both phases.
+    Aggregated,
+    /// Separate prefill and decode pools, the KV cache moved between them.
+    Disaggregated,
+}
+
+impl ServingMode {
+    pub const CHOICES: &'static [&'static str] = &["aggregated", "disaggregated"];
+
+    pub fn parse(s: &str) -> Option<ServingMode> {
+        match s {
+            "aggregated" => Some(ServingMode::Aggregated),
+            "disaggregated" => Some(ServingMode::Disaggregated),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServingMode::Aggregated => "aggregated",
+            ServingMode::Disaggregated => "disaggregated",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -377,6 +377,8 @@ pub struct Workload<'a> {
     pub tpot: Option<Spanned<Seconds>>,
     pub slo_span: Option<Span>,
     pub gpus: Spanned<u64>,
+    /// `serving mode=…` when written; `None` lets the search pick.
+    pub serving_mode: Option<Spanned<crate::ast::ServingMode>>,
     /// The system type it runs on: the factory's most numerous GPU system.
     pub system: Option<&'a System>,
     pub gpu: Option<&'a Gpu>,

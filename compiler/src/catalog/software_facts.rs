@@ -47,15 +47,19 @@ pub struct Deployment {
     pub default_backends: Vec<DefaultBackend>,
     /// The engine a blueprint without a `serving` line is served with.
     pub default_engine: bool,
+    /// The serving layer deploys separate prefill and decode workers with KV-cache transfer
+    /// (`disaggregated-serving #true`), which the kubernetes target then writes.
+    pub disaggregated_serving: bool,
 }
 
 /// The nodes this module reads, for the software decoder's list of known fields.
-pub const SINGLE: &[&str] = &["default-engine"];
+pub const SINGLE: &[&str] = &["default-engine", "disaggregated-serving"];
 pub const MULTI: &[&str] = &["image", "default-backend"];
 
 pub fn decode(cx: &mut Cx, f: &Fields) -> Deployment {
     let mut out = Deployment {
         default_engine: f.boolean(cx, "default-engine").map(|b| b.value).unwrap_or(false),
+        disaggregated_serving: f.boolean(cx, "disaggregated-serving").map(|b| b.value).unwrap_or(false),
         ..Deployment::default()
     };
     for n in f.all("image") {

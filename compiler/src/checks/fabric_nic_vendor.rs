@@ -1,5 +1,6 @@
-//! W0604: a workload whose replicas span hosts over a compute (RDMA) fabric needs its pods to get
-//! the hosts' RDMA devices. The Kubernetes target serves NVIDIA (Mellanox) NICs with the NVIDIA
+//! W0604: a workload whose replicas span hosts over a compute (RDMA) fabric, or whose
+//! disaggregated prefill and decode pools move the KV cache over it (NIXL over RDMA), needs its
+//! pods to get the hosts' RDMA devices. The Kubernetes target serves NVIDIA (Mellanox) NICs with the NVIDIA
 //! Network Operator's RDMA shared device plugin, which selects PCI vendor 15b3; any other maker's
 //! NICs (AMD's Pollara AI NICs on MI355X platforms, a server builder's choice on others) get no
 //! NicClusterPolicy and no `rdma/` requests, so say what the platform team must deploy instead.
@@ -11,13 +12,18 @@ use crate::ast::FabricRole;
 use crate::catalog::{NicRole, NicVendor};
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::project::placement::ReplicaShape;
+use crate::project::throughput::disaggregated::KvLink;
 
 pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
     for (w, p) in cx.factory.workloads.iter().zip(&cx.plan.workloads) {
         let Some(system) = w.system else { continue };
         let Some(vendor) = system.nic(NicRole::Compute).and_then(|n| n.vendor) else { continue };
         let shape = ReplicaShape::of(w, p);
-        if vendor == NicVendor::Nvidia || !shape.over_fabric(Some(system)) {
+        let kv_over_fabric = p.disaggregated.as_ref().is_some_and(|d| match d.kv_link {
+            KvLink::ComputeFabric => true,
+            KvLink::NvLink => false,
+        });
+        if vendor == NicVendor::Nvidia || !(shape.over_fabric(Some(system)) || kv_over_fabric) {
             continue;
         }
         for (i, site) in cx.factory.sites.iter().enumerate() {
@@ -45,6 +51,21 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
                     "deploy the RDMA device plugin of the NICs the servers ship with and add its resource to the serving pods; Millwright does not emit it",
                 ),
             };
+            if kv_over_fabric && !shape.over_fabric(Some(system)) {
+                diags.push(
+                    Diagnostic::new(
+                        codes::W0604,
+                        format!(
+                            "workload \"{}\" moves its KV cache between prefill and decode servers of `{}` over fabric \"{}\", whose NICs are {}: the kubernetes target emits no NicClusterPolicy and no `rdma/` requests for site {}",
+                            w.name.value, system.id, fabric.name.value, what, site.name.value
+                        ),
+                    )
+                    .label(w.span, "disaggregated: prefill and decode pools on different servers")
+                    .label(fabric.name.span, format!("RDMA over {} NICs", vendor.as_str()))
+                    .help(help),
+                );
+                continue;
+            }
             diags.push(
                 Diagnostic::new(
                     codes::W0604,

@@ -45,7 +45,7 @@ pub fn run(cx: &CheckCtx, diags: &mut Diagnostics) {
             )
             .label(fabric.name.span, "no workload sends over this fabric")
             .note(format!("every replica fits inside one NVLink domain: {}", fits.join(", ")))
-            .help("remove the fabric, or keep it for traffic the blueprint does not state (training, storage, KV-cache transfer between prefill and decode pools)"),
+            .help("remove the fabric, or keep it for traffic the blueprint does not state (training, storage); disaggregated serving whose pools sit in different NVLink domains would send its KV cache over it"),
         );
     }
 }

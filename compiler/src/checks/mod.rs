@@ -10,6 +10,7 @@ mod context_length;
 mod cooling_utilization;
 mod cuda;
 mod cuda_architecture;
+mod disaggregated_serving;
 mod driver;
 mod driver_build;
 mod emitted_names;
@@ -114,6 +115,7 @@ pub const CHECKS: &[Check] = &[
     Check { name: "nccl", codes: &["E0712"], run: nccl::run },
     Check { name: "memory_fit", codes: &["E0804"], run: memory_fit::run },
     Check { name: "slo", codes: &["E0805"], run: slo::run },
+    Check { name: "disaggregated_serving", codes: &["E0808"], run: disaggregated_serving::run },
     Check { name: "workload_gpus", codes: &["E0801"], run: workload_gpus::run },
     Check { name: "unused_gpus", codes: &["W0806"], run: unused_gpus::run },
     Check { name: "precision", codes: &["E0802", "W0801"], run: precision::run },

@@ -4,6 +4,7 @@
 use super::output::{self, Format};
 use millwright::catalog::Part;
 use millwright::diag::{codes, did_you_mean, Diagnostic};
+use millwright::project::throughput::disaggregated::{self, Mode};
 use millwright::project::throughput::{self, Efficiency, Limit, Request, Slo};
 use millwright::project::workloads;
 use millwright::Session;
@@ -41,12 +42,29 @@ pub struct Args {
     /// p99 time-per-output-token target, ms
     #[arg(long)]
     tpot_ms: Option<f64>,
+    /// Serving mode (default: the better of the two)
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
 }
 
-fn unknown(kind: &str, id: &str, session: &Session) -> i32 {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    Aggregated,
+    Disaggregated,
+}
+
+pub(super) fn precision_of(p: PrecisionArg) -> millwright::ast::Precision {
+    match p {
+        PrecisionArg::Bf16 => millwright::ast::Precision::Bf16,
+        PrecisionArg::Fp8 => millwright::ast::Precision::Fp8,
+        PrecisionArg::Fp4 => millwright::ast::Precision::Fp4,
+    }
+}
+
+pub(super) fn unknown(kind: &str, id: &str, session: &Session) -> i32 {
     let ids: Vec<&str> = session.catalog.ids_of_kind(kind).collect();
     let hint = did_you_mean(id, ids.iter().copied()).unwrap_or_else(|| format!("known: {}", ids.join(", ")));
     output::usage_error(&format!("no {kind} `{id}` in the catalog; {hint}"));
@@ -72,11 +90,7 @@ pub fn run(args: Args) -> i32 {
         output::usage_error("--gpus, --input-tokens and --output-tokens must be at least 1");
         return super::USAGE;
     }
-    let precision = match args.precision {
-        PrecisionArg::Bf16 => millwright::ast::Precision::Bf16,
-        PrecisionArg::Fp8 => millwright::ast::Precision::Fp8,
-        PrecisionArg::Fp4 => millwright::ast::Precision::Fp4,
-    };
+    let precision = precision_of(args.precision);
     let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
     let slo = match (args.ttft_ms, args.tpot_ms) {
         (None, None) => None,
@@ -94,7 +108,14 @@ pub fn run(args: Args) -> i32 {
     let sys = workloads::system_spec(system, gpu);
     let m = workloads::model_spec(model);
     let band = throughput::band(&gpu.id, &m);
-    match throughput::estimate(&sys, &m, workloads::precision(precision), &request, gpus, &Efficiency::fitted()) {
+    let pinned = args.mode.map(|m| match m {
+        ModeArg::Aggregated => Mode::Aggregated,
+        ModeArg::Disaggregated => Mode::Disaggregated,
+    });
+    let served =
+        workloads::serve(&sys, &m, workloads::precision(precision), &request, gpus, &Efficiency::fitted(), pinned);
+    let chosen = served.disaggregated.as_ref();
+    match served.estimate {
         Ok(e) => {
             let (low, high) = band.ends(e.tokens_per_second);
             match args.format {
@@ -106,6 +127,20 @@ pub fn run(args: Args) -> i32 {
                         "replicas": e.replicas,
                         "parallelism": {"tensor": e.parallelism.tensor, "pipeline": e.parallelism.pipeline, "expert": e.parallelism.expert, "data": e.parallelism.data},
                         "batch": e.batch, "ttft_ms": e.ttft_ms, "tpot_ms": e.tpot_ms, "bound": e.bound.name(), "binding": e.binding.name(), "speculative": e.speculative,
+                        "mode": served.mode.name(),
+                        "other_mode": served.other_mode.map(|(m, t)| serde_json::json!({"mode": m.name(), "tokens_per_second": t})),
+                        "pools": chosen.map(|d| {
+                            let pool = |p: &throughput::disaggregated::Pool| serde_json::json!({
+                                "gpus": p.gpus, "replicas": p.parallelism.data,
+                                "parallelism": {"tensor": p.parallelism.tensor, "pipeline": p.parallelism.pipeline, "expert": p.parallelism.expert, "data": p.parallelism.data},
+                                "batch": p.batch, "utilization": p.utilisation,
+                            });
+                            serde_json::json!({
+                                "prefill": pool(&d.prefill), "decode": pool(&d.decode), "ratio": d.ratio(),
+                                "kv_link": d.kv_link.name(), "kv_gb_per_request": d.kv_bytes_per_request / 1e9,
+                                "kv_gb_per_second": d.kv_bytes_per_second / 1e9, "binding": d.binding.name(),
+                            })
+                        }),
                     });
                     outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                 }
@@ -143,13 +178,47 @@ pub fn run(args: Args) -> i32 {
                         e.bound.name(),
                         e.binding.name()
                     );
+                    let other = served
+                        .other_mode
+                        .map(|(m, t)| format!("; {}: {:.0} tokens/s", m.name(), t))
+                        .unwrap_or_default();
+                    let how = if pinned.is_some() { "as asked" } else { "chosen" };
+                    outln!("  serving: {} ({how}{other})", served.mode.name());
+                    if let Some(d) = chosen {
+                        for (name, p) in [("prefill", &d.prefill), ("decode", &d.decode)] {
+                            outln!(
+                                "  {name} pool: {} GPUs, {} × TP{} × PP{} × EP{}, batch {:.0}, {:.0} % busy",
+                                p.gpus,
+                                p.parallelism.data,
+                                p.parallelism.tensor,
+                                p.parallelism.pipeline,
+                                p.parallelism.expert,
+                                p.batch,
+                                p.utilisation * 100.0
+                            );
+                        }
+                        outln!(
+                            "  prefill:decode 1:{:.2}; KV {:.2} GB per request, {:.1} GB/s over {}; bound by the {}",
+                            1.0 / d.ratio().max(1e-9),
+                            d.kv_bytes_per_request / 1e9,
+                            d.kv_bytes_per_second / 1e9,
+                            d.kv_link.name(),
+                            d.binding.name()
+                        );
+                    }
                 }
             }
             super::OK
         }
         Err(inf) => {
             let code = if inf.limit == Limit::Memory { codes::E0804 } else { codes::E0805 };
-            let d =
+            let d = if let Some(why) = &served.disaggregated_error {
+                Diagnostic::new(
+                    codes::E0808,
+                    format!("{} on {} GPUs of {} cannot be served disaggregated: {why}", model.id, gpus, system.id),
+                )
+                .help(disaggregated_help(why))
+            } else {
                 Diagnostic::new(code, format!("{} on {} GPUs of {}: {inf}", model.id, gpus, system.id)).help(match inf
                     .limit
                 {
@@ -161,7 +230,8 @@ pub fn run(args: Args) -> i32 {
                     Limit::Tpot => {
                         format!("the lowest reachable p99 TPOT is {:.1} ms: relax --tpot-ms", inf.best * 1e3)
                     }
-                });
+                })
+            };
             match args.format {
                 Format::Json => outln!(
                     "{}",
@@ -173,6 +243,24 @@ pub fn run(args: Args) -> i32 {
                 }
             }
             super::FAILED
+        }
+    }
+}
+
+/// What to change when disaggregated serving cannot work.
+fn disaggregated_help(why: &disaggregated::Infeasible) -> String {
+    match why {
+        disaggregated::Infeasible::TooFewGpus { needed, .. } => {
+            format!("use --gpus {needed} or more, or --mode aggregated")
+        }
+        disaggregated::Infeasible::PoolMemory { .. } => "use a lower precision or --mode aggregated".to_string(),
+        disaggregated::Infeasible::KvLink { .. } => {
+            "keep both pools inside one NVLink domain, give the systems a compute fabric, or use --mode aggregated"
+                .to_string()
+        }
+        disaggregated::Infeasible::Engine => "serve the workload through Dynamo, or use --mode aggregated".to_string(),
+        disaggregated::Infeasible::Ttft { .. } | disaggregated::Infeasible::Tpot { .. } => {
+            "relax the latency limits or use --mode aggregated".to_string()
         }
     }
 }

@@ -36,6 +36,7 @@ mod compare;
 mod estimate;
 mod explain;
 mod format;
+mod frontier;
 mod graph;
 mod outdir;
 mod output;
@@ -71,6 +72,8 @@ enum Command {
     Compare(compare::Args),
     /// Project token throughput of a model on a system
     Estimate(estimate::Args),
+    /// The throughput–interactivity frontier of a model on a system
+    Frontier(frontier::Args),
     /// Print the documentation page of a diagnostic code
     Explain(explain::Args),
     /// Format blueprints in place (or check that they are formatted)
@@ -104,6 +107,7 @@ pub fn main() -> i32 {
         Command::Graph(args) => graph::run(args),
         Command::Estimate(args) => estimate::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Frontier(args) => frontier::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => format::run(args),
         Command::Catalog(cmd) => catalog::run(cmd),

@@ -135,6 +135,7 @@ codes! {
     E0803 "context-length" "a request is longer than the model's context";
     E0804 "memory-fit" "one replica of the model does not fit in the workload's GPUs";
     E0805 "slo-infeasible" "no serving configuration meets the workload's latency targets";
+    E0808 "disaggregated-infeasible" "the workload's disaggregated serving cannot work: its pools or the KV-cache link";
     W0801 "weight-only-fp4" "4-bit weights run weight-only on GPUs without native FP4";
     W0806 "unused-gpus" "GPUs that no workload claims, which lower the per-GPU and per-MW figures";
     // E09: site and sovereignty.

@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 /// How a workload's replicas sit on hosts.
 #[derive(Clone, Copy)]
 pub struct ReplicaShape {
-    /// Replicas in the whole factory.
+    /// Replicas in the whole factory (NVLink domains for a disaggregated workload).
     pub replicas: u64,
-    /// GPUs of one replica (tensor × pipeline × expert).
+    /// GPUs of one replica (tensor × pipeline × expert), or of one NVLink domain for a
+    /// disaggregated workload.
     pub replica: u64,
     pub gpus_per_node: u64,
     /// Hosts one replica spans.
@@ -23,9 +24,18 @@ pub struct ReplicaShape {
 impl ReplicaShape {
     pub fn of(w: &crate::model::Workload, p: &crate::project::workloads::WorkloadPlan) -> Self {
         let host_gpus = w.system.map(|s| s.host_gpus).unwrap_or(8).max(1);
-        let replica = u64::from(p.replica_gpus()).max(1);
-        let replicas =
-            p.estimate.as_ref().ok().map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica);
+        // A disaggregated workload is placed in whole NVLink domains, the unit both of its pool
+        // layouts are laid out in; a site's share of the domains is its share of each pool.
+        let (replica, replicas) = match &p.disaggregated {
+            Some(d) => (u64::from(d.domain_gpus).max(1), u64::from(d.domains)),
+            None => {
+                let replica = u64::from(p.replica_gpus()).max(1);
+                (
+                    replica,
+                    p.estimate.as_ref().ok().map(|e| u64::from(e.replicas)).unwrap_or_else(|| w.gpus.value / replica),
+                )
+            }
+        };
         ReplicaShape {
             replicas,
             replica,

@@ -2,12 +2,14 @@
 //! and optics only if some workload sends over it; a replica that fits inside one NVLink domain
 //! sends nothing over a compute fabric (NVIDIA's Enterprise RA marks the east-west fabric optional
 //! for pure inference). Each kind of traffic names the fabric role that carries it, so later kinds
-//! (KV-cache transfer between prefill and decode pools, training collectives, storage) add a
-//! variant and the rule that finds them, not a new check.
+//! (training collectives, storage) add a variant and the rule that finds them, not a new check;
+//! the KV-cache transfer between disaggregated prefill and decode pools in different NVLink
+//! domains is one.
 
 use crate::ast::FabricRole;
 use crate::model::Factory;
 use crate::project::placement::place_replicas;
+use crate::project::throughput::disaggregated::KvLink;
 use crate::project::Plan;
 
 /// One kind of traffic a workload puts on a fabric.
@@ -18,13 +20,16 @@ pub enum TrafficKind {
     ReplicaAcrossDomains { replica_gpus: u64, domain_gpus: u64 },
     /// Requests in and tokens out of a served workload (north-south), on the frontend network.
     Serving,
+    /// Disaggregated serving whose prefill and decode pools sit in different NVLink domains:
+    /// every prompt's KV cache crosses the compute fabric, at this many bytes/s in all.
+    KvTransfer { bytes_per_second: u64 },
 }
 
 impl TrafficKind {
     /// The fabric role that carries this traffic.
     pub fn role(self) -> FabricRole {
         match self {
-            TrafficKind::ReplicaAcrossDomains { .. } => FabricRole::Compute,
+            TrafficKind::ReplicaAcrossDomains { .. } | TrafficKind::KvTransfer { .. } => FabricRole::Compute,
             TrafficKind::Serving => FabricRole::Frontend,
         }
     }
@@ -99,6 +104,14 @@ fn kinds(w: &crate::model::Workload, p: &crate::project::workloads::WorkloadPlan
         let domain = system.nvlink_domain.max(1);
         if replica > domain {
             out.push(TrafficKind::ReplicaAcrossDomains { replica_gpus: replica, domain_gpus: domain });
+        }
+    }
+    if let Some(d) = p.disaggregated.as_ref() {
+        match d.kv_link {
+            KvLink::ComputeFabric => {
+                out.push(TrafficKind::KvTransfer { bytes_per_second: d.kv_bytes_per_second.max(0.0).round() as u64 })
+            }
+            KvLink::NvLink => {}
         }
     }
     out

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod compare;
 pub mod finite;
 pub mod floor_plan;
+pub mod frontier;
 pub mod limits;
 pub mod plan;
 pub mod quote;

@@ -2,7 +2,7 @@
 //! workload, with totals. `millwright plan --format json` prints it; the human table is built
 //! from the same values.
 
-use crate::format::{count, decimals, money, power_kw, trim, whole_pct};
+use crate::format::{count, decimals, money, num, power_kw, trim, whole_pct};
 use crate::model::Factory;
 use crate::project::Plan;
 use crate::units::{Money, Rounding};
@@ -256,6 +256,85 @@ pub struct WorkloadView {
     pub speculative: bool,
     pub memory: MemoryView,
     pub infeasible: Option<Infeasible>,
+    pub serving: ServingView,
+    /// Where the workload runs on its throughput–interactivity frontier.
+    pub operating_point: Option<OperatingPoint>,
+}
+
+/// The serving mode and, when disaggregated, its pools.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServingView {
+    /// `aggregated` or `disaggregated`.
+    pub mode: &'static str,
+    /// The blueprint wrote the mode (`serving mode=`); otherwise the search chose it.
+    pub pinned: bool,
+    pub prefill: Option<PoolView>,
+    pub decode: Option<PoolView>,
+    /// Prefill GPUs per decode GPU.
+    pub ratio: Option<f64>,
+    /// `NVLink` or `compute fabric`: the link the KV cache crosses.
+    pub kv_link: Option<&'static str>,
+    pub kv_gb_per_request: Option<f64>,
+    pub kv_gb_per_second: Option<f64>,
+    /// What limits the request rate: `prefill pool`, `decode pool` or `KV-cache transfer`.
+    pub binding: Option<&'static str>,
+    /// The mode not chosen and its output tokens/s, when the search tried it and it was feasible.
+    pub other_mode: Option<OtherMode>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PoolView {
+    pub gpus: u32,
+    pub replicas: u32,
+    pub parallelism: Parallelism,
+    pub batch: f64,
+    pub utilization: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OtherMode {
+    pub mode: &'static str,
+    pub tokens_per_second: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OperatingPoint {
+    /// 1000 / TPOT.
+    pub tokens_per_second_per_user: f64,
+    pub tokens_per_second_per_gpu: f64,
+    /// The most tokens/s per GPU any configuration reaches at this interactivity, TTFT unbounded.
+    pub frontier_tokens_per_second_per_gpu: Option<f64>,
+}
+
+fn pool_view(p: &crate::project::throughput::disaggregated::Pool) -> PoolView {
+    PoolView {
+        gpus: p.gpus,
+        replicas: p.parallelism.data,
+        parallelism: Parallelism {
+            tensor: p.parallelism.tensor,
+            pipeline: p.parallelism.pipeline,
+            expert: p.parallelism.expert,
+            data: p.parallelism.data,
+        },
+        batch: p.batch,
+        utilization: p.utilisation,
+    }
+}
+
+fn serving_view(w: &crate::project::workloads::WorkloadPlan) -> ServingView {
+    let d = w.disaggregated.as_ref();
+    ServingView {
+        mode: w.mode.name(),
+        pinned: w.mode_pinned,
+        prefill: d.map(|d| pool_view(&d.prefill)),
+        decode: d.map(|d| pool_view(&d.decode)),
+        ratio: d.map(|d| d.ratio()),
+        kv_link: d.map(|d| d.kv_link.name()),
+        kv_gb_per_request: d.map(|d| d.kv_bytes_per_request / 1e9),
+        kv_gb_per_second: d.map(|d| d.kv_bytes_per_second / 1e9),
+        binding: d.map(|d| d.binding.name()),
+        other_mode: w.other_mode.map(|(m, t)| OtherMode { mode: m.name(), tokens_per_second: t }),
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -485,7 +564,17 @@ pub fn view(factory: &Factory, plan: &Plan) -> PlanView {
                     },
                     best: i.best,
                     target: i.target,
-                    message: i.to_string(),
+                    // A written disaggregated mode that cannot work says why, not the memory fit.
+                    message: match &w.disaggregated_error {
+                        Some(why) => format!("disaggregated serving cannot work: {why}"),
+                        None => i.to_string(),
+                    },
+                }),
+                serving: serving_view(w),
+                operating_point: e.filter(|e| e.tpot_ms > 0.0).map(|e| OperatingPoint {
+                    tokens_per_second_per_user: 1e3 / e.tpot_ms,
+                    tokens_per_second_per_gpu: e.tokens_per_second_per_gpu,
+                    frontier_tokens_per_second_per_gpu: w.frontier_at_operating_point,
                 }),
             }
         })
@@ -759,6 +848,19 @@ pub fn human(v: &PlanView) -> String {
                         w.bound.unwrap_or("?"),
                         w.binding.unwrap_or("?")
                     );
+                    let _ = writeln!(o, "{}", serving_line(&w.serving));
+                    if let Some(op) = &w.operating_point {
+                        let frontier = op
+                            .frontier_tokens_per_second_per_gpu
+                            .map(|f| format!("; frontier at that interactivity: {}", count(f)))
+                            .unwrap_or_default();
+                        let _ = writeln!(
+                            o,
+                            "               operating point: {} tok/s/user, {} tok/s/GPU{frontier}",
+                            decimals(op.tokens_per_second_per_user, 0),
+                            count(op.tokens_per_second_per_gpu)
+                        );
+                    }
                 }
                 (None, Some(i)) => {
                     let _ = writeln!(
@@ -796,4 +898,38 @@ pub fn human(v: &PlanView) -> String {
         count(t.tokens_per_second_per_mw)
     );
     o
+}
+
+/// `serving: disaggregated (chosen; aggregated: 2,708,290 tokens/s): prefill 1,152 GPUs …`.
+fn serving_line(s: &ServingView) -> String {
+    let how = if s.pinned { "written".to_string() } else { "chosen".to_string() };
+    let other = s
+        .other_mode
+        .as_ref()
+        .map(|m| format!("; {}: {} tokens/s", m.mode, count(m.tokens_per_second)))
+        .unwrap_or_default();
+    let mut line = format!("               serving: {} ({how}{other})", s.mode);
+    if let (Some(p), Some(d)) = (&s.prefill, &s.decode) {
+        let pool = |name: &str, v: &PoolView| {
+            format!(
+                "{name} {} GPUs ({} × TP{}×PP{}×EP{}, {} busy)",
+                count(f64::from(v.gpus)),
+                count(f64::from(v.replicas)),
+                v.parallelism.tensor,
+                v.parallelism.pipeline,
+                v.parallelism.expert,
+                whole_pct(v.utilization)
+            )
+        };
+        line.push_str(&format!(
+            "\n               {}, {}; prefill:decode 1:{}; KV {} GB/s over {}; bound by the {}",
+            pool("prefill", p),
+            pool("decode", d),
+            decimals(1.0 / s.ratio.unwrap_or(1.0).max(1e-9), 2),
+            num(s.kv_gb_per_second.unwrap_or(0.0)),
+            s.kv_link.unwrap_or("?"),
+            s.binding.unwrap_or("?")
+        ));
+    }
+    line
 }

@@ -6,6 +6,7 @@
 
 use super::charts::{site_power, workload_bars, SitePowerView, WorkloadBar};
 use super::floor_plan::{floor_plans, FloorPlan};
+use super::frontier::{chart, FrontierChart, Marker};
 use super::quote_text::{assumption, description, line_basis, quote_basis, quote_label, quote_source};
 use crate::format::{big, count, money, money_short, num, power_kw, price_per, symbol};
 use crate::model::Factory;
@@ -36,6 +37,8 @@ pub struct QuoteView {
     /// What the quote had to assume or leave out (the W1001 and W1002 conditions), in words.
     pub warnings: Vec<String>,
     pub floor_plans: Vec<FloorPlan>,
+    /// Each workload's throughput–interactivity frontier (drawn with the floor plans, on `build`).
+    pub frontiers: Vec<WorkloadFrontier>,
     pub power: Vec<SitePowerView>,
     pub workloads: Vec<WorkloadBar>,
 }
@@ -466,7 +469,62 @@ fn headline(quote: &Quote) -> HeadlineText {
 }
 
 pub fn view(factory: &Factory, plan: &Plan) -> QuoteView {
-    QuoteView { floor_plans: floor_plans(factory), ..figures(factory, plan) }
+    QuoteView { floor_plans: floor_plans(factory), frontiers: frontier_charts(factory, plan), ..figures(factory, plan) }
+}
+
+/// Each feasible workload's frontier as a chart, with its operating point and SLO line.
+fn frontier_charts(factory: &Factory, plan: &Plan) -> Vec<WorkloadFrontier> {
+    plan.workloads
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let e = w.estimate.as_ref().ok()?;
+            let points = crate::project::workloads::frontier(factory, i, w);
+            let operating = (e.tpot_ms > 0.0).then(|| Marker {
+                tokens_per_second_per_user: 1e3 / e.tpot_ms,
+                tokens_per_second_per_gpu: e.tokens_per_second_per_gpu,
+            });
+            // The SLO's p99 TPOT limit as a mean interactivity: 1000 / (limit / tail factor).
+            let slo = factory
+                .workloads
+                .get(i)
+                .and_then(|x| x.tpot.as_ref())
+                .map(|t| 1.0 / (t.value.0 / crate::project::throughput::Efficiency::fitted().latency_tail));
+            let title = format!("{}: {} {} on {}", w.name, w.model, w.precision.as_str(), w.system);
+            Some(WorkloadFrontier {
+                name: w.name.clone(),
+                caption: format!(
+                    "{} serving, operating at {} tok/s/user and {} tok/s/GPU{}; the frontier is computed on {} GPUs with TTFT unbounded.",
+                    w.mode.name(),
+                    num(1e3 / e.tpot_ms.max(1e-9)),
+                    count(e.tokens_per_second_per_gpu),
+                    w.frontier_at_operating_point
+                        .map(|f| format!("; frontier at that interactivity: {} tok/s/GPU", count(f)))
+                        .unwrap_or_default(),
+                    count(f64::from(
+                        u32::try_from(w.gpus).unwrap_or(u32::MAX).min(
+                            factory
+                                .workloads
+                                .get(i)
+                                .and_then(|x| x.system)
+                                .map(|s| u32::try_from(s.nvlink_domain).unwrap_or(u32::MAX))
+                                .unwrap_or(8)
+                                .saturating_mul(crate::project::workloads::FRONTIER_DOMAINS)
+                        )
+                    ))
+                ),
+                chart: chart(&title, &points, operating, slo),
+            })
+        })
+        .collect()
+}
+
+/// One workload's frontier chart on the quote page.
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkloadFrontier {
+    pub name: String,
+    pub caption: String,
+    pub chart: FrontierChart,
 }
 
 /// The quote view without the floor plans: every figure the quote prints, for the guard that no
@@ -504,6 +562,7 @@ pub fn figures(factory: &Factory, plan: &Plan) -> QuoteView {
         warnings: warnings(factory, &quote.problems),
         assumptions,
         floor_plans: Vec::new(),
+        frontiers: Vec::new(),
         power: site_power(factory, plan),
         workloads: workload_bars(plan),
     }

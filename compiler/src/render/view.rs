@@ -315,7 +315,8 @@ pub struct WorkloadView {
     /// Replicas placed in this site. Workloads draw on the factory's GPUs as one pool; in a
     /// multi-site factory [`crate::project::placement::place_replicas`] splits them, so `replicas` is the factory total.
     pub site_replicas: u64,
-    /// GPUs those replicas request in this site (`site_replicas × nodes_per_replica × gpus_per_node`).
+    /// GPUs those replicas request in this site (`site_replicas × nodes_per_replica × gpus_per_node`;
+    /// for a disaggregated workload, the same sum over its pools' workers).
     pub site_gpus: u64,
     /// Tensor × expert ranks of a replica: the world of engines that run expert parallelism
     /// inside their tensor-parallel group (SGLang, TensorRT-LLM), with attention data-parallel.
@@ -328,6 +329,39 @@ pub struct WorkloadView {
     pub weights: String,
     /// The serving engine's public container image with the engine version as tag, for the
     /// workload's GPU vendor (see `docs/kubernetes.md` for the architectures each is published for).
+    pub image: String,
+    /// Disaggregated serving: the prefill and decode workers the Dynamo graph deploys (empty when
+    /// aggregated). Each repeats the workload fields the pod templates read, so a template renders
+    /// a pool with the same partials as an aggregated worker.
+    pub pools: Vec<PoolWorker>,
+}
+
+/// One pool of a disaggregated workload, as the Kubernetes target deploys it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PoolWorker {
+    /// `prefill` or `decode`: the Dynamo service name and its `subComponentType`.
+    pub role: &'static str,
+    /// Replicas of this pool placed in the site.
+    pub site_replicas: u64,
+    pub replicas: u64,
+    pub tensor: u32,
+    pub pipeline: u32,
+    pub expert: u32,
+    pub tensor_expert: u64,
+    pub replica_gpus: u64,
+    pub gpus_per_node: u64,
+    pub nodes_per_replica: u64,
+    pub multi_node: bool,
+    pub multi_node_nvlink: bool,
+    pub rdma: bool,
+    pub over_rdma_fabric: bool,
+    pub engine: String,
+    pub backend: String,
+    pub model: String,
+    pub weights: String,
+    pub kube_name: String,
+    pub system: String,
+    pub arch: String,
     pub image: String,
 }
 
@@ -653,6 +687,60 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                 let image = engine_part
                     .and_then(|e| e.deployment.image(&engine_version, vendor, architecture, &backend))
                     .unwrap_or_default();
+                let kube_name = emitted.map(|n| n.kube_name.clone()).unwrap_or_else(|| names::kube_name(&w.name.value));
+                let arch = system.map(|s| s.host_arch.image_arch().to_string()).unwrap_or_else(|| "amd64".into());
+                let weights = format!("/models/{}/{}", w.model.id, w.precision.value.as_str());
+                let host_gpus = system.map(|s| s.host_gpus).unwrap_or(8).max(1);
+                let nvlink_domain = system.map(|s| s.nvlink_domain).unwrap_or(8);
+                let rack_scale = system.is_some_and(|s| s.form == Form::RackScale);
+                let nvidia_nics =
+                    system.and_then(|s| s.nic(NicRole::Compute)).is_some_and(|n| n.vendor == Some(NicVendor::Nvidia));
+                let pools: Vec<PoolWorker> = p
+                    .disaggregated
+                    .iter()
+                    .flat_map(|d| [("prefill", &d.prefill), ("decode", &d.decode)])
+                    .map(|(role, pool)| {
+                        let par = pool.parallelism;
+                        let replica_gpus =
+                            u64::from(par.tensor.saturating_mul(par.pipeline).saturating_mul(par.expert)).max(1);
+                        let nodes = replica_gpus.div_ceil(host_gpus);
+                        let multi_node_nvlink = nodes > 1 && rack_scale && replica_gpus <= nvlink_domain;
+                        let over_fabric = nodes > 1 && !multi_node_nvlink;
+                        let pool_replicas = u64::from(par.data);
+                        // The site's share of the workload's placement units is its share of each pool.
+                        let site = if replicas > 0 && site_replicas >= replicas {
+                            pool_replicas
+                        } else {
+                            (pool_replicas.saturating_mul(site_replicas) / replicas.max(1))
+                                .max(u64::from(site_replicas > 0))
+                        };
+                        PoolWorker {
+                            role,
+                            site_replicas: site,
+                            replicas: pool_replicas,
+                            tensor: par.tensor,
+                            pipeline: par.pipeline,
+                            expert: par.expert,
+                            tensor_expert: u64::from(par.tensor).saturating_mul(u64::from(par.expert)),
+                            replica_gpus,
+                            gpus_per_node: replica_gpus.min(host_gpus),
+                            nodes_per_replica: nodes,
+                            multi_node: nodes > 1,
+                            multi_node_nvlink,
+                            rdma: site_rdma && over_fabric && nvidia_nics,
+                            over_rdma_fabric: any_rdma && over_fabric,
+                            engine: engine.clone(),
+                            backend: backend.clone(),
+                            model: w.model.id.clone(),
+                            weights: weights.clone(),
+                            kube_name: kube_name.clone(),
+                            system: system.map(|s| s.id.clone()).unwrap_or_default(),
+                            arch: arch.clone(),
+                            image: image.clone(),
+                        }
+                    })
+                    .collect();
+                let pool_nvlink = pools.iter().any(|x| x.multi_node_nvlink);
                 WorkloadView {
                     name: w.name.value.clone(),
                     slug: emitted.map(|n| n.slug.clone()).unwrap_or_else(|| slug(&w.name.value)),
@@ -669,23 +757,33 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                     gpus_per_node,
                     nodes_per_replica: nodes,
                     multi_node: nodes > 1,
-                    multi_node_nvlink: shape.multi_node_nvlink(system),
+                    multi_node_nvlink: shape.multi_node_nvlink(system) || pool_nvlink,
                     over_rdma_fabric: any_rdma && shape.over_fabric(system),
                     rdma: site_rdma
                         && shape.over_fabric(system)
                         && system
                             .and_then(|s| s.nic(NicRole::Compute))
                             .is_some_and(|n| n.vendor == Some(NicVendor::Nvidia)),
-                    arch: system.map(|s| s.host_arch.image_arch().to_string()).unwrap_or_else(|| "amd64".into()),
+                    arch,
                     input_tokens: w.input_tokens.value,
                     output_tokens: w.output_tokens.value,
                     tokens_per_second: est.map(|e| e.tokens_per_second).unwrap_or(0.0),
                     site_replicas,
-                    site_gpus: site_replicas.saturating_mul(nodes).saturating_mul(gpus_per_node),
+                    // A disaggregated workload's pods request its pools' GPUs, not whole domains.
+                    site_gpus: if pools.is_empty() {
+                        site_replicas.saturating_mul(nodes).saturating_mul(gpus_per_node)
+                    } else {
+                        pools.iter().fold(0u64, |sum, x| {
+                            sum.saturating_add(
+                                x.site_replicas.saturating_mul(x.nodes_per_replica).saturating_mul(x.gpus_per_node),
+                            )
+                        })
+                    },
                     tensor_expert: u64::from(tensor).saturating_mul(u64::from(expert)),
-                    kube_name: emitted.map(|n| n.kube_name.clone()).unwrap_or_else(|| names::kube_name(&w.name.value)),
-                    weights: format!("/models/{}/{}", w.model.id, w.precision.value.as_str()),
+                    kube_name,
+                    weights,
                     image,
+                    pools,
                     engine,
                     engine_version,
                     backend,

@@ -744,6 +744,7 @@ impl<'a> Resolver<'a, '_> {
             tpot: w.slo.as_ref().and_then(|s| s.tpot.clone()),
             slo_span: w.slo.as_ref().map(|s| s.span),
             gpus,
+            serving_mode: w.serving.clone(),
             system,
             gpu,
             span: w.span,

@@ -6,7 +6,7 @@ pub(super) fn lower_workload(cx: &mut Cx, node: &Node) -> Option<Workload> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a workload name", "workload \"assistant\"");
     r.finish(cx);
-    const KNOWN: &[&str] = &["model", "precision", "tokens", "slo", "gpus"];
+    const KNOWN: &[&str] = &["model", "precision", "tokens", "slo", "gpus", "serving"];
     let span = cx.node_head_span(node);
     let mut w = Workload {
         name: name.clone().unwrap_or_else(|| Spanned::new(String::new(), span)),
@@ -15,6 +15,7 @@ pub(super) fn lower_workload(cx: &mut Cx, node: &Node) -> Option<Workload> {
         tokens: None,
         slo: None,
         gpus: None,
+        serving: None,
         span,
     };
     let mut once = Once::default();
@@ -81,6 +82,16 @@ pub(super) fn lower_workload(cx: &mut Cx, node: &Node) -> Option<Workload> {
                     tpot: tpot.filter(|q| q.value > 0.0).map(to_s),
                     span: cx.node_head_span(child),
                 });
+            }
+            "serving" => {
+                let mut r = NodeReader::new(child);
+                let example = "serving mode=\"disaggregated\"";
+                w.serving = r.required_prop(cx, "mode", example).and_then(|e| {
+                    read::choice(cx, e, "the serving mode", ServingMode::CHOICES)
+                        .and_then(|c| ServingMode::parse(c.value).map(|m| Spanned::new(m, c.span)))
+                });
+                r.finish(cx);
+                read::no_children(cx, child);
             }
             _ => {
                 if let Some(e) = read::single_arg(cx, child, "gpus 64") {

@@ -6,8 +6,10 @@
 //! output tokens/s, within a latency SLO when one is given. Pure arithmetic, no I/O, deterministic.
 //! The equations and their calibration are in `docs/throughput-model.md`.
 
+pub mod disaggregated;
 mod efficiency;
 pub mod fit;
+pub mod frontier;
 mod fitted;
 mod search;
 mod spec;

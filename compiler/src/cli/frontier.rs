@@ -1,0 +1,173 @@
+//! `millwright frontier --system ID --model ID --precision P [...]`: the throughput–interactivity
+//! frontier of a model on a system, over parallelism, batch and serving mode.
+
+use super::estimate::{precision_of, unknown, PrecisionArg};
+use super::output;
+use millwright::catalog::Part;
+use millwright::diag::{codes, Diagnostic};
+use millwright::project::throughput::disaggregated::Mode;
+use millwright::project::throughput::frontier::{self, Inputs};
+use millwright::project::throughput::{self, Efficiency, Request};
+use millwright::project::workloads;
+use millwright::render::frontier::{chart, svg, FrontierView};
+use millwright::Session;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FrontierFormat {
+    Human,
+    Json,
+    Csv,
+    Svg,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// System id, like gb200-nvl72 or hgx-h100-8
+    #[arg(long)]
+    system: String,
+    /// Model id, like llama-3.3-70b
+    #[arg(long)]
+    model: String,
+    /// Weight precision
+    #[arg(long, value_enum)]
+    precision: PrecisionArg,
+    /// GPUs (default: one system)
+    #[arg(long)]
+    gpus: Option<u32>,
+    /// Mean input tokens per request
+    #[arg(long, default_value_t = 1024)]
+    input_tokens: u32,
+    /// Mean output tokens per request
+    #[arg(long, default_value_t = 1024)]
+    output_tokens: u32,
+    /// Facility power over IT power, for tokens/s per MW (1.0: per MW of the systems' nominal power)
+    #[arg(long, default_value_t = 1.0)]
+    pue: f64,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    format: FrontierFormat,
+}
+
+pub fn run(args: Args) -> i32 {
+    let session = Session::new();
+    let Some(Part::System(system)) = session.catalog.get(&args.system) else {
+        return unknown("system", &args.system, &session);
+    };
+    let gpu = &session.catalog[system.gpu];
+    let Some(Part::Model(model)) = session.catalog.get(&args.model) else {
+        return unknown("model", &args.model, &session);
+    };
+    if args.gpus == Some(0) || args.input_tokens == 0 || args.output_tokens == 0 {
+        output::usage_error("--gpus, --input-tokens and --output-tokens must be at least 1");
+        return super::USAGE;
+    }
+    if !(args.pue.is_finite() && (1.0..=3.0).contains(&args.pue)) {
+        output::usage_error("--pue must be between 1.0 and 3.0");
+        return super::USAGE;
+    }
+    let precision = precision_of(args.precision);
+    let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
+    let request = Request {
+        input_tokens: f64::from(args.input_tokens),
+        output_tokens: f64::from(args.output_tokens),
+        output_length_cv: 1.0,
+        slo: None,
+    };
+    let sys = workloads::system_spec(system, gpu);
+    let m = workloads::model_spec(model);
+    let p = workloads::precision(precision);
+    let watts_per_gpu = system.power_nominal.0 / system.gpu_count.max(1) as f64 * args.pue;
+    let inputs = Inputs { system: &sys, model: &m, precision: p, request: &request, gpus, watts_per_gpu };
+    let eff = Efficiency::fitted();
+    let points = frontier::frontier(&inputs, &[Mode::Aggregated, Mode::Disaggregated], &eff);
+    if points.is_empty() {
+        let fit = throughput::memory_fit(&sys, &m, p, &request, gpus);
+        let limit = gpus.saturating_mul(8).max(4096);
+        let fewest = (gpus.saturating_add(1)..=limit).find(|g| throughput::memory_fit(&sys, &m, p, &request, *g).fits);
+        let help = match fewest {
+            Some(g) => {
+                format!("one replica needs {g} GPUs of {}: pass --gpus {g} or more, or a lower precision", system.id)
+            }
+            None => "use a lower precision or a system with more memory per GPU".to_string(),
+        };
+        let d = Diagnostic::new(
+            codes::E0804,
+            format!(
+                "{} at {} does not fit {} GPUs of {}: one replica needs {:.0} GB, the GPUs have {:.0} GB",
+                model.id,
+                precision.as_str(),
+                gpus,
+                system.id,
+                fit.needed_bytes / 1e9,
+                fit.available_bytes / 1e9
+            ),
+        )
+        .help(help);
+        match args.format {
+            FrontierFormat::Json => outln!(
+                "{}",
+                serde_json::to_string_pretty(&millwright::diag::render::json(&[d], &session.sources))
+                    .unwrap_or_default()
+            ),
+            FrontierFormat::Human | FrontierFormat::Csv | FrontierFormat::Svg => {
+                err!("{}", millwright::diag::render::human(&[d], &session.sources, output::style()))
+            }
+        }
+        return super::FAILED;
+    }
+    let view = FrontierView::new(&system.id, &model.id, precision.as_str(), &points);
+    match args.format {
+        FrontierFormat::Json => outln!("{}", serde_json::to_string_pretty(&view).unwrap_or_default()),
+        FrontierFormat::Csv => out!("{}", view.csv()),
+        FrontierFormat::Svg => out!(
+            "{}",
+            svg(&chart(
+                &format!("{} on {} × {} ({})", model.id, gpus, system.id, precision.as_str()),
+                &points,
+                None,
+                None
+            ))
+        ),
+        FrontierFormat::Human => {
+            outln!(
+                "{} on {} × {} ({}, {} in / {} out): {} points",
+                model.id,
+                gpus,
+                system.id,
+                precision.as_str(),
+                args.input_tokens,
+                args.output_tokens,
+                points.len()
+            );
+            outln!(
+                "  {:>10} {:>12} {:>12} {:>9} {:>8}  {:<14} {:>4} {:>3} {:>4} {:>6}",
+                "tok/s/user",
+                "tok/s/GPU",
+                "tok/s/MW",
+                "TTFT ms",
+                "TPOT ms",
+                "mode",
+                "TP",
+                "PP",
+                "EP",
+                "batch"
+            );
+            for p in &view.points {
+                outln!(
+                    "  {:>10.1} {:>12.0} {:>12.0} {:>9.0} {:>8.2}  {:<14} {:>4} {:>3} {:>4} {:>6.0}",
+                    p.tokens_per_second_per_user,
+                    p.tokens_per_second_per_gpu,
+                    p.tokens_per_second_per_mw,
+                    p.ttft_ms,
+                    p.tpot_ms,
+                    p.mode,
+                    p.tp,
+                    p.pp,
+                    p.ep,
+                    p.batch
+                );
+            }
+        }
+    }
+    super::OK
+}

@@ -82,12 +82,11 @@ fn explain_prints_pages_and_rejects_unknown_codes() {
 
 #[test]
 fn examples_are_formatted_and_fmt_is_idempotent() {
-    let mut examples: Vec<String> = std::fs::read_dir("examples")
+    let mut examples: Vec<String> = std::fs::read_dir(common::root().join("examples"))
         .expect("examples")
         .filter_map(|e| e.ok())
-        .map(|e| e.path().join("factory.kdl"))
-        .filter(|p| p.exists())
-        .map(|p| p.to_string_lossy().to_string())
+        .filter(|e| e.path().join("factory.kdl").exists())
+        .map(|e| format!("examples/{}/factory.kdl", e.file_name().to_string_lossy()))
         .collect();
     examples.sort();
     assert!(examples.len() >= 5, "{examples:?}");
@@ -108,7 +107,7 @@ fn examples_are_formatted_and_fmt_is_idempotent() {
     assert_eq!(code, 1);
     // A unified diff: both labels, a hunk header and the changed lines with their context.
     assert!(out.starts_with(&format!("--- {name}\n+++ {name} (formatted)\n@@ -1,")), "{out}");
-    assert!(out.contains("\n-factory   \"x\"  {\n+factory \"x\" {\n"), "{out}");
+    assert!(out.contains("\n-factory   \"x\"  {\n-  currency \"EUR\"   // keep me\n+factory \"x\" {\n"), "{out}");
     assert!(out.contains("\n-/* and me */ tier 3\n+    /* and me */\n+    tier 3\n }\n"), "{out}");
     let (code, _, _) = millwright(&["fmt", f.to_str().unwrap_or_default()]);
     assert_eq!(code, 0);

@@ -1,8 +1,8 @@
 //! Canonical formatting of blueprints (`millwright fmt`), like `rustfmt` or `terraform fmt`: one
 //! node per line with four spaces of indentation per block, a node's arguments in their order and
-//! then its properties sorted by key, names bare where KDL allows and every string value quoted,
-//! at most one blank line in a row and none just inside a block, LF line ends and one final
-//! newline. Comments stay where they stand: a comment on a node's line stays at its end, one on
+//! then its properties in the order of the language reference (else by key), names bare where
+//! KDL allows and every string value quoted, at most one blank line in a row and none just inside
+//! a block, LF line ends and one final newline. Comments stay where they stand: a comment on a node's line stays at its end, one on
 //! its own line stays before the node that follows; `/-` nodes are kept as written on a line of
 //! their own. A node with a comment or `/-` inside its own line, or a line continuation, is kept
 //! as written. docs/language.md ("Formatting") states the rules.
@@ -51,7 +51,8 @@ fn same_document(a: &Document, b: &Document) -> bool {
 
 fn same_node(a: &Node, b: &Node) -> bool {
     let ty = |n: &Node| n.ty().map(|t| t.value().to_string());
-    let (a_entries, b_entries) = (canonical_order(a.entries()), canonical_order(b.entries()));
+    let (a_entries, b_entries) =
+        (canonical_order(a.name().value(), a.entries()), canonical_order(b.name().value(), b.entries()));
     a.name().value() == b.name().value()
         && ty(a) == ty(b)
         && a_entries.len() == b_entries.len()
@@ -69,12 +70,32 @@ fn same_entry(a: &Entry, b: &Entry) -> bool {
         && a.value() == b.value()
 }
 
-/// The arguments in the order written, then the properties sorted by key (stable, so repeated
-/// keys keep their order).
-fn canonical_order(entries: &[Entry]) -> Vec<&Entry> {
+/// The order of the properties of a node, where it has more than one, as the synopses of
+/// docs/language.md write them (`loop NAME supply=TEMP [return=TEMP] [facility-water=TEMP]`).
+/// `tests/tidy.rs` checks that every synopsis keeps its order through `fmt`.
+const PROPERTY_ORDER: &[(&str, &[&str])] = &[
+    ("feed", &["capacity", "side"]),
+    ("loop", &["supply", "return", "facility-water"]),
+    ("cdu", &["count", "redundancy"]),
+    ("rack", &["count", "loop"]),
+    ("fabric", &["kind", "role", "site"]),
+    ("topology", &["tiers", "oversubscription"]),
+    ("serving", &["version", "backend"]),
+    ("tokens", &["input", "output"]),
+    ("slo", &["ttft", "tpot"]),
+];
+
+/// The arguments in the order written, then the properties: those [`PROPERTY_ORDER`] lists for
+/// the node in its order, then the others by key. The sort is stable, so repeated keys keep
+/// their order.
+fn canonical_order<'a>(node: &str, entries: &'a [Entry]) -> Vec<&'a Entry> {
+    let listed = PROPERTY_ORDER.iter().find(|(name, _)| *name == node).map_or(&[][..], |(_, keys)| *keys);
     let mut args: Vec<&Entry> = entries.iter().filter(|e| e.name().is_none()).collect();
     let mut props: Vec<&Entry> = entries.iter().filter(|e| e.name().is_some()).collect();
-    props.sort_by(|x, y| x.name().map(Ident::value).cmp(&y.name().map(Ident::value)));
+    props.sort_by_key(|e| {
+        let key = e.name().map(Ident::value).unwrap_or("");
+        (listed.iter().position(|k| *k == key).unwrap_or(listed.len()), key)
+    });
     args.append(&mut props);
     args
 }
@@ -202,7 +223,7 @@ impl Layout<'_> {
             at = entry.span().end();
         }
         let mut written = Vec::with_capacity(node.entries().len());
-        for entry in canonical_order(node.entries()) {
+        for entry in canonical_order(node.name().value(), node.entries()) {
             written.push(self.entry(entry)?);
         }
         for entry in written {
@@ -372,7 +393,7 @@ pub fn quote(s: &str) -> String {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             c if is_newline_char(c) || is_disallowed(c) || c.is_control() => {
-                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
             }
             c => out.push(c),
         }
@@ -421,6 +442,12 @@ mod tests {
             fmt_twice("feed z=1 \"a\" \"b\"=#true y=(kW)400 b2 \"x\"=0x10 (t)3\n"),
             "feed \"a\" \"b2\" (t)3 b=#true x=0x10 y=(kW)400 z=1\n"
         );
+        // The reference's order first (`loop NAME supply= return= facility-water=`), then by key.
+        assert_eq!(
+            fmt_twice("loop \"t\" x=1 facility-water=(C)30 return=(C)42 supply=(C)32 a=2"),
+            "loop \"t\" supply=(C)32 return=(C)42 facility-water=(C)30 a=2 x=1\n"
+        );
+        assert_eq!(fmt_twice("slo tpot=(ms)25 ttft=(ms)800"), "slo ttft=(ms)800 tpot=(ms)25\n");
         assert_eq!(fmt_twice("\"site\" \"1a\" \"true\"=1 \"a b\"=(\"MW\")2"), "site \"1a\" \"a b\"=(MW)2 \"true\"=1\n");
         assert_eq!(
             fmt_twice("n #\"plain\"# #\"has \"quote\"\"# 1_000 1.50 #null"),

@@ -103,18 +103,20 @@ fn canonical_order<'a>(node: &str, entries: &'a [Entry]) -> Vec<&'a Entry> {
 /// The canonical layout of the whole text (see the module docs), or `None` when the text
 /// between the tree's nodes holds something that is neither a comment nor a `/-` node.
 fn canonical(text: &str, start: usize, doc: &Document) -> Option<String> {
-    let mut layout = Layout { text, out: String::with_capacity(text.len() + text.len() / 8) };
+    let mut layout = Layout { text, out: String::with_capacity(text.len() + text.len() / 8), failed: false };
     layout.block(doc, start, 0, false)?;
     layout.out.push('\n');
-    Some(layout.out)
+    (!layout.failed).then_some(layout.out)
 }
 
 struct Layout<'a> {
     text: &'a str,
     out: String,
+    /// Whether the text between two nodes held something the layout cannot place.
+    failed: bool,
 }
 
-impl Layout<'_> {
+impl<'a> Layout<'a> {
     fn slice(&self, from: usize, to: usize) -> &str {
         self.text.get(from..to).unwrap_or("")
     }
@@ -230,33 +232,43 @@ impl Layout<'_> {
             self.out.push(' ');
             self.out.push_str(&entry);
         }
-        let mut tail = at;
-        if let Some(children) = node.children() {
-            let open = self.skip_spaces(at);
-            if lex::next(self.text, open).map(|t| t.0) != Some(Token::OpenBrace) {
-                return None;
-            }
-            self.out.push_str(" {");
-            let inside = self.out.len();
-            let close = self.block(children, open + 1, depth + 1, true)?;
-            if self.out.len() == inside {
-                self.out.push('}');
-            } else {
-                self.line(depth, false);
-                self.out.push('}');
-            }
-            tail = close + 1;
+        // Everything that could send the node back to its written form is looked at before its
+        // block is laid out, so that no block is laid out twice.
+        let Some(children) = node.children() else {
+            let tail = self.tail_comments(at, node.span().end())?;
+            self.push_comments(&tail);
+            return Some(());
+        };
+        let open = self.skip_spaces(at);
+        if lex::next(self.text, open).map(|t| t.0) != Some(Token::OpenBrace) {
+            return None;
         }
-        // What follows the last value or the `}` on the node's line: spaces and block comments.
-        while tail < node.span().end() {
-            let (token, end) = lex::next(self.text, tail)?;
+        let close = self.close_of(children.span().end().max(open + 1))?;
+        let tail = self.tail_comments(close + 1, node.span().end())?;
+        self.out.push_str(" {");
+        let inside = self.out.len();
+        if self.block(children, open + 1, depth + 1, true).is_none() {
+            self.failed = true;
+        }
+        if self.out.len() != inside {
+            self.line(depth, false);
+        }
+        self.out.push('}');
+        self.push_comments(&tail);
+        Some(())
+    }
+
+    /// The block comments that follow a node's last value or `}` on its line, or `None` when
+    /// anything else does (a `/-` block, a line continuation).
+    fn tail_comments(&self, from: usize, to: usize) -> Option<Vec<&'a str>> {
+        let text: &'a str = self.text;
+        let mut comments = Vec::new();
+        let mut at = from;
+        while at < to {
+            let (token, end) = lex::next(self.text, at)?;
             match token {
                 Token::Space => {}
-                Token::BlockComment => {
-                    let comment = self.slice(tail, end).to_string();
-                    self.out.push(' ');
-                    self.push_as_written(&comment);
-                }
+                Token::BlockComment => comments.push(text.get(at..end).unwrap_or("")),
                 Token::Newline
                 | Token::LineComment
                 | Token::Slashdash
@@ -268,9 +280,40 @@ impl Layout<'_> {
                 | Token::Str
                 | Token::Word => return None,
             }
-            tail = end;
+            at = end;
         }
-        Some(())
+        Some(comments)
+    }
+
+    fn push_comments(&mut self, comments: &[&str]) {
+        for comment in comments {
+            self.out.push(' ');
+            self.push_as_written(comment);
+        }
+    }
+
+    /// The `}` that closes a block, read from the end of its last node (or from its `{`) over
+    /// comments and `/-` nodes.
+    fn close_of(&self, from: usize) -> Option<usize> {
+        let mut at = from;
+        loop {
+            let (token, end) = lex::next(self.text, at)?;
+            match token {
+                Token::CloseBrace => return Some(at),
+                Token::Slashdash => {
+                    at = lex::slashdashed_end(self.text, at, self.text.len()).max(at + 2);
+                    continue;
+                }
+                Token::Space
+                | Token::Newline
+                | Token::LineComment
+                | Token::BlockComment
+                | Token::Escline
+                | Token::Semicolon => {}
+                Token::OpenBrace | Token::Punct | Token::Str | Token::Word => return None,
+            }
+            at = end;
+        }
     }
 
     /// Whether the text from `from` to `to` holds only spaces and the characters of `punct`.
@@ -475,6 +518,8 @@ mod tests {
         assert_eq!(fmt_twice("a 1 /* one */ 2\nb 1 /-2 3\nc \\\n  4\n"), "a 1 /* one */ 2\nb 1 /-2 3\nc \\\n  4\n");
         assert_eq!(fmt_twice("  a 1 /* end */\n"), "a 1 /* end */\n");
         assert_eq!(fmt_twice("a /-{ x } { y }"), "a /-{ x } { y }\n");
+        assert_eq!(fmt_twice("a { b {c} /-{ d } }"), "a {\n    b {c} /-{ d }\n}\n");
+        assert_eq!(fmt_twice("a { b; /-c { d }\n} /* e */ /* f */"), "a {\n    b\n    /-c { d }\n} /* e */ /* f */\n");
     }
 
     #[test]

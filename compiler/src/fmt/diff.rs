@@ -6,7 +6,7 @@
 //! huge, wholly different file costs time and memory bounded by that limit, not by its size.
 
 /// Edits past which the middle of the two texts is shown as replaced whole.
-const MAX_EDITS: usize = 2000;
+const MAX_EDITS: usize = 1000;
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
@@ -113,7 +113,8 @@ fn line_ops(a: &[&str], b: &[&str]) -> Vec<Op> {
 }
 
 /// Myers' shortest edit script, or `None` when it needs more than `max` edits. Keeps the
-/// frontier of every step for the walk back: O((N + M) · D) time and O(D²) memory.
+/// frontier of every step for the walk back: O((N + M) · D) time and O(D²) memory (8 MB at
+/// the limit of 1,000 edits).
 fn myers(a: &[&str], b: &[&str], max: usize) -> Option<Vec<Op>> {
     let (n, m) = (a.len() as isize, b.len() as isize);
     let limit = (a.len() + b.len()).min(max) as isize;
@@ -139,23 +140,30 @@ fn myers(a: &[&str], b: &[&str], max: usize) -> Option<Vec<Op>> {
                 *slot = x;
             }
             if x >= n && y >= m {
-                trace.push(v.clone());
-                return Some(walk_back(&trace, n, m, offset));
+                trace.push(frontier(&v, d));
+                return Some(walk_back(&trace, n, m));
             }
             k += 2;
         }
-        trace.push(v.clone());
+        trace.push(frontier(&v, d));
     }
     None
 }
 
+/// The furthest x on each diagonal -d..=d after step `d` (`v` is indexed from -limit - 1).
+fn frontier(v: &[isize], d: isize) -> Vec<isize> {
+    let offset = (v.len() as isize - 1) / 2;
+    v.get((offset - d) as usize..=(offset + d) as usize).unwrap_or(&[]).to_vec()
+}
+
 /// The edits that the frontiers of `trace` lead to, from the end back to the start.
-fn walk_back(trace: &[Vec<isize>], n: isize, m: isize, offset: isize) -> Vec<Op> {
-    let idx = |k: isize| (k + offset) as usize;
+fn walk_back(trace: &[Vec<isize>], n: isize, m: isize) -> Vec<Op> {
     let mut ops = Vec::new();
     let (mut x, mut y) = (n, m);
     for d in (1..trace.len() as isize).rev() {
         let Some(v) = trace.get(d as usize - 1) else { break };
+        // The frontier of step d - 1 holds diagonals -(d - 1)..=d - 1.
+        let idx = |k: isize| (k + d - 1) as usize;
         let k = x - y;
         let down = k == -d || (k != d && v.get(idx(k - 1)) < v.get(idx(k + 1)));
         let prev_k = if down { k + 1 } else { k - 1 };
@@ -234,6 +242,13 @@ mod tests {
     fn past_the_edit_limit_the_middle_is_replaced_whole() {
         let old: String = (0..3000).map(|i| format!("old {i}\n")).collect();
         let new: String = (0..3000).map(|i| format!("new {i}\n")).collect();
+        // Just inside the limit the script is still the shortest one.
+        let a: Vec<String> = (0..400).map(|i| format!("{i}")).collect();
+        let b: Vec<String> = (0..400).map(|i| format!("{}", if i % 2 == 0 { i } else { i + 1000 })).collect();
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (a.iter().map(String::as_str).collect(), b.iter().map(String::as_str).collect());
+        let edits = myers(&a, &b, MAX_EDITS).map(|ops| ops.iter().filter(|o| **o != Op::Same).count());
+        assert_eq!(edits, Some(400));
         let diff = unified(&format!("same\n{old}"), &format!("same\n{new}"), "a", "b");
         assert!(
             diff.starts_with("--- a\n+++ b\n@@ -1,3001 +1,3001 @@\n same\n-old 0\n"),

@@ -103,7 +103,8 @@ fn canonical_order<'a>(node: &str, entries: &'a [Entry]) -> Vec<&'a Entry> {
 /// The canonical layout of the whole text (see the module docs), or `None` when the text
 /// between the tree's nodes holds something that is neither a comment nor a `/-` node.
 fn canonical(text: &str, start: usize, doc: &Document) -> Option<String> {
-    let mut layout = Layout { text, out: String::with_capacity(text.len() + text.len() / 8), failed: false };
+    let mut layout =
+        Layout { text, out: String::with_capacity(text.len() + text.len() / 8), failed: false, line_comment: false };
     layout.block(doc, start, 0, false)?;
     layout.out.push('\n');
     (!layout.failed).then_some(layout.out)
@@ -114,6 +115,8 @@ struct Layout<'a> {
     out: String,
     /// Whether the text between two nodes held something the layout cannot place.
     failed: bool,
+    /// Whether the current line ends in a `//` comment, so nothing more may follow on it.
+    line_comment: bool,
 }
 
 impl<'a> Layout<'a> {
@@ -123,6 +126,7 @@ impl<'a> Layout<'a> {
 
     /// Starts a line at `depth`, after a blank one when `blank`.
     fn line(&mut self, depth: usize, blank: bool) {
+        self.line_comment = false;
         if !self.out.is_empty() {
             self.out.push('\n');
             if blank {
@@ -174,6 +178,7 @@ impl<'a> Layout<'a> {
                         self.line(depth, gap.newlines >= 2 && gap.items);
                     }
                     self.push_as_written(&comment);
+                    self.line_comment = token == Token::LineComment;
                     gap.after_item();
                 }
                 Token::Slashdash => {
@@ -250,8 +255,12 @@ impl<'a> Layout<'a> {
         if self.block(children, open + 1, depth + 1, true).is_none() {
             self.failed = true;
         }
-        if self.out.len() != inside {
+        // `{}` when the block is empty, `{ /* … */ }` when it holds only comments on its line.
+        let inline = self.out.get(inside..).is_some_and(|s| !s.contains('\n')) && !self.line_comment;
+        if !inline {
             self.line(depth, false);
+        } else if self.out.len() != inside {
+            self.out.push(' ');
         }
         self.out.push('}');
         self.push_comments(&tail);
@@ -476,6 +485,7 @@ mod tests {
             "site \"s\" {\n    tier 3\n    power {\n        feed \"a\" capacity=(MW)2\n    }\n}\n"
         );
         assert_eq!(fmt_twice("a;b;c"), "a\nb\nc\n");
+        assert_eq!(fmt_twice("p { /* feeds */ }\nq { // c\n}"), "p { /* feeds */ }\nq { // c\n}\n");
         assert_eq!(fmt_twice("a { }\nb {\n\n}"), "a {}\nb {}\n");
     }
 

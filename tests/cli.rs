@@ -82,8 +82,18 @@ fn explain_prints_pages_and_rejects_unknown_codes() {
 
 #[test]
 fn examples_are_formatted_and_fmt_is_idempotent() {
-    let (code, _, err) = millwright(&["fmt", "--check", "examples/rhine/factory.kdl", "examples/lab/factory.kdl"]);
-    assert_eq!(code, 0, "{err}");
+    let mut examples: Vec<String> = std::fs::read_dir(common::root().join("examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("factory.kdl").exists())
+        .map(|e| format!("examples/{}/factory.kdl", e.file_name().to_string_lossy()))
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 5, "{examples:?}");
+    let mut args = vec!["fmt", "--check"];
+    args.extend(examples.iter().map(String::as_str));
+    let (code, out, err) = millwright(&args);
+    assert_eq!(code, 0, "{out}{err}");
     let dir = std::env::temp_dir().join(format!("millwright-fmt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let f = dir.join("messy.kdl");
@@ -92,8 +102,13 @@ fn examples_are_formatted_and_fmt_is_idempotent() {
         "factory   \"x\"  {\n  currency \"EUR\"   // keep me\n}\n\n\n\nsite \"s\" {\n/* and me */ tier 3\n}\n",
     )
     .expect("write");
-    let (code, _, _) = millwright(&["fmt", "--check", f.to_str().unwrap_or_default()]);
+    let name = f.to_str().unwrap_or_default();
+    let (code, out, _) = millwright(&["fmt", "--check", name]);
     assert_eq!(code, 1);
+    // A unified diff: both labels, a hunk header and the changed lines with their context.
+    assert!(out.starts_with(&format!("--- {name}\n+++ {name} (formatted)\n@@ -1,")), "{out}");
+    assert!(out.contains("\n-factory   \"x\"  {\n-  currency \"EUR\"   // keep me\n+factory \"x\" {\n"), "{out}");
+    assert!(out.contains("\n-/* and me */ tier 3\n+    /* and me */\n+    tier 3\n }\n"), "{out}");
     let (code, _, _) = millwright(&["fmt", f.to_str().unwrap_or_default()]);
     assert_eq!(code, 0);
     let once = std::fs::read_to_string(&f).expect("read");

@@ -289,6 +289,27 @@ fn agree(text: &str) -> Result<(), String> {
     }
 }
 
+/// `fmt` of a text: `None` when it does not parse or formatting would change its meaning.
+fn fmt(text: &str) -> Option<String> {
+    let mut sources = millwright::source::SourceMap::new();
+    let file = sources.add("fmt.kdl".to_string(), text);
+    millwright::fmt::format(file, text, &mut millwright::diag::Diagnostics::new())
+}
+
+/// Formatting a formatted text changes nothing, and a text that parses always formats.
+fn fmt_is_idempotent(bytes: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(bytes) else { return Ok(()) };
+    if parser::parse(text, ParseLimits::default()).is_err() {
+        return Ok(());
+    }
+    let once = fmt(text).ok_or_else(|| format!("{text:?} parses but does not format"))?;
+    let twice = fmt(&once).ok_or_else(|| format!("the formatted {once:?} does not format"))?;
+    if twice != once {
+        return Err(format!("not idempotent:\n{text:?}\nonce:  {once:?}\ntwice: {twice:?}"));
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -300,6 +321,13 @@ proptest! {
     }
 
     #[test]
+    fn fmt_is_idempotent_on_mutated_blueprints(seed in any::<prop::sample::Index>(), ms in prop::collection::vec(mutation(), 1..6)) {
+        let seeds = seeds();
+        let input = apply(&seeds[seed.index(seeds.len())], &ms);
+        prop_assert_eq!(fmt_is_idempotent(&input), Ok(()));
+    }
+
+    #[test]
     fn parser_agrees_with_the_kdl_crate(seed in any::<prop::sample::Index>(), ms in prop::collection::vec(mutation(), 1..6)) {
         let seeds = seeds();
         let input = apply(&seeds[seed.index(seeds.len())], &ms);
@@ -308,6 +336,13 @@ proptest! {
                 prop_assert!(false, "{why}\n--- input ---\n{text}");
             }
         }
+    }
+}
+
+#[test]
+fn fmt_is_idempotent_on_every_seed() {
+    for seed in seeds() {
+        assert_eq!(fmt_is_idempotent(&seed), Ok(()));
     }
 }
 

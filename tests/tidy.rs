@@ -265,3 +265,46 @@ fn catalog_layout_errors() {
     let codes: Vec<&str> = session.catalog_diagnostics.iter().map(|d| d.code.code).collect();
     assert_eq!(codes, vec!["E0203"], "{codes:?}");
 }
+
+/// Every node that a code block of docs/language.md writes with two or more properties (its
+/// synopses and examples) keeps their order through `fmt`: the formatter's order is the reference's.
+#[test]
+fn fmt_keeps_the_property_order_of_the_language_reference() {
+    let doc = std::fs::read_to_string(common::root().join("docs/language.md")).expect("docs");
+    let mut in_code = false;
+    let mut checked = 0;
+    for line in doc.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            continue;
+        }
+        let code = line.split("//").next().unwrap_or("").trim().trim_start_matches('[');
+        let Some(node) =
+            code.split_whitespace().next().filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        else {
+            continue;
+        };
+        // The keys in the order written: words just before a `=` that follow a space or a `[`.
+        let keys: Vec<&str> = code
+            .match_indices('=')
+            .filter_map(|(at, _)| {
+                let before = code.get(..at)?;
+                let start = before.rfind([' ', '['])? + 1;
+                before.get(start..).filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            })
+            .collect();
+        if keys.len() < 2 {
+            continue;
+        }
+        let text: String = format!("{node} {}\n", keys.iter().map(|k| format!("{k}=1")).collect::<Vec<_>>().join(" "));
+        let mut sources = millwright::source::SourceMap::new();
+        let file = sources.add("synopsis.kdl", text.as_str());
+        let formatted = millwright::fmt::format(file, &text, &mut millwright::diag::Diagnostics::new());
+        assert_eq!(formatted.as_deref(), Some(text.as_str()), "`fmt` reorders the properties of `{line}`");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} lines with two or more properties found");
+}

@@ -1,4 +1,5 @@
-//! `millwright fmt FILE… [--check]`: canonical formatting. A file is rewritten through an
+//! `millwright fmt FILE… [--check]`: canonical formatting; `--check` prints what would change as a
+//! unified diff. A file is rewritten through an
 //! exclusively created temporary file beside it (so a planted link cannot redirect the write), with
 //! the original's permissions and, where allowed, its owner; a symlink keeps pointing at the file it
 //! named, which is the one formatted. `-` formats standard input to standard output.
@@ -14,7 +15,7 @@ pub struct Args {
     /// Blueprint files to format (`-` formats standard input to standard output)
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Change nothing; exit 1 if any file would change
+    /// Change nothing; print a unified diff of each file that would change and exit 1
     #[arg(long)]
     check: bool,
 }
@@ -57,6 +58,7 @@ pub fn run(args: Args) -> i32 {
         };
         if args.check {
             if formatted != text {
+                out!("{}", millwright::fmt::diff::unified(&text, &formatted, &name, &format!("{name} (formatted)")));
                 errln!("{name}: not formatted");
                 status = super::FAILED;
             }

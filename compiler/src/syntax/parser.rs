@@ -69,11 +69,11 @@ const UNICODE_SPACES: [char; 18] = [
     '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}', '\u{2009}', '\u{200A}', '\u{202F}', '\u{205F}', '\u{3000}',
 ];
 
-fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c == ' ' || c == '\t' || (c > '\u{7f}' && UNICODE_SPACES.contains(&c))
 }
 
-fn is_newline_char(c: char) -> bool {
+pub(crate) fn is_newline_char(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{0085}' | '\u{000B}' | '\u{000C}' | '\u{2028}' | '\u{2029}')
 }
 
@@ -89,7 +89,7 @@ pub fn is_disallowed(c: char) -> bool {
     )
 }
 
-fn is_ident_char(c: char) -> bool {
+pub(crate) fn is_ident_char(c: char) -> bool {
     !(is_space(c)
         || is_newline_char(c)
         || is_disallowed(c)

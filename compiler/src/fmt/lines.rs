@@ -1,48 +1,7 @@
-//! Canonical formatting of blueprints (`millwright fmt`): four-space indentation by block depth,
-//! single spaces between tokens, no trailing whitespace, at most one blank line in a row and none
-//! just inside a block, one final newline. It works line by line on the text, so every comment and
-//! every quoted string stays exactly as written; strings and comments that span lines are left
-//! untouched. The result is reparsed and compared with the input's tree before it is returned, so
-//! formatting can never change a blueprint's meaning; both parses are Millwright's own, so no
-//! input can make formatting slow.
-
-use crate::diag::Diagnostics;
-use crate::source::FileId;
-use crate::syntax::tree::{Document, Entry, Ident, Node};
-use crate::syntax::{self, Limits};
-
-/// The formatted text, or `None` when the input is not valid KDL (with diagnostics) or when the
-/// result would not mean the same (without diagnostics).
-pub fn format(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<String> {
-    let original = syntax::parse(file, text, &Limits::default(), diags)?;
-    let out = reformat(text.strip_prefix('\u{feff}').unwrap_or(text));
-    let reparsed = syntax::parser::parse(&out, syntax::parser::ParseLimits::default()).ok()?;
-    same_document(&original, &reparsed).then_some(out)
-}
-
-/// Whether two trees say the same: names, annotations, values and structure, wherever they stand.
-fn same_document(a: &Document, b: &Document) -> bool {
-    a.nodes().len() == b.nodes().len() && a.nodes().iter().zip(b.nodes()).all(|(x, y)| same_node(x, y))
-}
-
-fn same_node(a: &Node, b: &Node) -> bool {
-    let ty = |n: &Node| n.ty().map(|t| t.value().to_string());
-    a.name().value() == b.name().value()
-        && ty(a) == ty(b)
-        && a.entries().len() == b.entries().len()
-        && a.entries().iter().zip(b.entries()).all(|(e, f)| same_entry(e, f))
-        && match (a.children(), b.children()) {
-            (None, None) => true,
-            (Some(c), Some(d)) => same_document(c, d),
-            _ => false,
-        }
-}
-
-fn same_entry(a: &Entry, b: &Entry) -> bool {
-    a.name().map(Ident::value) == b.name().map(Ident::value)
-        && a.ty().map(Ident::value) == b.ty().map(Ident::value)
-        && a.value() == b.value()
-}
+//! The line-based fallback formatter: four-space indentation by block depth, single spaces
+//! between tokens, no trailing whitespace, at most one blank line in a row and none just inside a
+//! block, one final newline. It keeps every comment and string exactly as written and moves no
+//! node, so it is used when the canonical layout cannot keep a file's meaning.
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {

@@ -65,7 +65,7 @@ const SOFTWARE: &str = r#"software {
     driver "580.95"
     cuda "13.0"
     kubernetes "1.34"
-    gpu-operator "25.10.0"
+    gpu-operator "26.7.0"
     serving "dynamo" version="0.6.0"
 }
 "#;

@@ -455,3 +455,32 @@ fn estimate_reports_the_serving_mode_and_its_pools() {
     assert_eq!(code, 1);
     assert!(err.contains("E0808") && err.contains("--gpus 32"), "{err}");
 }
+
+#[test]
+fn estimate_applies_the_workload_rules_of_check() {
+    // FP8 on Ampere is E0802 and a request past the context E0803, as in a blueprint: exit 1, no
+    // estimate printed.
+    let (code, out, err) =
+        millwright(&["estimate", "--system", "hgx-a100-8", "--model", "llama-3.1-70b", "--precision", "fp8"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty() && err.contains("E0802"), "{out}{err}");
+    let (code, out, err) = millwright(&[
+        "estimate",
+        "--system",
+        "hgx-h100-8",
+        "--model",
+        "llama-3.1-70b",
+        "--precision",
+        "fp8",
+        "--input-tokens",
+        "200000",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty() && err.contains("E0803") && err.contains("131,072"), "{out}{err}");
+    // Weight-only FP4 on Hopper is W0801, which names the rate it runs at, and the estimate follows.
+    let (code, out, err) =
+        millwright(&["estimate", "--system", "hgx-h100-8", "--model", "llama-3.1-70b", "--precision", "fp4"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("W0801") && err.contains("FP8 compute rate"), "{err}");
+    assert!(out.contains("on 8 GPUs of hgx-h100-8"), "{out}");
+}

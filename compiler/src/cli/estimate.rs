@@ -71,6 +71,73 @@ pub(super) fn unknown(kind: &str, id: &str, session: &Session) -> i32 {
     super::USAGE
 }
 
+/// E0802 (a precision the GPU cannot run natively), W0801 (4-bit weights run weight-only) and
+/// E0803 (a request longer than the model's context), worded as `check` words them. Errors end
+/// the run with exit 1; the warning is printed and the estimate goes on.
+fn workload_rules(
+    session: &Session,
+    gpu: &millwright::catalog::Gpu,
+    model: &millwright::catalog::Model,
+    precision: millwright::ast::Precision,
+    args: &Args,
+) -> Option<i32> {
+    use millwright::ast::Precision;
+    let mut found = Vec::new();
+    if !gpu.supports_natively(precision) {
+        match precision {
+            Precision::Fp4 if model.weights == Precision::Fp4 => {}
+            Precision::Fp4 => {
+                let rate = if gpu.supports_natively(Precision::Fp8) { "FP8" } else { "BF16" };
+                found.push(
+                    Diagnostic::new(
+                        codes::W0801,
+                        format!("{} has no native FP4: {} runs 4-bit weights dequantised, at its {rate} compute rate", gpu.id, model.id),
+                    )
+                    .help("this saves memory but not compute; use `--precision fp8` for native speed, or Blackwell / MI355X GPUs for native FP4"),
+                );
+            }
+            Precision::Bf16 | Precision::Fp8 => found.push(
+                Diagnostic::new(
+                    codes::E0802,
+                    format!(
+                        "{} GPUs ({}) cannot run {} natively",
+                        gpu.id,
+                        gpu.architecture.as_str(),
+                        precision.as_str()
+                    ),
+                )
+                .help("use `--precision bf16`, or a system with native FP8 (Hopper, MI300 or newer)"),
+            ),
+        }
+    }
+    let tokens = u64::from(args.input_tokens) + u64::from(args.output_tokens);
+    if tokens > model.context_length {
+        let fmt = millwright::format::group_thousands;
+        found.push(
+            Diagnostic::new(
+                codes::E0803,
+                format!(
+                    "a request of {} tokens ({} in + {} out) is longer than {}'s context of {}",
+                    fmt(tokens as f64),
+                    fmt(f64::from(args.input_tokens)),
+                    fmt(f64::from(args.output_tokens)),
+                    model.id,
+                    fmt(model.context_length as f64)
+                ),
+            )
+            .help(format!(
+                "shorten `--input-tokens` or `--output-tokens` to {} tokens in all",
+                fmt(model.context_length as f64)
+            )),
+        );
+    }
+    if found.is_empty() {
+        return None;
+    }
+    err!("{}", millwright::diag::render::human(&found, &session.sources, output::style()));
+    found.iter().any(|d| d.severity() == millwright::diag::Severity::Error).then_some(super::FAILED)
+}
+
 pub fn run(args: Args) -> i32 {
     let session = Session::new();
     let Some(Part::System(system)) = session.catalog.get(&args.system) else {
@@ -91,6 +158,11 @@ pub fn run(args: Args) -> i32 {
         return super::USAGE;
     }
     let precision = precision_of(args.precision);
+    // The workload rules `check` applies to a blueprint's workload apply here too (E0802, W0801,
+    // E0803): an estimate is never printed for a design `check` would refuse.
+    if let Some(code) = workload_rules(&session, gpu, model, precision, &args) {
+        return code;
+    }
     let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
     let slo = match (args.ttft_ms, args.tpot_ms) {
         (None, None) => None,
@@ -146,7 +218,7 @@ pub fn run(args: Args) -> i32 {
                 }
                 Format::Human => {
                     outln!(
-                        "{} on {} × {} ({}, {} in / {} out)",
+                        "{} on {} GPUs of {} ({}, {} in / {} out)",
                         e.model,
                         e.gpus,
                         e.system,
@@ -154,13 +226,14 @@ pub fn run(args: Args) -> i32 {
                         args.input_tokens,
                         args.output_tokens
                     );
+                    let n = |x: f64| millwright::format::group_thousands(x.round());
                     outln!(
-                        "  {:.0} output tokens/s (p10–p90: {:.0}–{:.0}, {}; {:.0} per GPU)",
-                        e.tokens_per_second,
-                        low,
-                        high,
+                        "  {} output tokens/s (p10–p90: {}–{}, {}; {} per GPU)",
+                        n(e.tokens_per_second),
+                        n(low),
+                        n(high),
                         band.coverage.name(),
-                        e.tokens_per_second_per_gpu
+                        n(e.tokens_per_second_per_gpu)
                     );
                     outln!(
                         "  {} replicas of TP{} × PP{} × EP{}, batch {:.0} per replica{}",

@@ -827,7 +827,7 @@ pub fn human(v: &PlanView) -> String {
                 (Some(p), _) => {
                     let _ = writeln!(
                         o,
-                        "  {:<12} {} {} on {} × {}: {} replicas of TP{}×PP{}×EP{}, batch {}; {} tokens/s (p10–p90: {}–{}{}; {} per GPU), TTFT {} ms, TPOT {} ms, {}-bound, limited by {}",
+                        "  {:<12} {} {} on {} GPUs of {}: {} replicas of TP{}×PP{}×EP{}, batch {}; {} tokens/s (p10–p90: {}–{}{}; {} per GPU), TTFT {} ms, TPOT {} ms, {}-bound, limited by {}",
                         w.name,
                         w.model,
                         w.precision,
@@ -865,7 +865,7 @@ pub fn human(v: &PlanView) -> String {
                 (None, Some(i)) => {
                     let _ = writeln!(
                         o,
-                        "  {:<12} {} {} on {} × {}: infeasible: {}",
+                        "  {:<12} {} {} on {} GPUs of {}: infeasible: {}",
                         w.name,
                         w.model,
                         w.precision,

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The children a `fabric` node may have.
+pub(super) const FABRIC_CHILDREN: &[&str] = &["switch", "topology"];
+
 pub(super) fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
     let mut r = NodeReader::new(node);
     let example = "fabric \"compute\" kind=\"infiniband\"";
@@ -31,7 +34,7 @@ pub(super) fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
     for child in children(node) {
         let key = child.name().value();
         if !["switch", "topology"].contains(&key) {
-            read::unknown_child(cx, "fabric", child, &["switch", "topology"]);
+            read::unknown_child(cx, "fabric", child, FABRIC_CHILDREN);
             continue;
         }
         if !once.first(cx, "fabric", child) {

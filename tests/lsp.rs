@@ -212,6 +212,15 @@ fn a_whole_editing_session() {
     assert!(labels.contains(&"gb200-nvl72") && labels.contains(&"rack-dlc-48u"), "{labels:?}");
     assert!(!labels.contains(&"spectrum-sn5600"), "a switch is no rack: {labels:?}");
 
+    // Completion of a loop name where a rack names its loop, and of the nodes a site accepts.
+    let labels = |c: &mut Client, at: Value| -> Vec<String> {
+        let r = c.request("textDocument/completion", json!({"textDocument": {"uri": URI}, "position": at}));
+        r["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(labels(&mut c, position_of(&text, "loop=\"tcs-1\"", 6)), vec!["tcs-1"]);
+    let site_nodes = labels(&mut c, position_of(&text, "hall \"A\"", 2));
+    assert_eq!(site_nodes, vec!["hall"], "`ha` inside a site");
+
     // Definition of a loop name: the loop's own node; of a part id: the catalog file.
     let at = position_of(&text, "loop=\"tcs-1\"", 7);
     let def = c.request("textDocument/definition", json!({"textDocument": {"uri": URI}, "position": at}));
@@ -237,6 +246,13 @@ fn a_whole_editing_session() {
         names.contains(&"frankfurt-1") && names.contains(&"converged") && names.contains(&"reasoning"),
         "{names:?}"
     );
+    // A site's range holds its halls, rows and rack groups.
+    let site = symbols["result"].as_array().unwrap().iter().find(|s| s["name"] == "frankfurt-1").unwrap();
+    let hall = site["children"].as_array().unwrap().iter().find(|s| s["name"] == "B").unwrap();
+    let rack = &hall["children"][0]["children"][0];
+    assert_eq!(rack["name"], "gb200-nvl72");
+    let line = |s: &Value, end: &str| s["range"][end]["line"].as_u64().unwrap();
+    assert!(line(site, "start") <= line(rack, "start") && line(rack, "end") < line(site, "end"));
 
     // Formatting a formatted example changes nothing.
     let edits = c.request(

@@ -220,3 +220,56 @@ pub fn symbols(blueprint: &ast::Blueprint) -> Vec<Symbol> {
     }
     out
 }
+
+/// Where the node whose head ends at byte `head_end` ends: after the `}` that closes its block,
+/// or at the end of its line when it has none (strings and line comments skipped), so an outline
+/// entry's range holds its children.
+pub fn node_end(text: &str, head_end: usize) -> usize {
+    let Some(rest) = text.get(head_end..) else { return head_end };
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in rest.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            if in_comment || depth > 0 {
+                continue;
+            }
+            return head_end + i;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                (false, _) => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '/' if rest.get(i + 1..).is_some_and(|r| r.starts_with('/')) => in_comment = true,
+            '{' => depth += 1,
+            '}' if depth <= 1 => return head_end + i + 1,
+            '}' => depth -= 1,
+            '\n' | ';' if depth == 0 => return head_end + i,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::node_end;
+
+    #[test]
+    fn a_node_ends_after_its_block() {
+        let text = "hall \"A\" {\n  row \"}\" { } // }\n}\nnext";
+        let head = text.find('{').unwrap_or(0);
+        assert_eq!(node_end(text, head), text.find("\nnext").unwrap_or(0));
+        let flat = "rack \"x\" count=2 // { not a block\nrow";
+        assert_eq!(node_end(flat, 8), flat.find('\n').unwrap_or(0));
+    }
+}

@@ -160,7 +160,16 @@ impl Ide {
 
     /// The outline of the analysed blueprint.
     pub fn symbols(&self, analysis: &FileAnalysis) -> Vec<index::Symbol> {
-        analysis.blueprint.as_ref().map(index::symbols).unwrap_or_default()
+        fn widen(text: &str, symbols: &mut [index::Symbol]) {
+            for s in symbols {
+                let end = index::node_end(text, s.span.end as usize);
+                s.span.end = u32::try_from(end).unwrap_or(s.span.end).max(s.span.end);
+                widen(text, &mut s.children);
+            }
+        }
+        let mut symbols = analysis.blueprint.as_ref().map(index::symbols).unwrap_or_default();
+        widen(&analysis.text, &mut symbols);
+        symbols
     }
 
     /// The text formatted by `fmt`'s rules, or `None` when it is not valid KDL.

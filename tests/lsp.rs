@@ -231,6 +231,17 @@ fn a_whole_editing_session() {
         json!({"textDocument": {"uri": URI}, "position": at, "context": {"includeDeclaration": true}}),
     );
     assert_eq!(refs["result"].as_array().unwrap().len(), 3, "{refs}");
+    // Renaming the loop edits its definition and both racks that name it; a part id is refused.
+    let rename =
+        c.request("textDocument/rename", json!({"textDocument": {"uri": URI}, "position": at, "newName": "tcs-main"}));
+    let edits = rename["result"]["changes"][URI].as_array().unwrap();
+    assert_eq!(edits.len(), 3, "{rename}");
+    assert!(edits.iter().all(|e| e["newText"] == "\"tcs-main\""));
+    let refused = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": position_of(&text, "spectrum-sn5600", 2), "newName": "x"}),
+    );
+    assert_eq!(refused["error"]["code"], json!(-32803));
     let def = c.request(
         "textDocument/definition",
         json!({"textDocument": {"uri": URI}, "position": position_of(&text, "spectrum-sn5600", 2)}),

@@ -256,6 +256,33 @@ impl Server {
                 let ranges = s.ide.references(doc.analysis.as_ref()?, offset, with_definition);
                 Some(ranges.into_iter().map(|r| lsp::Location::new(uri.clone(), to_lsp_range(r))).collect::<Vec<_>>())
             }),
+            "textDocument/rename" => {
+                let params = match serde_json::from_value::<lsp::RenameParams>(req.params.clone()) {
+                    Ok(p) => p,
+                    Err(e) => return error(id, ErrorCode::InvalidParams, &e.to_string()),
+                };
+                let position = &params.text_document_position;
+                let Some((doc, offset)) = self.at(position) else {
+                    let uri = position.text_document.uri.as_str();
+                    return error(id, ErrorCode::RequestFailed, &format!("the document `{uri}` is not open"));
+                };
+                let Some(analysis) = doc.analysis.as_ref() else {
+                    return Response::new_ok(id, serde_json::Value::Null);
+                };
+                match self.ide.rename(analysis, offset, &params.new_name) {
+                    Ok(edits) => {
+                        let edits: Vec<lsp::TextEdit> = edits
+                            .into_iter()
+                            .map(|(range, new_text)| lsp::TextEdit { range: to_lsp_range(range), new_text })
+                            .collect();
+                        // A `WorkspaceEdit` keyed by URI as JSON: `lsp_types::Uri` caches parts of
+                        // itself in cells, which makes it a poor map key.
+                        let uri = position.text_document.uri.as_str();
+                        Ok(serde_json::json!({ "changes": { uri: edits } }))
+                    }
+                    Err(why) => Err((ErrorCode::RequestFailed, why)),
+                }
+            }
             "textDocument/documentSymbol" => self.with_params(req, |s, p: lsp::DocumentSymbolParams| {
                 let doc = s.docs.get(p.text_document.uri.as_str())?;
                 let analysis = doc.analysis.as_ref()?;
@@ -320,6 +347,7 @@ fn capabilities() -> lsp::InitializeResult {
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Left(true)),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
         ..lsp::ServerCapabilities::default()
     };

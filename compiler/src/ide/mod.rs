@@ -158,6 +158,27 @@ impl Ide {
             .collect()
     }
 
+    /// The edits that rename the site, loop, fabric or workload named at a byte offset: every
+    /// place it is written, with the new name quoted. Part ids are the catalog's and are not
+    /// renamed; a name a string cannot hold without escapes is refused.
+    pub fn rename(
+        &self,
+        analysis: &FileAnalysis,
+        offset: usize,
+        new_name: &str,
+    ) -> Result<Vec<(Range, String)>, String> {
+        let r = index::at(&analysis.references, offset).ok_or("no name to rename here")?;
+        match &r.target {
+            Target::Part { id, .. } => return Err(format!("`{id}` is a catalog part id; choose another part instead")),
+            Target::Site(_) | Target::Loop { .. } | Target::Fabric(_) | Target::Workload(_) => {}
+        }
+        if new_name.is_empty() || new_name.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+            return Err("a new name must be non-empty, without quotes, backslashes or control characters".into());
+        }
+        let quoted = format!("\"{new_name}\"");
+        Ok(self.references(analysis, offset, true).into_iter().map(|range| (range, quoted.clone())).collect())
+    }
+
     /// The outline of the analysed blueprint.
     pub fn symbols(&self, analysis: &FileAnalysis) -> Vec<index::Symbol> {
         fn widen(text: &str, symbols: &mut [index::Symbol]) {

@@ -309,6 +309,21 @@ fn hostile_clients_get_protocol_errors_and_never_a_hang() {
         json!({"textDocument": {"uri": URI}, "position": {"line": 100000, "character": 100000}}),
     );
     assert_eq!(far["result"], Value::Null);
+    // A misspelled loop name: E0302 with a quick fix that writes the loop the help suggests.
+    let typo = rhine().replacen("loop=\"tcs-1\"", "loop=\"tcs-9\"", 1);
+    let uri = "file:///blueprints/typo/factory.kdl";
+    c.open(uri, &typo);
+    let diagnostics = c.diagnostics(uri, 1);
+    let e0302 = diagnostics.iter().find(|d| d["code"] == "E0302").expect("an unknown loop");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": e0302["range"], "context": {"diagnostics": []}}),
+    );
+    let fix = &actions["result"][0];
+    assert_eq!(fix["kind"], "quickfix", "{actions}");
+    let edit = &fix["edit"]["changes"][uri][0];
+    assert_eq!(edit["newText"], "\"tcs-1\"");
+    assert_eq!(edit["range"], e0302["range"]);
     // The client disconnects without `shutdown`: the server exits (with 1) instead of hanging.
     assert_eq!(c.exit_code(), Some(1));
 }

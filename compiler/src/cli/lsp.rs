@@ -283,6 +283,30 @@ impl Server {
                     Err(why) => Err((ErrorCode::RequestFailed, why)),
                 }
             }
+            "textDocument/codeAction" => self.with_params(req, |s, p: lsp::CodeActionParams| {
+                let uri = p.text_document.uri.as_str();
+                let doc = s.docs.get(uri)?;
+                let analysis = doc.analysis.as_ref()?;
+                let wanted = (from_lsp(p.range.start), from_lsp(p.range.end));
+                let actions: Vec<serde_json::Value> = analysis
+                    .problems
+                    .iter()
+                    .filter(|d| d.range.start <= wanted.1 && wanted.0 <= d.range.end)
+                    .flat_map(|d| d.fixes.iter().map(move |f| (d, f)))
+                    .map(|(d, f)| {
+                        let edit = lsp::TextEdit { range: to_lsp_range(f.range), new_text: f.new_text.clone() };
+                        // Built as JSON: see the rename's `WorkspaceEdit`.
+                        serde_json::json!({
+                            "title": f.title,
+                            "kind": lsp::CodeActionKind::QUICKFIX,
+                            "diagnostics": [to_lsp_diagnostic(d, uri, s.docs_url.as_deref())],
+                            "isPreferred": d.fixes.len() == 1,
+                            "edit": { "changes": { uri: [edit] } },
+                        })
+                    })
+                    .collect();
+                Some(actions)
+            }),
             "textDocument/documentSymbol" => self.with_params(req, |s, p: lsp::DocumentSymbolParams| {
                 let doc = s.docs.get(p.text_document.uri.as_str())?;
                 let analysis = doc.analysis.as_ref()?;
@@ -348,6 +372,7 @@ fn capabilities() -> lsp::InitializeResult {
         references_provider: Some(lsp::OneOf::Left(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         rename_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Simple(true)),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
         ..lsp::ServerCapabilities::default()
     };

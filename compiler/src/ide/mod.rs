@@ -43,6 +43,24 @@ pub struct Problem {
     /// The message, its help and notes on lines of their own.
     pub message: String,
     pub related: Vec<Related>,
+    /// Replacements its help names (`did you mean `x`?`), for the primary label's text.
+    pub fixes: Vec<Fix>,
+}
+
+/// A concrete fix: replace the text of `range` with `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub range: Range,
+    pub new_text: String,
+}
+
+/// The names a "did you mean" help offers (`diag::did_you_mean` words it: "did you mean `x`?" or
+/// "did you mean one of `x`, `y`?").
+fn suggestions(help: &str) -> Vec<&str> {
+    let Some((_, rest)) = help.split_once("did you mean ") else { return Vec::new() };
+    let list = rest.split('?').next().unwrap_or("");
+    list.split('`').skip(1).step_by(2).filter(|s| !s.is_empty()).collect()
 }
 
 /// One analysed text: its diagnostics and what hover and navigation read.
@@ -239,7 +257,28 @@ fn problems(diags: &Diagnostics, file: FileId, text: &str, lines: &LineIndex, so
             };
             related
                 .extend(labels.filter_map(|l| Some(Related { location: place(l.span)?, message: l.message.clone() })));
-            Problem { code: d.code.code, severity: d.severity(), range, message, related }
+            let mut fixes = Vec::new();
+            if let (Some(primary), Some(help)) = (primary.filter(|l| l.span.file == file), &d.help) {
+                let written = text.get(primary.span.start as usize..primary.span.end as usize).unwrap_or("");
+                let quoted = written.starts_with('"') && written.ends_with('"') && written.len() >= 2;
+                for name in suggestions(help) {
+                    let new_text = if quoted { format!("\"{name}\"") } else { name.to_string() };
+                    fixes.push(Fix { title: format!("Replace with `{name}`"), range, new_text });
+                }
+            }
+            Problem { code: d.code.code, severity: d.severity(), range, message, related, fixes }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggestions;
+
+    #[test]
+    fn reads_the_names_a_help_suggests() {
+        assert_eq!(suggestions("did you mean `tcs-1`?"), vec!["tcs-1"]);
+        assert_eq!(suggestions("did you mean one of `a`, `b`, `c`? or add it"), vec!["a", "b", "c"]);
+        assert!(suggestions("write `loop=\"x\"`").is_empty());
+    }
 }

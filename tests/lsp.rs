@@ -310,7 +310,13 @@ fn hostile_clients_get_protocol_errors_and_never_a_hang() {
     );
     assert_eq!(far["result"], Value::Null);
     // A misspelled loop name: E0302 with a quick fix that writes the loop the help suggests.
-    let typo = rhine().replacen("loop=\"tcs-1\"", "loop=\"tcs-9\"", 1);
+    // Before it, a comment with a character of two UTF-16 code units (four bytes) and one of one
+    // (two bytes): the range counts UTF-16 code units, as the protocol does.
+    let typo = rhine().replacen(
+        "rack \"gb200-nvl72\" count=8 loop=\"tcs-1\"",
+        "/* 🏭 Zürich */ rack \"gb200-nvl72\" count=8 loop=\"tcs-9\"",
+        1,
+    );
     let uri = "file:///blueprints/typo/factory.kdl";
     c.open(uri, &typo);
     let diagnostics = c.diagnostics(uri, 1);
@@ -321,6 +327,7 @@ fn hostile_clients_get_protocol_errors_and_never_a_hang() {
     );
     let fix = &actions["result"][0];
     assert_eq!(fix["kind"], "quickfix", "{actions}");
+    assert_eq!(e0302["range"]["start"], position_of(&typo, "\"tcs-9\"", 0));
     let edit = &fix["edit"]["changes"][uri][0];
     assert_eq!(edit["newText"], "\"tcs-1\"");
     assert_eq!(edit["range"], e0302["range"]);

@@ -221,6 +221,12 @@ fn a_whole_editing_session() {
     let site_nodes = labels(&mut c, position_of(&text, "hall \"A\"", 2));
     assert_eq!(site_nodes, vec!["hall"], "`ha` inside a site");
 
+    // Software versions the catalog knows, newest first.
+    let versions = labels(&mut c, position_of(&text, "cuda \"13.0\"", 6));
+    assert!(versions.contains(&"13.0".to_string()) && versions.len() > 1, "{versions:?}");
+    let dynamo = labels(&mut c, position_of(&text, "version=\"0.6.0\"", 9));
+    assert!(dynamo.contains(&"0.6.0".to_string()), "{dynamo:?}");
+
     // Definition of a loop name: the loop's own node; of a part id: the catalog file.
     let at = position_of(&text, "loop=\"tcs-1\"", 7);
     let def = c.request("textDocument/definition", json!({"textDocument": {"uri": URI}, "position": at}));

@@ -230,13 +230,17 @@ impl Server {
                     .ide
                     .complete(&doc.names, &doc.text, offset)
                     .into_iter()
-                    .map(|c| lsp::CompletionItem {
+                    .enumerate()
+                    .map(|(i, c)| lsp::CompletionItem {
+                        // The order candidates come in (newest versions first), kept by clients.
+                        sort_text: Some(format!("{i:05}")),
                         label: c.label,
                         detail: Some(c.detail),
                         kind: Some(match c.kind {
                             ide::complete::CandidateKind::Part => lsp::CompletionItemKind::VALUE,
                             ide::complete::CandidateKind::Name => lsp::CompletionItemKind::REFERENCE,
                             ide::complete::CandidateKind::Node => lsp::CompletionItemKind::PROPERTY,
+                            ide::complete::CandidateKind::Version => lsp::CompletionItemKind::CONSTANT,
                         }),
                         ..lsp::CompletionItem::default()
                     })

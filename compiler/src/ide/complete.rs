@@ -1,6 +1,7 @@
 //! Completion candidates at a cursor, decided from the text of the line and the blocks around it
 //! (the text may not parse while it is being typed): part ids of the kinds a position takes, names
-//! of loops and sites where a reference is expected, and the child nodes a block accepts.
+//! of loops and sites where a reference is expected, software versions the catalog knows, and the
+//! child nodes a block accepts.
 
 use super::index::{Names, PartPosition};
 use crate::catalog::{Catalog, Form, Part};
@@ -11,6 +12,7 @@ pub enum CandidateKind {
     Part,
     Name,
     Node,
+    Version,
 }
 
 /// One completion: the text to insert and a short description.
@@ -35,6 +37,11 @@ pub fn candidates(catalog: &Catalog, names: &Names, text: &str, offset: usize) -
         let prefix = line.get(open + 1..).unwrap_or("");
         if let Some(prop) = head.strip_suffix('=') {
             let prop = prop.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+            // `serving "dynamo" version="…`: the engine's releases.
+            let mut words = head.split_whitespace();
+            if let (Some("serving"), Some(engine), "version") = (words.next(), words.next(), prop) {
+                return versions(catalog, &[engine.trim_matches('"')], prefix);
+            }
             let site = enclosing_site(before);
             return reference_names(names, prop, site.as_deref(), prefix);
         }
@@ -42,6 +49,7 @@ pub fn candidates(catalog: &Catalog, names: &Names, text: &str, offset: usize) -
             if let Some(position) = PartPosition::from_node(node) {
                 return part_ids(catalog, position, prefix);
             }
+            return versions(catalog, crate::resolve::software_products(node), prefix);
         }
         return Vec::new();
     }
@@ -83,6 +91,23 @@ fn fits(position: PartPosition, part: &Part) -> bool {
         (PartPosition::Price, p) => p.is_priced(),
         _ => false,
     }
+}
+
+/// The releases the catalog knows of some software products, newest first.
+fn versions(catalog: &Catalog, products: &[&str], prefix: &str) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for product in products.iter().filter_map(|p| catalog.software(p)) {
+        let mut releases: Vec<_> = product.releases.iter().filter(|r| r.version.value.starts_with(prefix)).collect();
+        releases.sort_by(|a, b| crate::catalog::version_cmp(&b.version.value, &a.version.value));
+        for r in releases {
+            let detail = match &r.date {
+                Some(date) => format!("{}, {date}", product.name),
+                None => product.name.clone(),
+            };
+            out.push(Candidate { label: r.version.value.clone(), detail, kind: CandidateKind::Version });
+        }
+    }
+    out
 }
 
 fn reference_names(names: &Names, prop: &str, site: Option<&str>, prefix: &str) -> Vec<Candidate> {

@@ -1,4 +1,4 @@
-//! `millwright lsp` driven over standard input and output as an editor drives it: whole sessions
+//! `millwright lsp` driven over standard input and output as an editor drives it: whole conversations
 //! with Content-Length framing, and the hostile cases (malformed JSON, unknown methods, unknown
 //! documents, a client that disconnects). Every wait has a timeout, so a hang fails the test.
 
@@ -148,7 +148,7 @@ fn position_of(text: &str, needle: &str, shift: usize) -> Value {
 const URI: &str = "file:///blueprints/rhine/factory.kdl";
 
 #[test]
-fn a_whole_editing_session() {
+fn a_whole_editing_conversation() {
     let text = rhine();
     let mut c = Client::start();
     let init = c.initialize();
@@ -291,7 +291,7 @@ fn hostile_clients_get_protocol_errors_and_never_a_hang() {
     let early = c.request("textDocument/hover", json!({}));
     assert_eq!(early["error"]["code"], json!(-32002));
     c.initialize();
-    // Malformed JSON in a well-framed message: a parse error with a null id, then the session goes on.
+    // Malformed JSON in a well-framed message: a parse error with a null id, then the conversation goes on.
     c.send_raw("{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": ");
     let parse = c.wait_for(|m| m["error"]["code"] == json!(-32700));
     assert_eq!(parse["id"], Value::Null);

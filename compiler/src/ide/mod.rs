@@ -91,7 +91,7 @@ pub fn stdlib_text(path: &str) -> Option<&'static str> {
 pub struct Ide {
     session: Session,
     /// How many files the source map holds with the catalog alone; an analysis adds one and the
-    /// next drops it again, so a long editing session does not grow.
+    /// next drops it again, so hours of editing do not grow it.
     catalog_files: usize,
 }
 

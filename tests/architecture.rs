@@ -30,6 +30,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("driver", &["compile"]),
     // `compare` runs the whole pipeline twice, so it sits above the driver.
     ("what-if", &["compare"]),
+    // Editor support runs the driver on every edit and answers from its results.
+    ("editor", &["ide"]),
     ("shell", &["lib", "main", "cli"]),
 ];
 

@@ -93,9 +93,17 @@ impl Session {
 
     /// Lowers, resolves and checks one file: all its diagnostics (catalog problems included).
     pub fn check(&mut self, name: &str, bytes: &[u8]) -> (FileId, Diagnostics) {
+        let checked = self.check_keeping(name, bytes);
+        (checked.file, checked.diagnostics)
+    }
+
+    /// As [`Session::check`], keeping the blueprint as written and the plan's figures (an editor
+    /// answers hover and navigation from them).
+    pub fn check_keeping(&mut self, name: &str, bytes: &[u8]) -> Checked {
         let lowered = self.lower(name, bytes);
         let mut diags = self.catalog_diagnostics.clone();
         diags.extend(lowered.diagnostics);
+        let mut plan_view = None;
         if let Some(a) = lowered.blueprint.as_ref().and_then(|bp| self.analyze(bp, &mut diags)) {
             // What `plan` and `build` print must be finite (E1007); both views are aggregated.
             let plan = crate::render::plan::view(&a.factory, &a.plan);
@@ -104,9 +112,20 @@ impl Session {
             if let Some(d) = crate::render::finite::check_plan_and_cost(&plan, &cost, &self.sources, name) {
                 diags.push(d);
             }
+            plan_view = Some(plan);
         }
-        (lowered.file, diags)
+        Checked { file: lowered.file, diagnostics: diags, blueprint: lowered.blueprint, plan: plan_view }
     }
+}
+
+/// One checked file with what was read and computed from it.
+pub struct Checked {
+    pub file: FileId,
+    pub diagnostics: Diagnostics,
+    /// The blueprint as written, when the file could be parsed.
+    pub blueprint: Option<ast::Blueprint>,
+    /// The plan's figures, when the blueprint resolved.
+    pub plan: Option<crate::render::plan::PlanView>,
 }
 
 impl Default for Session {

@@ -38,4 +38,7 @@ pub mod fmt;
 pub mod compile;
 pub mod compare;
 
+// Editor support, above the driver.
+pub mod ide;
+
 pub use compile::{Analysis, Session};

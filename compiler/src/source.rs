@@ -115,6 +115,21 @@ impl SourceMap {
         self.files.get(id.0 as usize)
     }
 
+    /// How many files the map holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Forgets the files added after the first `len`: a long-running caller that analyses one
+    /// text after another (an editor's server) keeps the catalog's files and drops the rest.
+    pub fn truncate(&mut self, len: usize) {
+        self.files.truncate(len);
+    }
+
     pub fn name(&self, id: FileId) -> &str {
         self.get(id).map(|f| f.name.as_str()).unwrap_or("<unknown>")
     }

@@ -38,6 +38,7 @@ mod explain;
 mod format;
 mod frontier;
 mod graph;
+mod lsp;
 mod outdir;
 mod output;
 mod plan;
@@ -81,6 +82,8 @@ enum Command {
     /// Browse the parts catalog
     #[command(subcommand)]
     Catalog(catalog::Command),
+    /// Run the language server (LSP over standard input and output) for editors
+    Lsp(lsp::Args),
 }
 
 /// Exit code for success.
@@ -111,5 +114,6 @@ pub fn main() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => format::run(args),
         Command::Catalog(cmd) => catalog::run(cmd),
+        Command::Lsp(args) => lsp::run(args),
     }
 }

@@ -21,6 +21,31 @@ struct Resolver<'a, 'd> {
     unresolved: bool,
 }
 
+/// The catalog's software products the version nodes of a `software` block name, by node.
+const SOFTWARE_PRODUCTS: &[(&str, &[&str])] = &[
+    ("driver", &["nvidia-driver"]),
+    ("cuda", &["cuda"]),
+    ("rocm", &["rocm"]),
+    ("kubernetes", &["kubernetes"]),
+    // NVIDIA's operator, or AMD's where the site's GPUs are AMD's.
+    ("gpu-operator", &["gpu-operator", "amd-gpu-operator"]),
+    ("dra-driver", &["nvidia-dra-driver"]),
+];
+
+/// The catalog product a version node names: the first of its row, or the second (AMD's
+/// operator) when `amd`.
+fn software_product(node: &str, amd: bool) -> &'static str {
+    let products = software_products(node);
+    let pick = if amd { products.get(1) } else { None };
+    pick.or(products.first()).copied().unwrap_or("")
+}
+
+/// Every catalog product a version node of a `software` block can name (an editor offers their
+/// releases).
+pub fn software_products(node: &str) -> &'static [&'static str] {
+    SOFTWARE_PRODUCTS.iter().find(|(n, _)| *n == node).map_or(&[], |(_, p)| p)
+}
+
 /// Resolves a lowered blueprint. Returns `None` only when there is no factory to speak of.
 pub fn resolve<'a>(bp: &ast::Blueprint, catalog: &'a Catalog, diags: &mut Diagnostics) -> Option<Factory<'a>> {
     let mut r = Resolver { catalog, diags, unresolved: false };
@@ -682,13 +707,13 @@ impl<'a> Resolver<'a, '_> {
             .flat_map(|r| &r.racks)
             .flat_map(|r| r.systems())
             .any(|(s, _)| self.catalog[s.gpu].vendor == crate::catalog::Vendor::Amd);
-        let driver = pick(|s| &s.driver).map(|v| self.version("nvidia-driver", &v, "NVIDIA driver"));
-        let cuda = pick(|s| &s.cuda).map(|v| self.version("cuda", &v, "CUDA"));
-        let rocm = pick(|s| &s.rocm).map(|v| self.version("rocm", &v, "ROCm"));
-        let kubernetes = pick(|s| &s.kubernetes).map(|v| self.version("kubernetes", &v, "Kubernetes"));
-        let operator_product = if amd { "amd-gpu-operator" } else { "gpu-operator" };
-        let gpu_operator = pick(|s| &s.gpu_operator).map(|v| self.version(operator_product, &v, "GPU Operator"));
-        let dra_driver = pick(|s| &s.dra_driver).map(|v| self.version("nvidia-dra-driver", &v, "NVIDIA DRA driver"));
+        let product = |node| software_product(node, amd);
+        let driver = pick(|s| &s.driver).map(|v| self.version(product("driver"), &v, "NVIDIA driver"));
+        let cuda = pick(|s| &s.cuda).map(|v| self.version(product("cuda"), &v, "CUDA"));
+        let rocm = pick(|s| &s.rocm).map(|v| self.version(product("rocm"), &v, "ROCm"));
+        let kubernetes = pick(|s| &s.kubernetes).map(|v| self.version(product("kubernetes"), &v, "Kubernetes"));
+        let gpu_operator = pick(|s| &s.gpu_operator).map(|v| self.version(product("gpu-operator"), &v, "GPU Operator"));
+        let dra_driver = pick(|s| &s.dra_driver).map(|v| self.version(product("dra-driver"), &v, "NVIDIA DRA driver"));
         let serving_src = match site {
             Some(s) if !s.serving.is_empty() => &s.serving,
             _ => &top.serving,

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The children a `fabric` node may have.
+pub(super) const FABRIC_CHILDREN: &[&str] = &["switch", "topology", "medium"];
+
 pub(super) fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
     let mut r = NodeReader::new(node);
     let example = "fabric \"compute\" kind=\"infiniband\"";
@@ -31,8 +34,8 @@ pub(super) fn lower_fabric(cx: &mut Cx, node: &Node) -> Option<Fabric> {
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
-        if !["switch", "topology", "medium"].contains(&key) {
-            read::unknown_child(cx, "fabric", child, &["switch", "topology", "medium"]);
+        if !FABRIC_CHILDREN.contains(&key) {
+            read::unknown_child(cx, "fabric", child, FABRIC_CHILDREN);
             continue;
         }
         if !once.first(cx, "fabric", child) {

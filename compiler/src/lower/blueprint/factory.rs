@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The children a `factory` node may have.
+pub(super) const FACTORY_CHILDREN: &[&str] = &["description", "region", "currency"];
+
 pub(super) fn lower_factory(cx: &mut Cx, node: &Node) -> Option<Factory> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a factory name", "factory \"rhine-one\"");
@@ -14,7 +17,7 @@ pub(super) fn lower_factory(cx: &mut Cx, node: &Node) -> Option<Factory> {
     for child in children(node) {
         let key = child.name().value();
         if !["description", "region", "currency"].contains(&key) {
-            read::unknown_child(cx, "factory", child, &["description", "region", "currency"]);
+            read::unknown_child(cx, "factory", child, FACTORY_CHILDREN);
             continue;
         }
         if !once.first(cx, "factory", child) {

@@ -28,6 +28,27 @@ use workload::lower_workload;
 
 const TOP: &[&str] = &["factory", "site", "fabric", "software", "workload", "quote", "allow"];
 
+/// The children a node of a blueprint may have, by the node's name (`None`: the top level), as
+/// the readers accept them; an editor offers them. Nodes read as properties only have none.
+pub fn child_names(parent: Option<&str>) -> &'static [&'static str] {
+    match parent {
+        None => TOP,
+        Some("factory") => factory::FACTORY_CHILDREN,
+        Some("site") => site::SITE_CHILDREN,
+        Some("power") => site::POWER_CHILDREN,
+        Some("cooling") => site::COOLING_CHILDREN,
+        Some("loop") => site::LOOP_CHILDREN,
+        Some("hall") => site::HALL_CHILDREN,
+        Some("row") => site::ROW_CHILDREN,
+        Some("rack") => site::RACK_CHILDREN,
+        Some("fabric") => fabric::FABRIC_CHILDREN,
+        Some("software") => software::SOFTWARE_CHILDREN,
+        Some("workload") => workload::WORKLOAD_CHILDREN,
+        Some("quote") => quote::QUOTE_CHILDREN,
+        Some(_) => &[],
+    }
+}
+
 /// Tracks nodes that may appear once in a parent, to report repeats with both spans.
 #[derive(Default)]
 pub(super) struct Once {

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The children a `quote` node may have.
+pub(super) const QUOTE_CHILDREN: &[&str] = &["margin", "amortize", "utilization", "price", "exchange-rate", "facility"];
+
 /// `exchange-rate (EUR)0.86 per="USD"`: the rate is money in the factory currency (E0115
 /// otherwise), `per` another currency, each currency at most once.
 pub(super) fn lower_exchange_rate(cx: &mut Cx, node: &Node, seen: &[ExchangeRate]) -> Option<ExchangeRate> {
@@ -50,7 +53,6 @@ pub(super) fn lower_exchange_rate(cx: &mut Cx, node: &Node, seen: &[ExchangeRate
 
 pub(super) fn lower_quote(cx: &mut Cx, node: &Node) -> Quote {
     NodeReader::new(node).finish(cx);
-    const KNOWN: &[&str] = &["margin", "amortize", "utilization", "price", "exchange-rate", "facility"];
     let mut q = Quote {
         margin: None,
         amortize_years: None,
@@ -63,8 +65,8 @@ pub(super) fn lower_quote(cx: &mut Cx, node: &Node) -> Quote {
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
-        if !KNOWN.contains(&key) {
-            read::unknown_child(cx, "quote", child, KNOWN);
+        if !QUOTE_CHILDREN.contains(&key) {
+            read::unknown_child(cx, "quote", child, QUOTE_CHILDREN);
             continue;
         }
         if key != "price" && key != "exchange-rate" && !once.first(cx, "quote", child) {

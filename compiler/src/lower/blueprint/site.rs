@@ -3,11 +3,31 @@
 
 use super::*;
 
+/// The children a `cooling` node may have.
+pub(super) const COOLING_CHILDREN: &[&str] = &["loop", "air"];
+
+/// The children a `loop` node may have.
+pub(super) const LOOP_CHILDREN: &[&str] = &["cdu"];
+
+/// The children a `hall` node may have.
+pub(super) const HALL_CHILDREN: &[&str] = &["row"];
+
+/// The children a `row` node may have.
+pub(super) const ROW_CHILDREN: &[&str] = &["rack"];
+
+/// The children a `rack` node may have.
+pub(super) const RACK_CHILDREN: &[&str] = &["system", "pdu"];
+
+/// The children a `site` node may have.
+pub(super) const SITE_CHILDREN: &[&str] = &["region", "tier", "power", "cooling", "hall", "software"];
+
+/// The children a `power` node may have.
+pub(super) const POWER_CHILDREN: &[&str] = &["feed", "redundancy", "pue", "peak-pue", "energy-price"];
+
 pub(super) fn lower_site(cx: &mut Cx, node: &Node) -> Option<Site> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a site name", "site \"frankfurt-1\"");
     r.finish(cx);
-    const KNOWN: &[&str] = &["region", "tier", "power", "cooling", "hall", "software"];
     let mut site = Site {
         name: name.clone().unwrap_or_else(|| Spanned::new(String::new(), cx.node_name_span(node))),
         region: None,
@@ -22,7 +42,7 @@ pub(super) fn lower_site(cx: &mut Cx, node: &Node) -> Option<Site> {
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
-        if key != "hall" && KNOWN.contains(&key) && !once.first(cx, "site", child) {
+        if key != "hall" && SITE_CHILDREN.contains(&key) && !once.first(cx, "site", child) {
             continue;
         }
         match key {
@@ -53,7 +73,7 @@ pub(super) fn lower_site(cx: &mut Cx, node: &Node) -> Option<Site> {
             "cooling" => site.cooling = Some(lower_cooling(cx, child)),
             "hall" => site.halls.extend(lower_hall(cx, child)),
             "software" => site.software = Some(lower_software(cx, child)),
-            _ => read::unknown_child(cx, "site", child, KNOWN),
+            _ => read::unknown_child(cx, "site", child, SITE_CHILDREN),
         }
     }
     if name.is_some() && !has_child(node, "hall") && !misspelt_child(node, "hall") {
@@ -84,7 +104,6 @@ pub(super) fn lower_site(cx: &mut Cx, node: &Node) -> Option<Site> {
 
 pub(super) fn lower_power(cx: &mut Cx, node: &Node) -> Option<Power> {
     NodeReader::new(node).finish(cx);
-    const KNOWN: &[&str] = &["feed", "redundancy", "pue", "peak-pue", "energy-price"];
     let span = cx.node_name_span(node);
     let mut power = Power {
         feeds: Vec::new(),
@@ -99,7 +118,7 @@ pub(super) fn lower_power(cx: &mut Cx, node: &Node) -> Option<Power> {
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
-        if key != "feed" && KNOWN.contains(&key) && !once.first(cx, "power", child) {
+        if key != "feed" && POWER_CHILDREN.contains(&key) && !once.first(cx, "power", child) {
             continue;
         }
         match key {
@@ -133,7 +152,7 @@ pub(super) fn lower_power(cx: &mut Cx, node: &Node) -> Option<Power> {
                 power.energy_price = lower_energy_price(cx, child);
                 power.energy_price_rejected = power.energy_price.is_none();
             }
-            _ => read::unknown_child(cx, "power", child, KNOWN),
+            _ => read::unknown_child(cx, "power", child, POWER_CHILDREN),
         }
     }
     if power.feeds.is_empty() && children(node).iter().all(|c| c.name().value() != "feed") {
@@ -203,7 +222,7 @@ pub(super) fn lower_cooling(cx: &mut Cx, node: &Node) -> Cooling {
                 cooling.air_unreadable = cap.is_none();
                 cooling.air = cap.map(|c| Spanned::new(Watts(c.value), c.span));
             }
-            _ => read::unknown_child(cx, "cooling", child, &["loop", "air"]),
+            _ => read::unknown_child(cx, "cooling", child, COOLING_CHILDREN),
         }
     }
     cooling
@@ -231,7 +250,7 @@ pub(super) fn lower_loop(cx: &mut Cx, node: &Node) -> Option<Loop> {
     let mut cdus = Vec::new();
     for child in children(node) {
         if child.name().value() != "cdu" {
-            read::unknown_child(cx, "loop", child, &["cdu"]);
+            read::unknown_child(cx, "loop", child, LOOP_CHILDREN);
             continue;
         }
         let mut r = NodeReader::new(child);
@@ -283,7 +302,7 @@ pub(super) fn lower_hall(cx: &mut Cx, node: &Node) -> Option<Hall> {
     let mut rows = Vec::new();
     for child in children(node) {
         if child.name().value() != "row" {
-            read::unknown_child(cx, "hall", child, &["row"]);
+            read::unknown_child(cx, "hall", child, HALL_CHILDREN);
             continue;
         }
         rows.extend(lower_row(cx, child));
@@ -317,7 +336,7 @@ pub(super) fn lower_row(cx: &mut Cx, node: &Node) -> Option<Row> {
     let mut racks = Vec::new();
     for child in children(node) {
         if child.name().value() != "rack" {
-            read::unknown_child(cx, "row", child, &["rack"]);
+            read::unknown_child(cx, "row", child, ROW_CHILDREN);
             continue;
         }
         racks.extend(lower_rack(cx, child));
@@ -348,7 +367,7 @@ pub(super) fn lower_rack(cx: &mut Cx, node: &Node) -> Option<RackGroup> {
             continue;
         }
         if child.name().value() != "system" {
-            read::unknown_child(cx, "rack", child, &["system", "pdu"]);
+            read::unknown_child(cx, "rack", child, RACK_CHILDREN);
             continue;
         }
         let mut r = NodeReader::new(child);

@@ -2,9 +2,12 @@
 
 use super::*;
 
+/// The children a `software` node may have.
+pub(super) const SOFTWARE_CHILDREN: &[&str] =
+    &["os", "driver", "cuda", "rocm", "kubernetes", "gpu-operator", "dra-driver", "serving"];
+
 pub(super) fn lower_software(cx: &mut Cx, node: &Node) -> Software {
     NodeReader::new(node).finish(cx);
-    const KNOWN: &[&str] = &["os", "driver", "cuda", "rocm", "kubernetes", "gpu-operator", "dra-driver", "serving"];
     let mut sw = Software { span: Some(cx.node_name_span(node)), ..Software::default() };
     let mut once = Once::default();
     for child in children(node) {
@@ -45,8 +48,8 @@ pub(super) fn lower_software(cx: &mut Cx, node: &Node) -> Software {
             }
             continue;
         }
-        if !KNOWN.contains(&key) {
-            read::unknown_child(cx, "software", child, KNOWN);
+        if !SOFTWARE_CHILDREN.contains(&key) {
+            read::unknown_child(cx, "software", child, SOFTWARE_CHILDREN);
             continue;
         }
         if !once.first(cx, "software", child) {

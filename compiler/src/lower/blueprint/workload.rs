@@ -2,11 +2,13 @@
 
 use super::*;
 
+/// The children a `workload` node may have.
+pub(super) const WORKLOAD_CHILDREN: &[&str] = &["model", "precision", "tokens", "slo", "gpus", "serving"];
+
 pub(super) fn lower_workload(cx: &mut Cx, node: &Node) -> Option<Workload> {
     let mut r = NodeReader::new(node);
     let name = node_name(cx, &mut r, "a workload name", "workload \"assistant\"");
     r.finish(cx);
-    const KNOWN: &[&str] = &["model", "precision", "tokens", "slo", "gpus", "serving"];
     let span = cx.node_head_span(node);
     let mut w = Workload {
         name: name.clone().unwrap_or_else(|| Spanned::new(String::new(), span)),
@@ -21,8 +23,8 @@ pub(super) fn lower_workload(cx: &mut Cx, node: &Node) -> Option<Workload> {
     let mut once = Once::default();
     for child in children(node) {
         let key = child.name().value();
-        if !KNOWN.contains(&key) {
-            read::unknown_child(cx, "workload", child, KNOWN);
+        if !WORKLOAD_CHILDREN.contains(&key) {
+            read::unknown_child(cx, "workload", child, WORKLOAD_CHILDREN);
             continue;
         }
         if !once.first(cx, "workload", child) {

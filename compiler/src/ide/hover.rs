@@ -90,6 +90,7 @@ fn key_figures(catalog: &Catalog, part: &Part) -> Vec<String> {
             format!("memory: {} GB, {} TB/s", trim(g.memory.0 / 1e9), trim(g.memory_bandwidth.0 / 1e12)),
             format!("power: {}", power_kw(g.power.0 / 1e3)),
         ],
+        Part::Whip(w) => vec![format!("circuit: {} V, {}-phase, {} A", trim(w.voltage.0), w.phases, trim(w.current.0))],
         Part::Rack(_)
         | Part::Switch(_)
         | Part::Cdu(_)

@@ -386,6 +386,19 @@ pub struct DeviceType {
     pub manufacturer_slug: String,
     pub u_height: u64,
     pub role: &'static str,
+    /// The power inputs of a server type (its PSUs), which NetBox creates on every device of the
+    /// type as power ports; `None` for types fed otherwise (a tray from its rack's busbar).
+    pub power_ports: Option<PowerPortsView>,
+}
+
+/// A device type's power inputs, as NetBox power-port templates `psu1`…`psuN`: each port's
+/// maximum and allocated draw in watts, the system's maximum and nominal draw shared evenly by its
+/// inputs (the catalog's `power-input count=`).
+#[derive(Clone, Debug, Serialize)]
+pub struct PowerPortsView {
+    pub count: u64,
+    pub maximum_draw_w: u64,
+    pub allocated_draw_w: u64,
 }
 
 use crate::names::slug;
@@ -432,18 +445,20 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
     let plan_view = super::plan::view(factory, plan);
     let mut manufacturers: BTreeMap<String, Manufacturer> = BTreeMap::new();
     let mut device_types: BTreeMap<String, DeviceType> = BTreeMap::new();
-    let mut add_type = |id: &str, name: &str, vendor: Vendor, u: u64, role: &'static str| {
-        let m = vendor_name(vendor).to_string();
-        manufacturers.entry(m.clone()).or_insert_with(|| Manufacturer { slug: slug(&m), name: m.clone() });
-        device_types.entry(id.to_string()).or_insert_with(|| DeviceType {
-            id: id.to_string(),
-            slug: slug(id),
-            model: name.to_string(),
-            manufacturer_slug: slug(&m),
-            u_height: u,
-            role,
-        });
-    };
+    let mut add_type =
+        |id: &str, name: &str, vendor: Vendor, u: u64, role: &'static str, power_ports: Option<PowerPortsView>| {
+            let m = vendor_name(vendor).to_string();
+            manufacturers.entry(m.clone()).or_insert_with(|| Manufacturer { slug: slug(&m), name: m.clone() });
+            device_types.entry(id.to_string()).or_insert_with(|| DeviceType {
+                id: id.to_string(),
+                slug: slug(id),
+                model: name.to_string(),
+                manufacturer_slug: slug(&m),
+                u_height: u,
+                role,
+                power_ports,
+            });
+        };
     let placement = crate::project::placement::place_replicas(factory, plan);
     let names = &plan.names;
     let mut sites = Vec::new();
@@ -498,6 +513,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                         s.vendor,
                                         1,
                                         "gpu-node",
+                                        None,
                                     );
                                     trays = (s.hosts(), Some(format!("{}-tray", s.id)), s.host_gpus);
                                     nodes += s.hosts();
@@ -519,6 +535,14 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
                                             g.system.vendor,
                                             g.system.rack_units,
                                             "gpu-node",
+                                            g.system.power_input.as_ref().filter(|p| p.count > 0).map(|p| {
+                                                let share = |w: f64| (w / p.count as f64).ceil().clamp(1.0, 1e9) as u64;
+                                                PowerPortsView {
+                                                    count: p.count,
+                                                    maximum_draw_w: share(g.system.power_peak.0),
+                                                    allocated_draw_w: share(g.system.power_nominal.0),
+                                                }
+                                            }),
                                         );
                                         for _ in 0..g.count {
                                             let n = numbered.entry(g.system.id.as_str()).or_insert(0);
@@ -647,7 +671,7 @@ pub fn build(factory: &Factory, plan: &Plan, catalog: &Catalog) -> BuildView {
             .collect();
         for f in &factory.fabrics {
             if let Some((s, _)) = f.switch {
-                add_type(&s.id, &s.name, s.vendor, s.rack_units, "switch");
+                add_type(&s.id, &s.name, s.vendor, s.rack_units, "switch", None);
             }
         }
         let serving = sw.serving.first();

@@ -426,6 +426,13 @@ pub struct Quote {
     pub exchange_rates: Vec<ExchangeRate>,
     /// `facility "build"` or `facility "colocation"`.
     pub facility: Option<Spanned<FacilityModel>>,
+    /// The quote's heading for the customer: who it is for, its reference, its date and how long
+    /// it holds (ISO dates, from the blueprint, never the clock), and its terms.
+    pub customer: Option<Spanned<String>>,
+    pub reference: Option<Spanned<String>>,
+    pub date: Option<Spanned<String>>,
+    pub valid_until: Option<Spanned<String>>,
+    pub terms: Option<Spanned<String>>,
     pub span: Span,
 }
 

@@ -399,8 +399,20 @@ pub struct QuoteSettings {
     /// The settings left at the language's defaults (`margin`, `amortize`, `utilization`,
     /// `facility`), for the quote's assumptions.
     pub defaulted: Vec<&'static str>,
+    /// The heading the customer reads (`customer`, `reference`, `date`, `valid-until`, `terms`).
+    pub heading: QuoteHeading,
     /// Where the `quote` block is, when written.
     pub span: Option<Span>,
+}
+
+/// Who a quote is for and on what terms, as the blueprint writes them; dates are ISO text.
+#[derive(Debug, Default)]
+pub struct QuoteHeading {
+    pub customer: Option<String>,
+    pub reference: Option<String>,
+    pub date: Option<String>,
+    pub valid_until: Option<String>,
+    pub terms: Option<String>,
 }
 
 impl<'a> Site<'a> {

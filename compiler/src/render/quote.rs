@@ -19,6 +19,8 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct QuoteView {
+    /// The heading for the customer: who, which reference, when and until when, on what terms.
+    pub heading: QuoteHeadingView,
     pub currency: String,
     /// `€`, `$`, `£`, or the code and a space.
     pub symbol: String,
@@ -468,6 +470,26 @@ fn headline(quote: &Quote) -> HeadlineText {
     }
 }
 
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteHeadingView {
+    pub customer: Option<String>,
+    pub reference: Option<String>,
+    pub date: Option<String>,
+    pub valid_until: Option<String>,
+    pub terms: Option<String>,
+}
+
+fn heading(factory: &Factory) -> QuoteHeadingView {
+    let h = &factory.quote.heading;
+    QuoteHeadingView {
+        customer: h.customer.clone(),
+        reference: h.reference.clone(),
+        date: h.date.clone(),
+        valid_until: h.valid_until.clone(),
+        terms: h.terms.clone(),
+    }
+}
+
 pub fn view(factory: &Factory, plan: &Plan) -> QuoteView {
     QuoteView { floor_plans: floor_plans(factory), frontiers: frontier_charts(factory, plan), ..figures(factory, plan) }
 }
@@ -544,6 +566,7 @@ pub fn figures(factory: &Factory, plan: &Plan) -> QuoteView {
         })
         .collect();
     QuoteView {
+        heading: heading(factory),
         currency: quote.currency.clone(),
         symbol: symbol(&quote.currency),
         bom: bom_json(quote),

@@ -837,6 +837,18 @@ impl<'a> Resolver<'a, '_> {
             .filter(|(_, written)| !written)
             .map(|(k, _)| k)
             .collect(),
+            heading: {
+                let text = |f: fn(&ast::Quote) -> &Option<Spanned<String>>| {
+                    q.and_then(|q| f(q).as_ref()).map(|s| s.value.clone())
+                };
+                crate::model::QuoteHeading {
+                    customer: text(|q| &q.customer),
+                    reference: text(|q| &q.reference),
+                    date: text(|q| &q.date),
+                    valid_until: text(|q| &q.valid_until),
+                    terms: text(|q| &q.terms),
+                }
+            },
             span: q.map(|q| q.span),
         }
     }

@@ -3,7 +3,55 @@
 use super::*;
 
 /// The children a `quote` node may have.
-pub(super) const QUOTE_CHILDREN: &[&str] = &["margin", "amortize", "utilization", "price", "exchange-rate", "facility"];
+pub(super) const QUOTE_CHILDREN: &[&str] = &[
+    "margin",
+    "amortize",
+    "utilization",
+    "price",
+    "exchange-rate",
+    "facility",
+    "customer",
+    "reference",
+    "date",
+    "valid-until",
+    "terms",
+];
+
+/// `date "2026-12-03"`: an ISO 8601 calendar date, `YYYY-MM-DD` with a real month and day.
+fn iso_date(cx: &mut Cx, node: &Node, key: &str) -> Option<Spanned<String>> {
+    let example = format!("{key} \"2026-12-03\"");
+    let d = read::single_arg(cx, node, &example).and_then(|e| read::string(cx, e, &format!("the {key}")))?;
+    let parts: Vec<&str> = d.value.split('-').collect();
+    let num = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
+    };
+    let ok = match parts.as_slice() {
+        [y, m, day] => match (num(y, 4), num(m, 2), num(day, 2)) {
+            (Some(y), Some(m), Some(day)) => {
+                let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+                let days = match m {
+                    1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                    4 | 6 | 9 | 11 => 30,
+                    2 if leap => 29,
+                    2 => 28,
+                    _ => 0,
+                };
+                day >= 1 && day <= days
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    if !ok {
+        cx.emit(
+            Diagnostic::new(codes::E0106, format!("the {key} `{}` is not a calendar date written YYYY-MM-DD", d.value))
+                .label(d.span, "not a YYYY-MM-DD date")
+                .help(format!("write it like `{example}`")),
+        );
+        return None;
+    }
+    Some(d)
+}
 
 /// `exchange-rate (EUR)0.86 per="USD"`: the rate is money in the factory currency (E0115
 /// otherwise), `per` another currency, each currency at most once.
@@ -60,6 +108,11 @@ pub(super) fn lower_quote(cx: &mut Cx, node: &Node) -> Quote {
         prices: Vec::new(),
         exchange_rates: Vec::new(),
         facility: None,
+        customer: None,
+        reference: None,
+        date: None,
+        valid_until: None,
+        terms: None,
         span: cx.node_name_span(node),
     };
     let mut once = Once::default();
@@ -73,6 +126,17 @@ pub(super) fn lower_quote(cx: &mut Cx, node: &Node) -> Quote {
             continue;
         }
         match key {
+            "customer" | "reference" | "terms" => {
+                let text = read::single_arg(cx, child, &format!("{key} \"…\""))
+                    .and_then(|e| read::string(cx, e, &format!("the {key}")));
+                match key {
+                    "customer" => q.customer = text,
+                    "reference" => q.reference = text,
+                    _ => q.terms = text,
+                }
+            }
+            "date" => q.date = iso_date(cx, child, key),
+            "valid-until" => q.valid_until = iso_date(cx, child, key),
             "facility" => {
                 if let Some(e) = read::single_arg(cx, child, "facility \"colocation\"") {
                     q.facility = read::choice(cx, e, "the facility", FacilityModel::CHOICES).map(|c| {
@@ -139,6 +203,21 @@ pub(super) fn lower_quote(cx: &mut Cx, node: &Node) -> Quote {
                     }
                 }
             }
+        }
+    }
+    // ISO dates compare as text.
+    if let (Some(d), Some(v)) = (&q.date, &q.valid_until) {
+        if v.value < d.value {
+            cx.emit(
+                Diagnostic::new(
+                    codes::E0111,
+                    format!("the quote is valid until {}, before its date {}", v.value, d.value),
+                )
+                .label(v.span, "before the quote's date")
+                .label(d.span, "the quote's date")
+                .help("give a `valid-until` on or after the `date`"),
+            );
+            q.valid_until = None;
         }
     }
     q

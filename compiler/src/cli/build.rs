@@ -90,8 +90,10 @@ pub fn run(args: Args) -> i32 {
         millwright::render::limits::check(&a.factory, &mut diags);
     }
     let too_large = diags.errors() > errors_before;
+    let design_warnings = millwright::render::quote::design_warnings(&diags.sorted());
     let rendered = analysis.filter(|_| !too_large).and_then(|a| {
-        let view = millwright::render::view::build(&a.factory, &a.plan, &session.catalog);
+        let mut view = millwright::render::view::build(&a.factory, &a.plan, &session.catalog);
+        view.cost.design_warnings = design_warnings;
         // No infinite or not-a-number value reaches a target or the printed view.
         if let Some(d) = millwright::render::finite::check(&view, &session.sources, a.factory.name.span) {
             diags.push(d);

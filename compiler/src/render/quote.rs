@@ -38,6 +38,9 @@ pub struct QuoteView {
     pub defaults: u64,
     /// What the quote had to assume or leave out (the W1001 and W1002 conditions), in words.
     pub warnings: Vec<String>,
+    /// The design's own warnings (`check`'s, less those the blueprint allows), for the reader of
+    /// the quote to weigh; set by the build from the analysis' diagnostics.
+    pub design_warnings: Vec<DesignWarningView>,
     pub floor_plans: Vec<FloorPlan>,
     /// Each workload's throughput–interactivity frontier (drawn with the floor plans, on `build`).
     pub frontiers: Vec<WorkloadFrontier>,
@@ -471,6 +474,27 @@ fn headline(quote: &Quote) -> HeadlineText {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct DesignWarningView {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The warnings a quote shows: every warning of the analysis that no `allow` silences, in
+/// display order, once each.
+pub fn design_warnings(diagnostics: &[crate::diag::Diagnostic]) -> Vec<DesignWarningView> {
+    let mut out: Vec<DesignWarningView> = Vec::new();
+    for d in diagnostics {
+        if d.severity() != crate::diag::Severity::Warning || d.is_suppressed() {
+            continue;
+        }
+        if !out.iter().any(|w| w.code == d.code.code && w.message == d.message) {
+            out.push(DesignWarningView { code: d.code.code, message: d.message.clone() });
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct QuoteHeadingView {
     pub customer: Option<String>,
     pub reference: Option<String>,
@@ -583,6 +607,7 @@ pub fn figures(factory: &Factory, plan: &Plan) -> QuoteView {
         headline: headline(quote),
         defaults: assumptions.iter().filter(|a| a.default).count() as u64,
         warnings: warnings(factory, &quote.problems),
+        design_warnings: Vec::new(),
         assumptions,
         floor_plans: Vec::new(),
         frontiers: Vec::new(),

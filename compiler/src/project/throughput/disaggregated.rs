@@ -270,54 +270,20 @@ fn decode_candidate(
     let batch = match tpot_limit {
         None => {
             let target = KNEE * rate(max_batch);
-            smallest(1.0, max_batch, |b| rate(b) >= target)
+            super::search::bisect(1.0, max_batch, |b| rate(b) >= target)
         }
         Some(limit) => {
             let meets = |b: f64| eff.latency_tail * decode_at(w, s, b, mtp, eff).1 <= limit;
             if !meets(1.0) {
                 return Some(Err(eff.latency_tail * decode_at(w, s, 1.0, mtp, eff).1));
             }
-            largest(1.0, max_batch, meets)
+            super::search::bisect_last(1.0, max_batch, meets)
         }
     };
     let (step, tpot, bound) = decode_at(w, s, batch, mtp, eff);
     Some(Ok(Candidate { split: s, rate: batch / tpot / w.output_tokens, latency: step, batch, tpot, mtp, bound }))
 }
 
-/// Smallest integer in [lo, hi] for which `ok` holds, given `ok(hi)`.
-fn smallest(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
-    let (mut lo, mut hi) = (lo.floor(), hi.floor());
-    if ok(lo) {
-        return lo;
-    }
-    while hi - lo > 1.0 {
-        let mid = ((lo + hi) / 2.0).floor();
-        if ok(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    hi
-}
-
-/// Largest integer in [lo, hi] for which `ok` holds, given `ok(lo)`.
-fn largest(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
-    let (mut lo, mut hi) = (lo.floor(), hi.floor());
-    while hi - lo > 1.0 {
-        let mid = ((lo + hi) / 2.0).floor();
-        if ok(mid) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    if ok(hi) {
-        hi
-    } else {
-        lo
-    }
-}
 
 /// Keeps the candidates worth pairing: for each replica size that fits one NVLink domain (where
 /// the size decides how pools pack into the domain), the best by rate per GPU and the fastest;

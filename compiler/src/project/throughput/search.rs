@@ -283,7 +283,7 @@ fn best_for_split(
 }
 
 /// Smallest integer batch in [lo, hi] for which `ok` holds, given `ok(hi)`.
-fn bisect(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
+pub(super) fn bisect(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
     let (mut lo, mut hi) = (lo.floor(), hi.floor());
     if ok(lo) {
         return lo;
@@ -300,7 +300,7 @@ fn bisect(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
 }
 
 /// Largest integer batch in [lo, hi] for which `ok` holds, given `ok(lo)`.
-fn bisect_last(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
+pub(super) fn bisect_last(lo: f64, hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
     let (mut lo, mut hi) = (lo.floor(), hi.floor());
     while hi - lo > 1.0 {
         let mid = ((lo + hi) / 2.0).floor();

@@ -180,3 +180,27 @@ pub fn architectures(gpus: &[SiteGpu]) -> Vec<(Architecture, Span)> {
     }
     out
 }
+
+/// The diagnostics of the one-GB200-rack UI blueprint (on feeds large enough not to bind) with
+/// one line of the catalog's `gb200-nvl72` part replaced: how the rack rules judge a system no
+/// shipped part is.
+#[cfg(test)]
+pub(crate) fn one_gb200_rack_with_catalog_line(line: &str, replacement: &str) -> Diagnostics {
+    let files: Vec<(String, String)> = crate::catalog::embedded_files()
+        .into_iter()
+        .map(|(path, text)| {
+            let text = if path == "system/gb200-nvl72.kdl" {
+                assert!(text.contains(line), "gb200-nvl72 no longer has the line `{line}`");
+                text.replace(line, replacement)
+            } else {
+                text.to_string()
+            };
+            (path, text)
+        })
+        .collect();
+    let mut session = crate::Session::with_catalog_files(files);
+    assert!(session.catalog_diagnostics.is_empty(), "the changed catalog must load clean");
+    let blueprint = include_str!("../../../tests/ui/power/site-power-one-gb200-rack-fits.kdl")
+        .replace("capacity=(kW)142", "capacity=(kW)400");
+    session.check("one-rack.kdl", blueprint.as_bytes()).1
+}

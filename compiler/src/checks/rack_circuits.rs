@@ -99,24 +99,9 @@ mod tests {
     /// The E0403 messages a one-rack GB200 NVL72 blueprint gets when the catalog's whips are
     /// `amps` A circuits.
     fn messages_with_whips(amps: &str) -> Vec<String> {
-        let files: Vec<(String, String)> = crate::catalog::embedded_files()
-            .into_iter()
-            .map(|(path, text)| {
-                let text = if path == "system/gb200-nvl72.kdl" {
-                    let line = "power-input count=8 voltage=(V)415 phase=3 current=(A)63";
-                    assert!(text.contains(line), "gb200-nvl72's power-input line changed");
-                    text.replace(line, &format!("power-input count=8 voltage=(V)415 phase=3 current=(A){amps}"))
-                } else {
-                    text.to_string()
-                };
-                (path, text)
-            })
-            .collect();
-        let mut session = crate::Session::with_catalog_files(files);
-        assert!(session.catalog_diagnostics.is_empty(), "the changed catalog must load clean");
-        let blueprint = include_str!("../../../tests/ui/power/site-power-one-gb200-rack-fits.kdl")
-            .replace("capacity=(kW)142", "capacity=(kW)400");
-        let (_, diags) = session.check("whips.kdl", blueprint.as_bytes());
+        let line = "power-input count=8 voltage=(V)415 phase=3 current=(A)63";
+        let with = format!("power-input count=8 voltage=(V)415 phase=3 current=(A){amps}");
+        let diags = crate::checks::one_gb200_rack_with_catalog_line(line, &with);
         diags.iter().filter(|d| d.code.code == "E0403").map(|d| d.message.clone()).collect()
     }
 

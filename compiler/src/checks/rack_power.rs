@@ -114,24 +114,9 @@ mod tests {
     }
 
     fn diagnostics_at_peak(peak: &str) -> Vec<(&'static str, String)> {
-        let files: Vec<(String, String)> = crate::catalog::embedded_files()
-            .into_iter()
-            .map(|(path, text)| {
-                let text = if path == "system/gb200-nvl72.kdl" {
-                    let line = "power nominal=(kW)120 peak=(kW)142 idle=(kW)32";
-                    assert!(text.contains(line), "gb200-nvl72's power line changed");
-                    text.replace(line, &format!("power nominal=(kW)120 peak=(kW){peak} idle=(kW)32"))
-                } else {
-                    text.to_string()
-                };
-                (path, text)
-            })
-            .collect();
-        let mut session = crate::Session::with_catalog_files(files);
-        assert!(session.catalog_diagnostics.is_empty(), "the changed catalog must load clean");
-        let blueprint = include_str!("../../../tests/ui/power/site-power-one-gb200-rack-fits.kdl")
-            .replace("capacity=(kW)142", "capacity=(kW)400");
-        let (_, diags) = session.check("capped.kdl", blueprint.as_bytes());
+        let line = "power nominal=(kW)120 peak=(kW)142 idle=(kW)32";
+        let with = format!("power nominal=(kW)120 peak=(kW){peak} idle=(kW)32");
+        let diags = crate::checks::one_gb200_rack_with_catalog_line(line, &with);
         diags
             .iter()
             .filter(|d| ["E0401", "W0403"].contains(&d.code.code))

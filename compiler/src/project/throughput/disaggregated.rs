@@ -284,7 +284,6 @@ fn decode_candidate(
     Some(Ok(Candidate { split: s, rate: batch / tpot / w.output_tokens, latency: step, batch, tpot, mtp, bound }))
 }
 
-
 /// Keeps the candidates worth pairing: for each replica size that fits one NVLink domain (where
 /// the size decides how pools pack into the domain), the best by rate per GPU and the fastest;
 /// across all sizes, those no other beats on both rate per GPU and latency. The pairing below is

@@ -631,7 +631,8 @@ mod tests {
     fn the_quote_is_figures_and_render_makes_its_text() {
         for (file, text) in [
             ("pricing.rs", include_str!("pricing.rs")),
-            ("bom.rs", include_str!("bom.rs")),
+            ("bom/mod.rs", include_str!("bom/mod.rs")),
+            ("bom/fabrics.rs", include_str!("bom/fabrics.rs")),
             ("quote.rs", include_str!("quote.rs")),
         ] {
             for maker in TEXT_MAKERS {

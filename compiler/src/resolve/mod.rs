@@ -10,6 +10,9 @@ use crate::model::*;
 use crate::source::Span;
 use std::collections::BTreeMap;
 
+mod quote;
+mod software;
+
 /// The most racks a blueprint may expand to; larger is an E0303 error rather than a slow build.
 pub const MAX_RACKS: u64 = 2_000_000;
 /// The most GPUs a blueprint may expand to.
@@ -671,75 +674,6 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
-    fn version(&mut self, product_id: &str, v: &Spanned<String>, what: &str) -> VersionRef<'a> {
-        let product = self.catalog.software(product_id);
-        let release = product.and_then(|p| p.release_for(&v.value));
-        if release.is_none() {
-            let known: Vec<String> =
-                product.map(|p| p.releases.iter().map(|r| r.version.value.clone()).collect()).unwrap_or_default();
-            let mut d = Diagnostic::new(codes::W0701, format!("the catalog has no facts about {what} {}", v.value))
-                .label(v.span, "unknown version; its compatibility is not checked");
-            d = if known.is_empty() {
-                d.help(format!("add it to `stdlib/software/{product_id}.kdl` with its compatibility facts"))
-            } else {
-                d.help(format!(
-                    "known releases: {}; add it to `stdlib/software/{product_id}.kdl` if it is new",
-                    known.join(", ")
-                ))
-            };
-            self.diags.push(d);
-        }
-        VersionRef { version: v.clone(), product, release }
-    }
-
-    fn software(
-        &mut self,
-        top: &ast::Software,
-        site: Option<&ast::Software>,
-        halls: &[Hall<'a>],
-    ) -> EffectiveSoftware<'a> {
-        let pick = |f: fn(&ast::Software) -> &Option<Spanned<String>>| {
-            site.and_then(|s| f(s).clone()).or_else(|| f(top).clone())
-        };
-        let amd = halls
-            .iter()
-            .flat_map(|h| &h.rows)
-            .flat_map(|r| &r.racks)
-            .flat_map(|r| r.systems())
-            .any(|(s, _)| self.catalog[s.gpu].vendor == crate::catalog::Vendor::Amd);
-        let product = |node| software_product(node, amd);
-        let driver = pick(|s| &s.driver).map(|v| self.version(product("driver"), &v, "NVIDIA driver"));
-        let cuda = pick(|s| &s.cuda).map(|v| self.version(product("cuda"), &v, "CUDA"));
-        let rocm = pick(|s| &s.rocm).map(|v| self.version(product("rocm"), &v, "ROCm"));
-        let kubernetes = pick(|s| &s.kubernetes).map(|v| self.version(product("kubernetes"), &v, "Kubernetes"));
-        let gpu_operator = pick(|s| &s.gpu_operator).map(|v| self.version(product("gpu-operator"), &v, "GPU Operator"));
-        let dra_driver = pick(|s| &s.dra_driver).map(|v| self.version(product("dra-driver"), &v, "NVIDIA DRA driver"));
-        let serving_src = match site {
-            Some(s) if !s.serving.is_empty() => &s.serving,
-            _ => &top.serving,
-        };
-        let serving = serving_src
-            .iter()
-            .map(|sv| ServingRef {
-                engine: sv.engine.clone(),
-                version: self.version(&sv.engine.value, &sv.version, &sv.engine.value),
-                backend: sv.backend.clone(),
-                span: sv.span,
-            })
-            .collect();
-        EffectiveSoftware {
-            os: pick(|s| &s.os),
-            driver,
-            cuda,
-            rocm,
-            kubernetes,
-            gpu_operator,
-            dra_driver,
-            serving,
-            span: site.and_then(|s| s.span).or(top.span),
-        }
-    }
-
     fn workload(&mut self, w: &ast::Workload, system: Option<&'a crate::catalog::System>) -> Option<Workload<'a>> {
         let model_name = w.model.as_ref()?;
         let model = match self.catalog.get(&model_name.value) {
@@ -774,82 +708,5 @@ impl<'a> Resolver<'a, '_> {
             gpu,
             span: w.span,
         })
-    }
-
-    fn quote(&mut self, q: Option<&ast::Quote>) -> QuoteSettings {
-        let mut overrides = Vec::new();
-        if let Some(q) = q {
-            for p in &q.prices {
-                match self.catalog.get(&p.part.value) {
-                    Some(part) if part.is_priced() => {
-                        overrides.push((p.part.value.clone(), p.price.clone()));
-                    }
-                    Some(other) => {
-                        let other = other.clone();
-                        self.wrong_kind(
-                            "a priced part",
-                            &p.part,
-                            &other,
-                            "prices apply to systems, enclosures, switches, CDUs, optics, PDUs, whips, services and priced finance entries".to_string(),
-                        );
-                    }
-                    None => self.unknown_part(
-                        "part",
-                        &p.part,
-                        &[
-                            "system",
-                            "rack",
-                            "switch",
-                            "cdu",
-                            "transceiver",
-                            "cable",
-                            "pdu",
-                            "whip",
-                            "service",
-                            "finance",
-                        ],
-                    ),
-                }
-            }
-        }
-        QuoteSettings {
-            margin: q.and_then(|q| q.margin.as_ref()).map(|m| m.value).unwrap_or(0.0),
-            amortize_years: q.and_then(|q| q.amortize_years.as_ref()).map(|y| y.value).unwrap_or(5),
-            utilization: q.and_then(|q| q.utilization.as_ref()).map(|u| u.value).unwrap_or(0.7),
-            price_overrides: overrides,
-            written: q.is_some(),
-            exchange_rates: q
-                .map(|q| {
-                    q.exchange_rates
-                        .iter()
-                        .map(|x| (x.from.value.clone(), Spanned::new(x.rate.value.amount, x.rate.span)))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            facility: q.and_then(|q| q.facility.as_ref()).map(|f| f.value).unwrap_or_default(),
-            defaulted: [
-                ("margin", q.is_some_and(|q| q.margin.is_some())),
-                ("amortize", q.is_some_and(|q| q.amortize_years.is_some())),
-                ("utilization", q.is_some_and(|q| q.utilization.is_some())),
-                ("facility", q.is_some_and(|q| q.facility.is_some())),
-            ]
-            .into_iter()
-            .filter(|(_, written)| !written)
-            .map(|(k, _)| k)
-            .collect(),
-            heading: {
-                let text = |f: fn(&ast::Quote) -> &Option<Spanned<String>>| {
-                    q.and_then(|q| f(q).as_ref()).map(|s| s.value.clone())
-                };
-                crate::model::QuoteHeading {
-                    customer: text(|q| &q.customer),
-                    reference: text(|q| &q.reference),
-                    date: text(|q| &q.date),
-                    valid_until: text(|q| &q.valid_until),
-                    terms: text(|q| &q.terms),
-                }
-            },
-            span: q.map(|q| q.span),
-        }
     }
 }

@@ -122,52 +122,13 @@ pub fn run(args: Args) -> i32 {
         FrontierFormat::Svg => out!(
             "{}",
             svg(&chart(
-                &format!("{} on {} × {} ({})", model.id, gpus, system.id, precision.as_str()),
+                &format!("{} on {} GPUs of {} ({})", model.id, gpus, system.id, precision.as_str()),
                 &points,
                 None,
                 None
             ))
         ),
-        FrontierFormat::Human => {
-            outln!(
-                "{} on {} × {} ({}, {} in / {} out): {} points",
-                model.id,
-                gpus,
-                system.id,
-                precision.as_str(),
-                args.input_tokens,
-                args.output_tokens,
-                points.len()
-            );
-            outln!(
-                "  {:>10} {:>12} {:>12} {:>9} {:>8}  {:<14} {:>4} {:>3} {:>4} {:>6}",
-                "tok/s/user",
-                "tok/s/GPU",
-                "tok/s/MW",
-                "TTFT ms",
-                "TPOT ms",
-                "mode",
-                "TP",
-                "PP",
-                "EP",
-                "batch"
-            );
-            for p in &view.points {
-                outln!(
-                    "  {:>10.1} {:>12.0} {:>12.0} {:>9.0} {:>8.2}  {:<14} {:>4} {:>3} {:>4} {:>6.0}",
-                    p.tokens_per_second_per_user,
-                    p.tokens_per_second_per_gpu,
-                    p.tokens_per_second_per_mw,
-                    p.ttft_ms,
-                    p.tpot_ms,
-                    p.mode,
-                    p.tp,
-                    p.pp,
-                    p.ep,
-                    p.batch
-                );
-            }
-        }
+        FrontierFormat::Human => out!("{}", view.human(gpus, args.input_tokens, args.output_tokens)),
     }
     super::OK
 }

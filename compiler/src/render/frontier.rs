@@ -50,6 +50,38 @@ impl PointView {
 }
 
 impl FrontierView {
+    /// The table `millwright frontier` prints: a heading line, then one row per point.
+    pub fn human(&self, gpus: u32, input_tokens: u32, output_tokens: u32) -> String {
+        let mut out = format!(
+            "{} on {} GPUs of {} ({}, {input_tokens} in / {output_tokens} out): {} points\n",
+            self.model,
+            gpus,
+            self.system,
+            self.precision,
+            self.points.len()
+        );
+        out.push_str(&format!(
+            "  {:>10} {:>12} {:>12} {:>9} {:>8}  {:<14} {:>4} {:>3} {:>4} {:>6}\n",
+            "tok/s/user", "tok/s/GPU", "tok/s/MW", "TTFT ms", "TPOT ms", "mode", "TP", "PP", "EP", "batch"
+        ));
+        for p in &self.points {
+            out.push_str(&format!(
+                "  {:>10.1} {:>12.0} {:>12.0} {:>9.0} {:>8.2}  {:<14} {:>4} {:>3} {:>4} {:>6.0}\n",
+                p.tokens_per_second_per_user,
+                p.tokens_per_second_per_gpu,
+                p.tokens_per_second_per_mw,
+                p.ttft_ms,
+                p.tpot_ms,
+                p.mode,
+                p.tp,
+                p.pp,
+                p.ep,
+                p.batch
+            ));
+        }
+        out
+    }
+
     pub fn new(system: &str, model: &str, precision: &'static str, points: &[Point]) -> FrontierView {
         FrontierView {
             system: system.to_string(),

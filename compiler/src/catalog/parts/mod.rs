@@ -37,6 +37,22 @@ use crate::source::Span;
 use crate::syntax::tree::Node;
 use crate::units::{Celsius, Dimension, Meters};
 
+/// A circuit's `voltage=(V)415 phase=3 current=(A)63` properties (a PDU's `power-input`, a
+/// whip's `circuit`): each required, reported against `example`.
+pub(super) fn circuit(
+    cx: &mut Cx,
+    mut r: NodeReader,
+    example: &str,
+) -> Option<(crate::units::Volts, read::Spanned<u64>, crate::units::Amperes)> {
+    let voltage =
+        req_prop(cx, &mut r, "voltage", example, |cx, e| read::quantity(cx, e, "the voltage", Dimension::Voltage));
+    let phase = req_prop(cx, &mut r, "phase", example, |cx, e| read::count(cx, e, "the phase count"));
+    let current =
+        req_prop(cx, &mut r, "current", example, |cx, e| read::quantity(cx, e, "the current", Dimension::Current));
+    r.finish(cx);
+    Some((crate::units::Volts(voltage?.value), phase?, crate::units::Amperes(current?.value)))
+}
+
 /// Decodes one part: the node, the part id (the file's stem) and the parts of the kinds above in
 /// the table, which the part may name.
 pub type Decoder = fn(&mut Cx, &Node, &str, &Catalog) -> Option<Part>;

@@ -1,6 +1,5 @@
 //! The `pdu` part: a rack power distribution unit and the circuit that feeds it.
 
-use super::req_prop;
 use super::{Catalog, Fields, Price};
 use crate::diag::{codes, Diagnostic};
 use crate::lower::read::{self, Cx};
@@ -78,15 +77,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
     let _ = f.string(cx, "vendor", "vendor \"…\"");
     let outlets = f.req_count(cx, "outlets", "outlets 12");
     let example = "power-input voltage=(V)400 phase=3 current=(A)32";
-    let input = f.props("power-input").and_then(|mut r| {
-        let voltage =
-            req_prop(cx, &mut r, "voltage", example, |cx, e| read::quantity(cx, e, "the voltage", Dimension::Voltage));
-        let phase = req_prop(cx, &mut r, "phase", example, |cx, e| read::count(cx, e, "the phase count"));
-        let current =
-            req_prop(cx, &mut r, "current", example, |cx, e| read::quantity(cx, e, "the current", Dimension::Current));
-        r.finish(cx);
-        Some((Volts(voltage?.value), phase?, Amperes(current?.value)))
-    });
+    let input = f.props("power-input").and_then(|r| super::circuit(cx, r, example));
     if f.node("power-input").is_none() {
         cx.emit(
             Diagnostic::new(codes::E0105, "`pdu` needs `power-input`")

@@ -1,10 +1,9 @@
 //! The `whip` part: the flexible power cable that runs one circuit from a panel or busway to a
 //! rack (a PDU's inlet, or a rack-scale system's power shelf).
 
-use super::req_prop;
 use super::{Catalog, Fields, Price};
 use crate::diag::{codes, Diagnostic};
-use crate::lower::read::{self, Cx};
+use crate::lower::read::Cx;
 use crate::source::Span;
 use crate::syntax::tree::Node;
 use crate::units::*;
@@ -27,15 +26,7 @@ pub(super) fn decode(cx: &mut Cx, node: &Node, id: &str, _catalog: &Catalog) -> 
     let f = Fields::new(cx, node, "whip", &["name", "circuit", "price"], &[]);
     let name = f.req_string(cx, "name", "name \"…\"");
     let example = "circuit voltage=(V)415 phase=3 current=(A)63";
-    let circuit = f.props("circuit").and_then(|mut r| {
-        let voltage =
-            req_prop(cx, &mut r, "voltage", example, |cx, e| read::quantity(cx, e, "the voltage", Dimension::Voltage));
-        let phase = req_prop(cx, &mut r, "phase", example, |cx, e| read::count(cx, e, "the phase count"));
-        let current =
-            req_prop(cx, &mut r, "current", example, |cx, e| read::quantity(cx, e, "the current", Dimension::Current));
-        r.finish(cx);
-        Some((Volts(voltage?.value), phase?.value, Amperes(current?.value)))
-    });
+    let circuit = f.props("circuit").and_then(|r| super::circuit(cx, r, example)).map(|(v, p, a)| (v, p.value, a));
     if f.node("circuit").is_none() {
         cx.emit(
             Diagnostic::new(codes::E0105, "`whip` needs `circuit`")

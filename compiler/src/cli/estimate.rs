@@ -16,26 +16,34 @@ pub enum PrecisionArg {
     Fp4,
 }
 
+/// What `estimate` and `frontier` are asked about: a model on a system, its precision, the GPUs
+/// and the request shape.
 #[derive(clap::Args)]
-pub struct Args {
+pub(super) struct WorkloadArgs {
     /// System id, like gb200-nvl72 or hgx-h100-8
     #[arg(long)]
-    system: String,
+    pub(super) system: String,
     /// Model id, like llama-3.3-70b
     #[arg(long)]
-    model: String,
+    pub(super) model: String,
     /// Weight precision
     #[arg(long, value_enum)]
-    precision: PrecisionArg,
+    pub(super) precision: PrecisionArg,
     /// GPUs (default: one system)
     #[arg(long)]
-    gpus: Option<u32>,
+    pub(super) gpus: Option<u32>,
     /// Mean input tokens per request
     #[arg(long, default_value_t = 1024)]
-    input_tokens: u32,
+    pub(super) input_tokens: u32,
     /// Mean output tokens per request
     #[arg(long, default_value_t = 1024)]
-    output_tokens: u32,
+    pub(super) output_tokens: u32,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    workload: WorkloadArgs,
     /// p99 time-to-first-token target, ms
     #[arg(long)]
     ttft_ms: Option<f64>,
@@ -110,7 +118,7 @@ fn workload_rules(
             ),
         }
     }
-    let tokens = u64::from(args.input_tokens) + u64::from(args.output_tokens);
+    let tokens = u64::from(args.workload.input_tokens) + u64::from(args.workload.output_tokens);
     if tokens > model.context_length {
         let fmt = millwright::format::group_thousands;
         found.push(
@@ -119,8 +127,8 @@ fn workload_rules(
                 format!(
                     "a request of {} tokens ({} in + {} out) is longer than {}'s context of {}",
                     fmt(tokens as f64),
-                    fmt(f64::from(args.input_tokens)),
-                    fmt(f64::from(args.output_tokens)),
+                    fmt(f64::from(args.workload.input_tokens)),
+                    fmt(f64::from(args.workload.output_tokens)),
                     model.id,
                     fmt(model.context_length as f64)
                 ),
@@ -140,12 +148,12 @@ fn workload_rules(
 
 pub fn run(args: Args) -> i32 {
     let session = Session::new();
-    let Some(Part::System(system)) = session.catalog.get(&args.system) else {
-        return unknown("system", &args.system, &session);
+    let Some(Part::System(system)) = session.catalog.get(&args.workload.system) else {
+        return unknown("system", &args.workload.system, &session);
     };
     let gpu = &session.catalog[system.gpu];
-    let Some(Part::Model(model)) = session.catalog.get(&args.model) else {
-        return unknown("model", &args.model, &session);
+    let Some(Part::Model(model)) = session.catalog.get(&args.workload.model) else {
+        return unknown("model", &args.workload.model, &session);
     };
     for (name, v) in [("--ttft-ms", args.ttft_ms), ("--tpot-ms", args.tpot_ms)] {
         if v.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
@@ -153,17 +161,17 @@ pub fn run(args: Args) -> i32 {
             return super::USAGE;
         }
     }
-    if args.gpus == Some(0) || args.input_tokens == 0 || args.output_tokens == 0 {
+    if args.workload.gpus == Some(0) || args.workload.input_tokens == 0 || args.workload.output_tokens == 0 {
         output::usage_error("--gpus, --input-tokens and --output-tokens must be at least 1");
         return super::USAGE;
     }
-    let precision = precision_of(args.precision);
+    let precision = precision_of(args.workload.precision);
     // The workload rules `check` applies to a blueprint's workload apply here too (E0802, W0801,
     // E0803): an estimate is never printed for a design `check` would refuse.
     if let Some(code) = workload_rules(&session, gpu, model, precision, &args) {
         return code;
     }
-    let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
+    let gpus = args.workload.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
     let slo = match (args.ttft_ms, args.tpot_ms) {
         (None, None) => None,
         (a, b) => Some(Slo {
@@ -172,8 +180,8 @@ pub fn run(args: Args) -> i32 {
         }),
     };
     let request = Request {
-        input_tokens: f64::from(args.input_tokens),
-        output_tokens: f64::from(args.output_tokens),
+        input_tokens: f64::from(args.workload.input_tokens),
+        output_tokens: f64::from(args.workload.output_tokens),
         output_length_cv: 1.0,
         slo,
     };
@@ -223,8 +231,8 @@ pub fn run(args: Args) -> i32 {
                         e.gpus,
                         e.system,
                         precision.as_str(),
-                        args.input_tokens,
-                        args.output_tokens
+                        args.workload.input_tokens,
+                        args.workload.output_tokens
                     );
                     let n = |x: f64| millwright::format::group_thousands(x.round());
                     outln!(

@@ -1,7 +1,7 @@
 //! `millwright frontier --system ID --model ID --precision P [...]`: the throughput–interactivity
 //! frontier of a model on a system, over parallelism, batch and serving mode.
 
-use super::estimate::{precision_of, unknown, PrecisionArg};
+use super::estimate::{precision_of, unknown, WorkloadArgs};
 use super::output;
 use millwright::catalog::Part;
 use millwright::diag::{codes, Diagnostic};
@@ -22,24 +22,8 @@ pub enum FrontierFormat {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// System id, like gb200-nvl72 or hgx-h100-8
-    #[arg(long)]
-    system: String,
-    /// Model id, like llama-3.3-70b
-    #[arg(long)]
-    model: String,
-    /// Weight precision
-    #[arg(long, value_enum)]
-    precision: PrecisionArg,
-    /// GPUs (default: one system)
-    #[arg(long)]
-    gpus: Option<u32>,
-    /// Mean input tokens per request
-    #[arg(long, default_value_t = 1024)]
-    input_tokens: u32,
-    /// Mean output tokens per request
-    #[arg(long, default_value_t = 1024)]
-    output_tokens: u32,
+    #[command(flatten)]
+    workload: WorkloadArgs,
     /// Facility power over IT power, for tokens/s per MW (1.0: per MW of the systems' nominal power)
     #[arg(long, default_value_t = 1.0)]
     pue: f64,
@@ -50,14 +34,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> i32 {
     let session = Session::new();
-    let Some(Part::System(system)) = session.catalog.get(&args.system) else {
-        return unknown("system", &args.system, &session);
+    let Some(Part::System(system)) = session.catalog.get(&args.workload.system) else {
+        return unknown("system", &args.workload.system, &session);
     };
     let gpu = &session.catalog[system.gpu];
-    let Some(Part::Model(model)) = session.catalog.get(&args.model) else {
-        return unknown("model", &args.model, &session);
+    let Some(Part::Model(model)) = session.catalog.get(&args.workload.model) else {
+        return unknown("model", &args.workload.model, &session);
     };
-    if args.gpus == Some(0) || args.input_tokens == 0 || args.output_tokens == 0 {
+    if args.workload.gpus == Some(0) || args.workload.input_tokens == 0 || args.workload.output_tokens == 0 {
         output::usage_error("--gpus, --input-tokens and --output-tokens must be at least 1");
         return super::USAGE;
     }
@@ -65,11 +49,11 @@ pub fn run(args: Args) -> i32 {
         output::usage_error("--pue must be between 1.0 and 3.0");
         return super::USAGE;
     }
-    let precision = precision_of(args.precision);
-    let gpus = args.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
+    let precision = precision_of(args.workload.precision);
+    let gpus = args.workload.gpus.unwrap_or(u32::try_from(system.gpu_count).unwrap_or(8));
     let request = Request {
-        input_tokens: f64::from(args.input_tokens),
-        output_tokens: f64::from(args.output_tokens),
+        input_tokens: f64::from(args.workload.input_tokens),
+        output_tokens: f64::from(args.workload.output_tokens),
         output_length_cv: 1.0,
         slo: None,
     };
@@ -128,7 +112,7 @@ pub fn run(args: Args) -> i32 {
                 None
             ))
         ),
-        FrontierFormat::Human => out!("{}", view.human(gpus, args.input_tokens, args.output_tokens)),
+        FrontierFormat::Human => out!("{}", view.human(gpus, args.workload.input_tokens, args.workload.output_tokens)),
     }
     super::OK
 }
